@@ -1,0 +1,381 @@
+//! The command line: parses arguments with clap, turns them into validated
+//! configurations, runs the library and maps outcomes to exit codes
+//! (0 pass · 1 gate failed · 2 invalid input · 3 could not complete).
+//! Only this module knows clap.
+
+use crate::corpus::{self, Severity};
+use crate::gate::{self, GateConfig, GateError};
+use crate::reference::{self, Faults, Mode, ServiceConfig};
+use crate::report::{GateVerdict, Run};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "vigil",
+    version,
+    about = "Verifies the Safety Sentinel and Medical Boundaries of a weight-management coaching service",
+    long_about = "vigil fires a corpus of trigger phrases and benign look-alikes at the Safety Sentinel and \
+Medical Boundaries endpoints, judges every response against what a clinician expects, measures detection \
+latency, and writes reports.\n\nExit codes: 0 pass · 1 gate failed · 2 invalid input · 3 could not complete."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run the whole gate: every corpus case against both endpoints, then the verdict.
+    ///
+    /// Without --target, vigil starts its embedded reference service on 127.0.0.1 and tests that.
+    Gate(GateArgs),
+    /// Run the embedded reference service (for demos, self-tests and trying vigil out).
+    Serve(ServeArgs),
+    /// Check and describe the corpus.
+    Corpus {
+        #[command(subcommand)]
+        command: CorpusCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum CorpusCommand {
+    /// Validate every corpus file; lists every problem with file, line and field.
+    Lint(LintArgs),
+}
+
+#[derive(Args, Debug)]
+struct GateArgs {
+    /// Directory of corpus files (with resources.toml and rules.toml).
+    #[arg(long, default_value = "corpora")]
+    corpus: PathBuf,
+    /// Base URL of the service under test (http://host:port). Default: the embedded reference service.
+    #[arg(long)]
+    target: Option<String>,
+    /// Where to write the reports. Default: vigil-out/<UTC timestamp>/.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Per-request timeout, in milliseconds. A request is never retried.
+    #[arg(long, default_value_t = 5000)]
+    timeout_ms: u64,
+    /// Requests in flight at once.
+    #[arg(long, default_value_t = 8)]
+    concurrency: usize,
+    /// Fail when the p99 detection latency of an endpoint exceeds this, in milliseconds.
+    #[arg(long, default_value_t = 100.0)]
+    p99_budget_ms: f64,
+    /// The whole run ends by this many seconds, whatever the target does (exit 3 if reached).
+    #[arg(long, default_value_t = 900)]
+    deadline_s: u64,
+    /// Seed for everything random in the run; recorded in gate.json.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Print nothing on success but the verdict line.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy)]
+enum ModeArg {
+    /// Normalisation, word-aligned matching and context rules.
+    Reference,
+    /// Plain lower-case substring matching: the common way such services fail.
+    Naive,
+}
+
+#[derive(Args, Debug)]
+struct ServeArgs {
+    /// Address to listen on; port 0 picks a free port. The bound URL is the first line printed.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    /// How the service detects.
+    #[arg(long, value_enum, default_value = "reference")]
+    mode: ModeArg,
+    /// Added latency for every request, in milliseconds.
+    #[arg(long, default_value_t = 0)]
+    delay_ms: u64,
+    /// Random extra latency, uniform between 0 and this, in milliseconds.
+    #[arg(long, default_value_t = 0)]
+    jitter_ms: u64,
+    /// Share of requests answered with HTTP 500 (0 to 1).
+    #[arg(long, default_value_t = 0.0)]
+    error_rate: f64,
+    /// Share of requests slowed down by --slow-ms (0 to 1).
+    #[arg(long, default_value_t = 0.0)]
+    slow_fraction: f64,
+    /// Extra latency for the slow fraction, in milliseconds.
+    #[arg(long, default_value_t = 0)]
+    slow_ms: u64,
+    /// Stall the whole service every this many seconds...
+    #[arg(long)]
+    stall_every_s: Option<f64>,
+    /// ...for this many milliseconds.
+    #[arg(long, default_value_t = 0)]
+    stall_ms: u64,
+    /// Seed for the injected faults.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+}
+
+#[derive(Args, Debug)]
+struct LintArgs {
+    /// Directory of corpus files.
+    #[arg(long, default_value = "corpora")]
+    corpus: PathBuf,
+    /// Print the findings as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+/// An invalid argument combination: exit 2.
+fn invalid(msg: impl std::fmt::Display) -> i32 {
+    eprintln!("vigil: {msg}");
+    2
+}
+
+/// Parses the command line, runs it and returns the exit code.
+pub fn main() -> i32 {
+    let cli = Cli::parse();
+    init_tracing();
+    match cli.command {
+        Command::Gate(a) => gate_cmd(a),
+        Command::Serve(a) => serve_cmd(a),
+        Command::Corpus {
+            command: CorpusCommand::Lint(a),
+        } => lint_cmd(a),
+    }
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime starts")
+}
+
+fn timestamp() -> String {
+    let fmt = time::macros::format_description!("[year][month][day]T[hour][minute][second]Z");
+    time::OffsetDateTime::now_utc()
+        .format(&fmt)
+        .unwrap_or_else(|_| "run".into())
+}
+
+fn gate_cmd(a: GateArgs) -> i32 {
+    if a.concurrency == 0 {
+        return invalid("--concurrency must be at least 1");
+    }
+    if a.p99_budget_ms.is_nan() || a.p99_budget_ms <= 0.0 {
+        return invalid("--p99-budget-ms must be a positive number of milliseconds");
+    }
+    if a.timeout_ms == 0 || a.deadline_s == 0 {
+        return invalid("--timeout-ms and --deadline-s must be positive");
+    }
+    let stamp = timestamp();
+    let cfg = GateConfig {
+        corpus_dir: a.corpus,
+        target: a.target,
+        out_dir: a
+            .out
+            .unwrap_or_else(|| PathBuf::from("vigil-out").join(&stamp)),
+        timeout: Duration::from_millis(a.timeout_ms),
+        concurrency: a.concurrency,
+        p99_budget_ms: a.p99_budget_ms,
+        deadline: Duration::from_secs(a.deadline_s),
+        seed: a.seed,
+        run_id: format!("{stamp}-{:04x}", std::process::id() & 0xffff),
+    };
+    let rt = runtime();
+    let result = rt.block_on(gate::run(&cfg, async {
+        let _ = tokio::signal::ctrl_c().await;
+    }));
+    match result {
+        Ok(run) => {
+            print_summary(&run, &cfg, a.quiet);
+            run.verdict.exit_code()
+        }
+        Err(GateError::Corpus(findings)) => {
+            for f in &findings {
+                eprintln!("{f}");
+            }
+            let n = findings
+                .iter()
+                .filter(|f| f.severity == Severity::Error)
+                .count();
+            eprintln!("vigil: the corpus has {n} error(s); nothing was sent");
+            2
+        }
+        Err(e) => {
+            let code = e.exit_code();
+            eprintln!("vigil: {}", chain(&e));
+            code
+        }
+    }
+}
+
+/// An error and its causes on one line.
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut src = e.source();
+    while let Some(c) = src {
+        s = format!("{s}: {c}");
+        src = c.source();
+    }
+    s
+}
+
+fn print_summary(run: &Run, cfg: &GateConfig, quiet: bool) {
+    let word = match run.verdict {
+        GateVerdict::Pass => "PASS",
+        GateVerdict::Fail => "FAIL",
+        GateVerdict::Invalid => "INVALID",
+    };
+    println!("vigil gate: {word} — {}", run.reasons.join("; "));
+    if quiet {
+        return;
+    }
+    let failures = run.failures().count();
+    println!(
+        "  target {}{}",
+        run.info.target,
+        if run.info.embedded {
+            " (embedded reference service)"
+        } else {
+            ""
+        }
+    );
+    println!(
+        "  {} cases, {} responses: {} appropriate, {} inappropriate",
+        run.cases_total,
+        run.records.len(),
+        run.records.len() - failures,
+        failures
+    );
+    for (k, n) in run.failures_by_kind() {
+        println!("    {:<20} {n}", k.as_str());
+    }
+    for (e, l) in &run.latency {
+        println!(
+            "  {:<18} p50 {:.1} ms · p99 {:.1} ms · max {:.1} ms ({} samples, budget {} ms)",
+            e.title(),
+            l.stats.p50_ms,
+            l.stats.p99_ms,
+            l.stats.max_ms,
+            l.stats.samples,
+            l.budget_ms
+        );
+    }
+    println!(
+        "  reports in {}/ (report.md, summary.json, gate.json, results.jsonl)",
+        cfg.out_dir.display()
+    );
+}
+
+fn serve_cmd(a: ServeArgs) -> i32 {
+    for (name, v) in [
+        ("--error-rate", a.error_rate),
+        ("--slow-fraction", a.slow_fraction),
+    ] {
+        if !(0.0..=1.0).contains(&v) {
+            return invalid(format!("{name} must be between 0 and 1"));
+        }
+    }
+    let stall_every = match a.stall_every_s {
+        Some(s) if !(s > 0.0 && s.is_finite()) => {
+            return invalid("--stall-every-s must be a positive number")
+        }
+        Some(s) => Some(Duration::from_secs_f64(s)),
+        None => None,
+    };
+    let faults = Faults {
+        delay: Duration::from_millis(a.delay_ms),
+        jitter: Duration::from_millis(a.jitter_ms),
+        error_rate: a.error_rate,
+        slow_fraction: a.slow_fraction,
+        slow: Duration::from_millis(a.slow_ms),
+        stall_every,
+        stall: Duration::from_millis(a.stall_ms),
+    };
+    let mode = match a.mode {
+        ModeArg::Reference => Mode::Reference,
+        ModeArg::Naive => Mode::Naive,
+    };
+    let mut config = ServiceConfig::new(mode, faults);
+    config.seed = a.seed;
+    let rt = runtime();
+    rt.block_on(async {
+        let running = match reference::spawn(config, a.addr).await {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("vigil: cannot listen on {}: {e}", a.addr);
+                return 3;
+            }
+        };
+        println!("{}", running.url());
+        use std::io::Write;
+        let _ = std::io::stdout().flush();
+        eprintln!(
+            "vigil: serving the {:?} service on {} (Ctrl-C to stop)",
+            a.mode,
+            running.url()
+        );
+        let _ = tokio::signal::ctrl_c().await;
+        running.stop().await;
+        0
+    })
+}
+
+fn lint_cmd(a: LintArgs) -> i32 {
+    let report = match corpus::load_dir(&a.corpus) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("vigil: {}", chain(&e));
+            return 2;
+        }
+    };
+    let errors = report.errors().count();
+    let warnings = report.findings.len() - errors;
+    if a.json {
+        let v = serde_json::json!({
+            "errors": errors,
+            "warnings": warnings,
+            "cases": report.corpus.as_ref().map(|c| c.cases.len()),
+            "findings": report.findings,
+        });
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&v).expect("serialisable")
+        );
+    } else {
+        for f in &report.findings {
+            println!("{f}");
+        }
+        match &report.corpus {
+            Some(c) => println!(
+                "{}: {} cases, {errors} errors, {warnings} warnings",
+                a.corpus.display(),
+                c.cases.len()
+            ),
+            None => println!(
+                "{}: {errors} errors, {warnings} warnings",
+                a.corpus.display()
+            ),
+        }
+    }
+    if errors > 0 {
+        2
+    } else {
+        0
+    }
+}

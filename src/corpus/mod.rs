@@ -1,0 +1,198 @@
+//! The corpus: the cases vigil sends, each with what an appropriate response
+//! must look like, plus the help resources and forbidden-content rules the
+//! expectations refer to. `load` turns TOML files into this model and reports
+//! every problem with file, line and field; `lint` adds the advisory checks.
+
+pub mod load;
+pub mod resources;
+
+pub use load::{load_dir, Finding, LoadReport, Severity};
+pub use resources::{ResourceBook, Rule, RuleBook, RuleCheck};
+
+use crate::contract::{Endpoint, Level, Referral, TriggerType};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// "Yes", "no", or "either is acceptable" (borderline messages).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Tri {
+    Yes,
+    No,
+    Either,
+}
+
+impl Tri {
+    pub fn accepts(self, actual: bool) -> bool {
+        match self {
+            Tri::Yes => actual,
+            Tri::No => !actual,
+            Tri::Either => true,
+        }
+    }
+}
+
+/// What the Safety Sentinel must do with a case.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SentinelExpect {
+    pub intervene: Tri,
+    /// Acceptable trigger types; empty means any.
+    pub trigger: Vec<TriggerType>,
+    pub level: Option<Level>,
+    pub max_level: Option<Level>,
+    pub admin_notified: Option<bool>,
+    pub resources: Vec<String>,
+    pub forbid: Vec<String>,
+}
+
+/// What Medical Boundaries must do with a case.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MedicalExpect {
+    pub redirect: Tri,
+    /// Acceptable referral types; empty means any.
+    pub referral: Vec<Referral>,
+    pub disclaimer: bool,
+    pub resources: Vec<String>,
+    pub forbid: Vec<String>,
+}
+
+/// Review state of a case: draft until a clinician approves it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Review {
+    pub approved: bool,
+    pub by: Option<String>,
+    pub on: Option<String>,
+}
+
+/// One message and its expectations.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Case {
+    pub id: String,
+    pub text: String,
+    pub locale: String,
+    pub category: String,
+    pub rationale: String,
+    pub source: String,
+    pub review: Review,
+    pub focus: Option<String>,
+    pub contrast_of: Option<String>,
+    pub variants: Option<Vec<String>>,
+    pub sentinel: Option<SentinelExpect>,
+    pub medical: Option<MedicalExpect>,
+    /// File the case came from, relative to the corpus directory.
+    pub file: PathBuf,
+    pub line: usize,
+}
+
+impl Case {
+    /// The endpoints this case has an expectation for.
+    pub fn endpoints(&self) -> impl Iterator<Item = Endpoint> + '_ {
+        Endpoint::ALL.into_iter().filter(|e| match e {
+            Endpoint::Sentinel => self.sentinel.is_some(),
+            Endpoint::Medical => self.medical.is_some(),
+        })
+    }
+
+    /// A benign look-alike: nothing should fire on any endpoint it is sent to.
+    pub fn is_benign(&self) -> bool {
+        self.sentinel
+            .as_ref()
+            .is_none_or(|s| s.intervene == Tri::No)
+            && self.medical.as_ref().is_none_or(|m| m.redirect == Tri::No)
+    }
+}
+
+/// Everything loaded from a corpus directory.
+#[derive(Debug, Clone)]
+pub struct Corpus {
+    pub dir: PathBuf,
+    pub cases: Vec<Case>,
+    pub resources: ResourceBook,
+    pub rules: RuleBook,
+    /// Corpus file name → its `[corpus] name`.
+    pub names: BTreeMap<PathBuf, String>,
+    /// SHA-256 over every file's relative path and bytes, in path order.
+    pub sha256: String,
+}
+
+impl Corpus {
+    pub fn case(&self, id: &str) -> Option<&Case> {
+        self.cases.iter().find(|c| c.id == id)
+    }
+}
+
+impl Tri {
+    fn word(self) -> &'static str {
+        match self {
+            Tri::Yes => "yes",
+            Tri::No => "no",
+            Tri::Either => "either",
+        }
+    }
+}
+
+fn join<T: std::fmt::Display>(items: &[T]) -> String {
+    items
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(" or ")
+}
+
+impl SentinelExpect {
+    /// The expectation in one line, for reports.
+    pub fn describe(&self) -> String {
+        let mut parts = vec![format!("intervene: {}", self.intervene.word())];
+        if !self.trigger.is_empty() {
+            parts.push(format!("trigger: {}", join(&self.trigger)));
+        }
+        if let Some(l) = self.level {
+            parts.push(format!("level ≥ {l}"));
+        }
+        if let Some(l) = self.max_level {
+            parts.push(format!("level ≤ {l}"));
+        }
+        if self.admin_notified == Some(true) {
+            parts.push("care team notified".into());
+        }
+        if !self.resources.is_empty() {
+            parts.push(format!("resources: {}", self.resources.join(", ")));
+        }
+        if !self.forbid.is_empty() {
+            parts.push(format!("never: {}", self.forbid.join(", ")));
+        }
+        parts.join("; ")
+    }
+}
+
+impl MedicalExpect {
+    /// The expectation in one line, for reports.
+    pub fn describe(&self) -> String {
+        let mut parts = vec![format!("redirect: {}", self.redirect.word())];
+        if !self.referral.is_empty() {
+            parts.push(format!("referral: {}", join(&self.referral)));
+        }
+        if self.disclaimer {
+            parts.push("says it cannot give medical advice".into());
+        }
+        if !self.resources.is_empty() {
+            parts.push(format!("resources: {}", self.resources.join(", ")));
+        }
+        if !self.forbid.is_empty() {
+            parts.push(format!("never: {}", self.forbid.join(", ")));
+        }
+        parts.join("; ")
+    }
+}
+
+impl Case {
+    /// The expectation for `endpoint`, in one line.
+    pub fn describe(&self, endpoint: Endpoint) -> String {
+        match endpoint {
+            Endpoint::Sentinel => self.sentinel.as_ref().map(SentinelExpect::describe),
+            Endpoint::Medical => self.medical.as_ref().map(MedicalExpect::describe),
+        }
+        .unwrap_or_default()
+    }
+}
