@@ -45,6 +45,8 @@ enum Command {
 enum CorpusCommand {
     /// Validate every corpus file; lists every problem with file, line and field.
     Lint(LintArgs),
+    /// Show what the corpus covers: trigger × level × locale, referrals, benign look-alikes, review status.
+    Stats(LintArgs),
 }
 
 #[derive(Args, Debug)]
@@ -125,7 +127,7 @@ struct LintArgs {
     /// Directory of corpus files.
     #[arg(long, default_value = "corpora")]
     corpus: PathBuf,
-    /// Print the findings as JSON.
+    /// Print JSON instead of text.
     #[arg(long)]
     json: bool,
 }
@@ -143,9 +145,10 @@ pub fn main() -> i32 {
     match cli.command {
         Command::Gate(a) => gate_cmd(a),
         Command::Serve(a) => serve_cmd(a),
-        Command::Corpus {
-            command: CorpusCommand::Lint(a),
-        } => lint_cmd(a),
+        Command::Corpus { command } => match command {
+            CorpusCommand::Lint(a) => lint_cmd(a),
+            CorpusCommand::Stats(a) => stats_cmd(a),
+        },
     }
 }
 
@@ -378,4 +381,31 @@ fn lint_cmd(a: LintArgs) -> i32 {
     } else {
         0
     }
+}
+
+fn stats_cmd(a: LintArgs) -> i32 {
+    let corpus = match gate::load_corpus(&a.corpus) {
+        Ok(c) => c,
+        Err(GateError::Corpus(findings)) => {
+            for f in findings.iter().filter(|f| f.severity == Severity::Error) {
+                eprintln!("{f}");
+            }
+            eprintln!("vigil: fix the corpus errors first (vigil corpus lint)");
+            return 2;
+        }
+        Err(e) => {
+            eprintln!("vigil: {}", chain(&e));
+            return e.exit_code();
+        }
+    };
+    let stats = corpus::stats::compute(&corpus);
+    if a.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&stats).expect("serialisable")
+        );
+    } else {
+        print!("{}", corpus::stats::render(&stats));
+    }
+    0
 }

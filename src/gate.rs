@@ -91,6 +91,9 @@ pub async fn run(
 ) -> Result<Run, GateError> {
     let started_at = now();
     let corpus = Arc::new(load_corpus(&cfg.corpus_dir)?);
+    if let Some(url) = &cfg.target {
+        Target::new(url, &cfg.run_id, cfg.timeout)?;
+    }
     std::fs::create_dir_all(&cfg.out_dir).map_err(|source| GateError::OutDir {
         path: cfg.out_dir.clone(),
         source,

@@ -161,7 +161,10 @@ pub fn load_dir(dir: &Path) -> Result<LoadReport, CorpusError> {
         mut findings,
         ..
     } = ctx;
-    findings.sort_by(|a, b| (a.severity, &a.file, a.line).cmp(&(b.severity, &b.file, b.line)));
+    let sort = |findings: &mut Vec<Finding>| {
+        findings.sort_by(|a, b| (a.severity, &a.file, a.line).cmp(&(b.severity, &b.file, b.line)))
+    };
+    sort(&mut findings);
     let corpus = match (resources, rules) {
         (Some(resources), Some(rules))
             if !findings.iter().any(|f| f.severity == Severity::Error) =>
@@ -177,6 +180,10 @@ pub fn load_dir(dir: &Path) -> Result<LoadReport, CorpusError> {
         }
         _ => None,
     };
+    if let Some(c) = &corpus {
+        findings.extend(super::lint::advise(c));
+        sort(&mut findings);
+    }
     Ok(LoadReport { corpus, findings })
 }
 
@@ -307,6 +314,8 @@ struct Loader {
     findings: Vec<Finding>,
     /// Line of every `contrast_of`, checked once all files are read.
     contrasts: Vec<(usize, usize)>,
+    /// Every id seen, with where, including cases with other errors.
+    ids: Vec<(String, PathBuf, usize)>,
 }
 
 /// Where one case sits in its file, for locating its fields.
@@ -496,6 +505,12 @@ impl Loader {
         resources: Option<&ResourceBook>,
         rules: Option<&RuleBook>,
     ) {
+        if let Some((_, v)) = at.table.iter().find(|(k, _)| k.get_ref().as_ref() == "id") {
+            if let DeValue::String(id) = v.get_ref() {
+                self.ids
+                    .push((id.to_string(), at.file.to_path_buf(), at.line));
+            }
+        }
         let before = self.findings.len();
         self.check_keys(at, at.table, "", CASE_KEYS);
         for key in REQUIRED_KEYS {
@@ -778,24 +793,22 @@ impl Loader {
 
     /// Checks that span files: duplicate ids and `contrast_of` targets.
     fn cross_checks(&mut self) {
-        let mut first: HashMap<&str, &Case> = HashMap::new();
+        let mut first: HashMap<&str, (&PathBuf, usize)> = HashMap::new();
         let mut dups = Vec::new();
-        for case in &self.cases {
-            if let Some(prev) = first.get(case.id.as_str()) {
+        for (id, file, line) in &self.ids {
+            if let Some((pf, pl)) = first.get(id.as_str()) {
                 dups.push(Finding {
                     severity: Severity::Error,
-                    file: case.file.clone(),
-                    line: Some(case.line),
+                    file: file.clone(),
+                    line: Some(*line),
                     field: Some("id".into()),
                     message: format!(
-                        "duplicate id `{}` (first defined at {}:{})",
-                        case.id,
-                        prev.file.display(),
-                        prev.line
+                        "duplicate id `{id}` (first defined at {}:{pl})",
+                        pf.display()
                     ),
                 });
             } else {
-                first.insert(&case.id, case);
+                first.insert(id, (file, *line));
             }
         }
         let mut dangling = Vec::new();

@@ -3,8 +3,10 @@
 //! expectations refer to. `load` turns TOML files into this model and reports
 //! every problem with file, line and field; `lint` adds the advisory checks.
 
+pub mod lint;
 pub mod load;
 pub mod resources;
+pub mod stats;
 
 pub use load::{load_dir, Finding, LoadReport, Severity};
 pub use resources::{ResourceBook, Rule, RuleBook, RuleCheck};

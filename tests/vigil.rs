@@ -1,0 +1,324 @@
+//! End-to-end tests of the `vigil` binary: real processes, real HTTP on
+//! 127.0.0.1 with ports chosen by the OS, every run bounded in time.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+
+const VIGIL: &str = env!("CARGO_BIN_EXE_vigil");
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A `vigil serve` child process, killed when dropped.
+struct Server {
+    child: Child,
+    url: String,
+}
+
+impl Server {
+    fn start(args: &[&str]) -> Server {
+        let mut child = Command::new(VIGIL)
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("vigil serve starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout piped"))
+            .read_line(&mut line)
+            .expect("vigil serve prints its address");
+        let url = line.trim().to_string();
+        assert!(
+            url.starts_with("http://127.0.0.1:"),
+            "first line is the URL: {url:?}"
+        );
+        Server { child, url }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn vigil(args: &[&str]) -> Output {
+    Command::new(VIGIL)
+        .args(args)
+        .current_dir(repo())
+        .output()
+        .expect("vigil runs")
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().expect("exited normally, not by a signal")
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn json(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).expect("file written")).expect("valid JSON")
+}
+
+/// A small corpus: the shipped resources and rules plus the given files.
+fn small_corpus(dir: &Path, files: &[&str]) -> PathBuf {
+    let c = dir.join("corpus");
+    std::fs::create_dir_all(&c).unwrap();
+    for f in ["resources.toml", "rules.toml"].iter().chain(files) {
+        std::fs::copy(repo().join("corpora").join(f), c.join(f)).unwrap();
+    }
+    c
+}
+
+fn gate(out: &Path, extra: &[&str]) -> (i32, String, serde_json::Value) {
+    let mut args = vec![
+        "gate",
+        "--out",
+        out.to_str().unwrap(),
+        "--deadline-s",
+        "300",
+    ];
+    args.extend_from_slice(extra);
+    let o = vigil(&args);
+    let summary = if out.join("summary.json").exists() {
+        json(&out.join("summary.json"))
+    } else {
+        serde_json::Value::Null
+    };
+    (code(&o), text(&o), summary)
+}
+
+#[test]
+fn gate_passes_on_the_embedded_reference_service() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let (code, text, summary) = gate(&out, &[]);
+    assert_eq!(code, 0, "{text}");
+    for f in ["results.jsonl", "summary.json", "gate.json", "report.md"] {
+        assert!(out.join(f).exists(), "{f} written");
+    }
+    assert_eq!(summary["verdict"], "pass");
+    assert_eq!(summary["failures_total"], 0);
+    let responses = summary["responses_total"].as_u64().unwrap();
+    let lines = std::fs::read_to_string(out.join("results.jsonl"))
+        .unwrap()
+        .lines()
+        .count() as u64;
+    assert_eq!(lines, responses, "one results line per response");
+    assert!(summary["cases_total"].as_u64().unwrap() >= 80);
+    for e in ["sentinel", "medical"] {
+        assert!(summary["latency"][e]["samples"].as_u64().unwrap() > 0);
+        assert!(summary["latency"][e]["p99_ms"].as_f64().is_some());
+    }
+    let gate = json(&out.join("gate.json"));
+    assert_eq!(gate["verdict"], "pass");
+    assert_eq!(gate["corpus"]["sha256"].as_str().unwrap().len(), 64);
+    assert!(
+        gate["vigil_version"].is_string()
+            && gate["started_at"].is_string()
+            && gate["seed"].is_u64()
+    );
+}
+
+#[test]
+fn naive_service_misses_and_over_triggers() {
+    let server = Server::start(&["--mode", "naive"]);
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let (code, text, summary) = gate(&out, &["--target", &server.url]);
+    assert_eq!(code, 1, "{text}");
+    assert_eq!(summary["verdict"], "fail");
+    assert!(
+        summary["failures_by_kind"]["missed"].as_u64().unwrap() > 0,
+        "{summary}"
+    );
+    assert!(
+        summary["failures_by_kind"]["over_triggered"]
+            .as_u64()
+            .unwrap()
+            > 0,
+        "{summary}"
+    );
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(report.contains("over_triggered") && report.contains("curl -sS -X POST"));
+}
+
+#[test]
+fn server_errors_are_transport_failures() {
+    let server = Server::start(&["--error-rate", "0.05", "--seed", "7"]);
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = small_corpus(tmp.path(), &["depression.toml", "medical-emergency.toml"]);
+    let out = tmp.path().join("out");
+    let (code, text, summary) = gate(
+        &out,
+        &[
+            "--target",
+            &server.url,
+            "--corpus",
+            corpus.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 1, "{text}");
+    let n = summary["failures_by_kind"]["transport_error"]
+        .as_u64()
+        .unwrap();
+    assert!(n > 0, "{summary}");
+}
+
+#[test]
+fn slow_service_fails_the_latency_budget() {
+    let server = Server::start(&["--delay-ms", "150"]);
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = small_corpus(tmp.path(), &["depression.toml"]);
+    let out = tmp.path().join("out");
+    let (code, text, summary) = gate(
+        &out,
+        &[
+            "--target",
+            &server.url,
+            "--corpus",
+            corpus.to_str().unwrap(),
+            "--concurrency",
+            "16",
+        ],
+    );
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        summary["latency"]["sentinel"]["p99_ms"].as_f64().unwrap() >= 150.0,
+        "{summary}"
+    );
+    assert!(text.contains("exceeds the 100 ms budget"), "{text}");
+}
+
+#[test]
+fn unreachable_target_exits_3_with_one_line() {
+    // Bind a port, then free it: nothing listens there any more.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let tmp = tempfile::tempdir().unwrap();
+    let url = format!("http://127.0.0.1:{port}");
+    let o = vigil(&[
+        "gate",
+        "--target",
+        &url,
+        "--out",
+        tmp.path().join("out").to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 3, "{}", text(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("unreachable"), "{err}");
+}
+
+const BROKEN: &str = r#"
+[corpus]
+name = "broken"
+
+[[case]]
+id = "b-001"
+category = "test"
+[case.sentinel]
+intervene = false
+
+[[case]]
+id = "b-002"
+category = "test"
+text = "hello"
+colour = "blue"
+[case.sentinel]
+intervene = false
+
+[[case]]
+id = "b-002"
+category = "test"
+text = "hello again"
+[case.sentinel]
+intervene = false
+"#;
+
+#[test]
+fn broken_corpus_is_reported_in_full_and_nothing_is_sent() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = small_corpus(tmp.path(), &[]);
+    std::fs::write(corpus.join("broken.toml"), BROKEN).unwrap();
+    let c = corpus.to_str().unwrap();
+    let lint = vigil(&["corpus", "lint", "--corpus", c]);
+    assert_eq!(code(&lint), 2);
+    let out = text(&lint);
+    assert!(
+        out.contains("broken.toml:5: field `text`: missing"),
+        "{out}"
+    );
+    assert!(
+        out.contains("broken.toml:15: field `colour`: unknown field"),
+        "{out}"
+    );
+    assert!(
+        out.contains("broken.toml:19: field `id`: duplicate id `b-002`"),
+        "{out}"
+    );
+    // The gate refuses before touching the network: even an unreachable
+    // target gives 2 (invalid input), not 3.
+    let g = vigil(&[
+        "gate",
+        "--corpus",
+        c,
+        "--target",
+        "http://127.0.0.1:9",
+        "--out",
+        tmp.path().join("o").to_str().unwrap(),
+    ]);
+    assert_eq!(code(&g), 2, "{}", text(&g));
+    assert!(!tmp.path().join("o").join("results.jsonl").exists());
+}
+
+#[test]
+fn shipped_corpus_lints_clean_and_keeps_its_promises() {
+    let o = vigil(&["corpus", "lint"]);
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    assert!(text(&o).contains("0 errors, 0 warnings"), "{}", text(&o));
+    let stats = vigil(&["corpus", "stats", "--json"]);
+    assert_eq!(code(&stats), 0);
+    let s: serde_json::Value = serde_json::from_slice(&stats.stdout).unwrap();
+    assert!(s["sentinel"]["triggers"].as_u64().unwrap() >= 320, "{s}");
+    assert!(s["medical"]["requests"].as_u64().unwrap() >= 140, "{s}");
+    assert!(s["medical"]["non_requests"].as_u64().unwrap() >= 90, "{s}");
+    assert!(s["cross_endpoint"].as_u64().unwrap() >= 30, "{s}");
+    assert!(
+        s["sentinel"]["benign_share"].as_f64().unwrap() >= 0.35,
+        "{s}"
+    );
+    for l in ["en-GB", "en-CA", "en-AU"] {
+        assert!(s["locales"][l].as_u64().unwrap() >= 40, "{l}: {s}");
+    }
+}
+
+#[test]
+fn bad_arguments_exit_2() {
+    assert_eq!(code(&vigil(&["gate", "--concurrency", "0"])), 2);
+    assert_eq!(code(&vigil(&["gate", "--no-such-flag"])), 2);
+    assert_eq!(code(&vigil(&["serve", "--error-rate", "2"])), 2);
+    assert_eq!(
+        code(&vigil(&[
+            "gate",
+            "--target",
+            "not a url",
+            "--out",
+            "/tmp/vigil-never"
+        ])),
+        2
+    );
+}
