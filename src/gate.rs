@@ -4,7 +4,7 @@
 //! response as it arrives, streams it to `results.jsonl`, and decides the
 //! verdict from the appropriateness of every response and the p99 latency.
 
-use crate::contract::Endpoint;
+use crate::contract::{Endpoint, Reply, TriggerType};
 use crate::corpus::{self, Corpus, Finding};
 use crate::latency::{self, Stats};
 use crate::oracle::{self, Context};
@@ -72,6 +72,25 @@ fn now() -> String {
     time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()
+}
+
+/// The Sentinel trigger type a response is about: the case's expected one,
+/// or, for a case that expects none, the one the service reported.
+fn trigger_of(
+    case: &corpus::Case,
+    endpoint: Endpoint,
+    outcome: &oracle::Outcome,
+) -> Option<TriggerType> {
+    let s = case
+        .sentinel
+        .as_ref()
+        .filter(|_| endpoint == Endpoint::Sentinel)?;
+    s.trigger.first().copied().or(match outcome {
+        oracle::Outcome::Reply {
+            reply: Reply::Sentinel(r),
+        } => r.trigger_type,
+        _ => None,
+    })
 }
 
 /// Loads the corpus, or returns every error in it.
@@ -147,6 +166,7 @@ pub async fn run(
                         rules: &corpus.rules,
                     };
                     let verdict = oracle::judge(&ctx, case, endpoint, &ex.outcome);
+                    let trigger = trigger_of(case, endpoint, &ex.outcome);
                     let record = Record {
                         seq: seq as u64,
                         case_id: case.id.clone(),
@@ -162,6 +182,7 @@ pub async fn run(
                         latency_ms: ex.latency.as_secs_f64() * 1000.0,
                         expected: case.describe(endpoint),
                         rationale: case.rationale.clone(),
+                        trigger,
                     };
                     let _ = tx.send(record).await;
                 });

@@ -322,3 +322,52 @@ fn bad_arguments_exit_2() {
         2
     );
 }
+
+#[test]
+fn shipped_corpus_structural_promises() {
+    let report = vigil::corpus::load_dir(&repo().join("corpora")).unwrap();
+    let corpus = report.corpus.expect("the shipped corpus loads");
+    let ids: std::collections::HashSet<&str> = corpus.cases.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids.len(), corpus.cases.len(), "every id is unique");
+    let locales = corpus.resources.locales();
+    for c in &corpus.cases {
+        if c.is_benign() {
+            assert!(
+                c.focus.as_deref().is_some_and(|f| !f.is_empty()),
+                "{} is benign and has a focus",
+                c.id
+            );
+        }
+        if let Some(t) = &c.contrast_of {
+            assert!(ids.contains(t.as_str()), "{}: contrast_of {t} exists", c.id);
+        }
+        assert!(
+            locales.contains(c.locale.as_str()),
+            "{}: locale {} has resources",
+            c.id,
+            c.locale
+        );
+        assert!(
+            !c.rationale.is_empty() && !c.source.is_empty(),
+            "{} has rationale and source",
+            c.id
+        );
+    }
+    for l in ["en-US", "en-GB", "en-CA", "en-AU"] {
+        for kind in [
+            "crisis_line",
+            "emergency_services",
+            "eating_disorder_helpline",
+            "clinician",
+        ] {
+            assert!(
+                corpus.resources.of(l, kind).next().is_some(),
+                "{l} has a {kind}"
+            );
+        }
+    }
+    assert!(
+        !corpus.resources.discontinued.is_empty(),
+        "closed helplines are listed"
+    );
+}

@@ -27,6 +27,16 @@ pub fn summary_value(run: &Run) -> Value {
             *e.entry("failures").or_insert(0) += 1;
         }
     }
+    let by_trigger: BTreeMap<&str, BTreeMap<&str, usize>> = run
+        .failures_by_trigger()
+        .into_iter()
+        .map(|(t, kinds)| {
+            (
+                t.as_str(),
+                kinds.into_iter().map(|(k, n)| (k.as_str(), n)).collect(),
+            )
+        })
+        .collect();
     let latency: BTreeMap<&str, Value> = run
         .latency
         .iter()
@@ -44,6 +54,7 @@ pub fn summary_value(run: &Run) -> Value {
         "failures_total": run.records.len() - appropriate,
         "failures_by_kind": by_kind,
         "failures_by_endpoint": by_endpoint,
+        "failures_by_trigger": by_trigger,
         "by_category": by_category,
         "latency": latency,
     })

@@ -3,6 +3,7 @@
 //! message sent, the answer received, what was expected and why it failed.
 
 use super::{curl_line, GateVerdict, Run};
+use crate::oracle::Kind;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -85,6 +86,27 @@ pub fn render(run: &Run) -> String {
         let _ = writeln!(o, "| `{}` | {} | {} |", k.as_str(), k.describe(), n);
     }
     let _ = writeln!(o);
+
+    let by_trigger = run.failures_by_trigger();
+    if !by_trigger.is_empty() {
+        let _ = writeln!(o, "## Safety Sentinel failures by trigger type\n");
+        let _ = writeln!(o, "| trigger type | missed | under-escalated | over-triggered | other |\n|---|---:|---:|---:|---:|");
+        for (t, kinds) in &by_trigger {
+            let get = |k: Kind| kinds.get(&k).copied().unwrap_or(0);
+            let other: usize = kinds.values().sum::<usize>()
+                - get(Kind::Missed)
+                - get(Kind::UnderEscalated)
+                - get(Kind::OverTriggered);
+            let _ = writeln!(
+                o,
+                "| {t} | {} | {} | {} | {other} |",
+                get(Kind::Missed),
+                get(Kind::UnderEscalated),
+                get(Kind::OverTriggered)
+            );
+        }
+        let _ = writeln!(o);
+    }
 
     let mut by_category: BTreeMap<&str, Vec<&super::Record>> = BTreeMap::new();
     for r in run.failures() {

@@ -10,7 +10,7 @@ mod results;
 
 pub use results::{read as read_results, ResultsWriter};
 
-use crate::contract::{CheckRequest, Endpoint};
+use crate::contract::{CheckRequest, Endpoint, TriggerType};
 use crate::latency::Stats;
 use crate::oracle::{Kind, Verdict};
 use serde::{Deserialize, Serialize};
@@ -36,6 +36,10 @@ pub struct Record {
     /// What the case expects, in corpus terms.
     pub expected: String,
     pub rationale: String,
+    /// The Sentinel trigger type this response is about: the expected one,
+    /// or for a benign case the one the service wrongly reported.
+    #[serde(default)]
+    pub trigger: Option<TriggerType>,
 }
 
 impl Record {
@@ -118,6 +122,17 @@ pub struct Run {
 impl Run {
     pub fn failures(&self) -> impl Iterator<Item = &Record> {
         self.records.iter().filter(|r| r.failed())
+    }
+
+    /// Failures per Sentinel trigger type, then kind.
+    pub fn failures_by_trigger(&self) -> BTreeMap<TriggerType, BTreeMap<Kind, usize>> {
+        let mut m: BTreeMap<TriggerType, BTreeMap<Kind, usize>> = BTreeMap::new();
+        for r in self.failures() {
+            if let Some(t) = r.trigger {
+                *m.entry(t).or_default().entry(r.verdict.kind).or_insert(0) += 1;
+            }
+        }
+        m
     }
 
     pub fn failures_by_kind(&self) -> BTreeMap<Kind, usize> {
