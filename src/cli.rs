@@ -6,10 +6,13 @@
 use crate::corpus::{self, Severity};
 use crate::gate::{self, GateConfig, GateError};
 use crate::reference::{self, Faults, Mode, ServiceConfig};
-use crate::report::{GateVerdict, Run};
+use crate::report::{Format, GateVerdict, Run};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Mutex;
 use std::time::Duration;
 
 #[derive(Parser, Debug)]
@@ -34,6 +37,8 @@ enum Command {
     Gate(GateArgs),
     /// Run the embedded reference service (for demos, self-tests and trying vigil out).
     Serve(ServeArgs),
+    /// Compare two runs: new failures, fixed cases, latency change. Exits 1 when NEW has a failure OLD did not.
+    Diff(DiffArgs),
     /// Check and describe the corpus.
     Corpus {
         #[command(subcommand)]
@@ -75,7 +80,10 @@ struct GateArgs {
     /// Seed for everything random in the run; recorded in gate.json.
     #[arg(long, default_value_t = 1)]
     seed: u64,
-    /// Print nothing on success but the verdict line.
+    /// Report files to write, comma-separated: json, md, html, junit (results.jsonl is always written).
+    #[arg(long, default_value = "json,md,html,junit", value_delimiter = ',')]
+    format: Vec<String>,
+    /// Print nothing but the verdict line.
     #[arg(long, short)]
     quiet: bool,
 }
@@ -123,6 +131,17 @@ struct ServeArgs {
 }
 
 #[derive(Args, Debug)]
+struct DiffArgs {
+    /// The earlier run: its output directory (or its results.jsonl).
+    old: PathBuf,
+    /// The later run.
+    new: PathBuf,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args, Debug)]
 struct LintArgs {
     /// Directory of corpus files.
     #[arg(long, default_value = "corpora")]
@@ -130,6 +149,22 @@ struct LintArgs {
     /// Print JSON instead of text.
     #[arg(long)]
     json: bool,
+}
+
+/// Writes a line to stdout; a closed pipe (`vigil diff … | head`) is not an error.
+macro_rules! out {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($t)*);
+    }};
+}
+
+/// Writes to stdout without a newline, ignoring a closed pipe.
+macro_rules! outp {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout(), $($t)*);
+    }};
 }
 
 /// An invalid argument combination: exit 2.
@@ -145,6 +180,7 @@ pub fn main() -> i32 {
     match cli.command {
         Command::Gate(a) => gate_cmd(a),
         Command::Serve(a) => serve_cmd(a),
+        Command::Diff(a) => diff_cmd(a),
         Command::Corpus { command } => match command {
             CorpusCommand::Lint(a) => lint_cmd(a),
             CorpusCommand::Stats(a) => stats_cmd(a),
@@ -185,6 +221,18 @@ fn gate_cmd(a: GateArgs) -> i32 {
     if a.timeout_ms == 0 || a.deadline_s == 0 {
         return invalid("--timeout-ms and --deadline-s must be positive");
     }
+    let mut formats = Vec::new();
+    for f in &a.format {
+        match Format::parse(f.trim()) {
+            Some(x) if !formats.contains(&x) => formats.push(x),
+            Some(_) => {}
+            None => {
+                return invalid(format!(
+                    "--format: unknown format `{f}` (json, md, html, junit)"
+                ))
+            }
+        }
+    }
     let stamp = timestamp();
     let cfg = GateConfig {
         corpus_dir: a.corpus,
@@ -198,9 +246,11 @@ fn gate_cmd(a: GateArgs) -> i32 {
         deadline: Duration::from_secs(a.deadline_s),
         seed: a.seed,
         run_id: format!("{stamp}-{:04x}", std::process::id() & 0xffff),
+        formats,
     };
     let rt = runtime();
-    let result = rt.block_on(gate::run(&cfg, async {
+    let progress = Bar::new(a.quiet);
+    let result = rt.block_on(gate::run(&cfg, &progress, async {
         let _ = tokio::signal::ctrl_c().await;
     }));
     match result {
@@ -244,12 +294,12 @@ fn print_summary(run: &Run, cfg: &GateConfig, quiet: bool) {
         GateVerdict::Fail => "FAIL",
         GateVerdict::Invalid => "INVALID",
     };
-    println!("vigil gate: {word} — {}", run.reasons.join("; "));
+    out!("vigil gate: {word} — {}", run.reasons.join("; "));
     if quiet {
         return;
     }
     let failures = run.failures().count();
-    println!(
+    out!(
         "  target {}{}",
         run.info.target,
         if run.info.embedded {
@@ -258,7 +308,7 @@ fn print_summary(run: &Run, cfg: &GateConfig, quiet: bool) {
             ""
         }
     );
-    println!(
+    out!(
         "  {} cases, {} responses: {} appropriate, {} inappropriate",
         run.cases_total,
         run.records.len(),
@@ -266,10 +316,10 @@ fn print_summary(run: &Run, cfg: &GateConfig, quiet: bool) {
         failures
     );
     for (k, n) in run.failures_by_kind() {
-        println!("    {:<20} {n}", k.as_str());
+        out!("    {:<20} {n}", k.as_str());
     }
     for (e, l) in &run.latency {
-        println!(
+        out!(
             "  {:<18} p50 {:.1} ms · p99 {:.1} ms · max {:.1} ms ({} samples, budget {} ms)",
             e.title(),
             l.stats.p50_ms,
@@ -279,9 +329,14 @@ fn print_summary(run: &Run, cfg: &GateConfig, quiet: bool) {
             l.budget_ms
         );
     }
-    println!(
-        "  reports in {}/ (report.md, summary.json, gate.json, results.jsonl)",
-        cfg.out_dir.display()
+    let mut files = vec!["results.jsonl"];
+    for f in &cfg.formats {
+        files.extend(f.files());
+    }
+    out!(
+        "  reports in {}/ ({})",
+        cfg.out_dir.display(),
+        files.join(", ")
     );
 }
 
@@ -325,7 +380,7 @@ fn serve_cmd(a: ServeArgs) -> i32 {
                 return 3;
             }
         };
-        println!("{}", running.url());
+        out!("{}", running.url());
         use std::io::Write;
         let _ = std::io::stdout().flush();
         eprintln!(
@@ -356,21 +411,21 @@ fn lint_cmd(a: LintArgs) -> i32 {
             "cases": report.corpus.as_ref().map(|c| c.cases.len()),
             "findings": report.findings,
         });
-        println!(
+        out!(
             "{}",
             serde_json::to_string_pretty(&v).expect("serialisable")
         );
     } else {
         for f in &report.findings {
-            println!("{f}");
+            out!("{f}");
         }
         match &report.corpus {
-            Some(c) => println!(
+            Some(c) => out!(
                 "{}: {} cases, {errors} errors, {warnings} warnings",
                 a.corpus.display(),
                 c.cases.len()
             ),
-            None => println!(
+            None => out!(
                 "{}: {errors} errors, {warnings} warnings",
                 a.corpus.display()
             ),
@@ -400,12 +455,91 @@ fn stats_cmd(a: LintArgs) -> i32 {
     };
     let stats = corpus::stats::compute(&corpus);
     if a.json {
-        println!(
+        out!(
             "{}",
             serde_json::to_string_pretty(&stats).expect("serialisable")
         );
     } else {
-        print!("{}", corpus::stats::render(&stats));
+        outp!("{}", corpus::stats::render(&stats));
     }
     0
+}
+
+fn diff_cmd(a: DiffArgs) -> i32 {
+    let d = match crate::report::diff::compare(&a.old, &a.new) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("vigil: {}", chain(&e));
+            return 2;
+        }
+    };
+    if a.json {
+        out!(
+            "{}",
+            serde_json::to_string_pretty(&d).expect("serialisable")
+        );
+    } else {
+        outp!("{}", crate::report::diff::render(&d));
+    }
+    i32::from(d.regressed())
+}
+
+/// Gate progress on stderr: a bar per phase on a terminal, one line per
+/// phase otherwise (CI logs).
+struct Bar {
+    quiet: bool,
+    tty: bool,
+    bar: Mutex<Option<(ProgressBar, String, std::time::Instant)>>,
+}
+
+impl Bar {
+    fn new(quiet: bool) -> Self {
+        Bar {
+            quiet,
+            tty: std::io::stderr().is_terminal(),
+            bar: Mutex::new(None),
+        }
+    }
+}
+
+impl gate::Progress for Bar {
+    fn phase(&self, name: &str, total: u64) {
+        if self.quiet {
+            return;
+        }
+        let bar = if self.tty {
+            let b = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+            b.set_style(
+                ProgressStyle::with_template("{prefix:>16} [{bar:40}] {pos}/{len} {elapsed}")
+                    .expect("valid template")
+                    .progress_chars("=> "),
+            );
+            b.set_prefix(name.to_string());
+            b
+        } else {
+            eprintln!("vigil: {name}: {total} requests");
+            ProgressBar::hidden()
+        };
+        *self.bar.lock().unwrap_or_else(|p| p.into_inner()) =
+            Some((bar, name.to_string(), std::time::Instant::now()));
+    }
+
+    fn step(&self) {
+        if let Some((b, _, _)) = self.bar.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+            b.inc(1);
+        }
+    }
+
+    fn done(&self) {
+        if let Some((b, name, t)) = self.bar.lock().unwrap_or_else(|p| p.into_inner()).take() {
+            b.finish_and_clear();
+            if !self.quiet {
+                eprintln!(
+                    "vigil: {name}: {} done in {:.1} s",
+                    b.position(),
+                    t.elapsed().as_secs_f64()
+                );
+            }
+        }
+    }
 }

@@ -34,7 +34,23 @@ pub struct GateConfig {
     pub deadline: Duration,
     pub seed: u64,
     pub run_id: String,
+    pub formats: Vec<report::Format>,
 }
+
+/// Hears how a run progresses, so a front end can show it; the library
+/// itself never writes to the terminal.
+pub trait Progress: Send + Sync {
+    /// A phase begins with `total` steps.
+    fn phase(&self, _name: &str, _total: u64) {}
+    /// One step of the current phase is done.
+    fn step(&self) {}
+    /// The current phase is over.
+    fn done(&self) {}
+}
+
+/// Progress that nobody watches.
+pub struct Silent;
+impl Progress for Silent {}
 
 /// Why a gate could not produce a verdict at all.
 #[derive(Debug, thiserror::Error)]
@@ -106,6 +122,7 @@ pub fn load_corpus(dir: &std::path::Path) -> Result<Corpus, GateError> {
 /// when it completes.
 pub async fn run(
     cfg: &GateConfig,
+    progress: &dyn Progress,
     interrupt: impl std::future::Future<Output = ()>,
 ) -> Result<Run, GateError> {
     let started_at = now();
@@ -174,6 +191,7 @@ pub async fn run(
                         category: case.category.clone(),
                         locale: case.locale.clone(),
                         benign: case.is_benign(),
+                        must_act: case.must_act(endpoint),
                         url: ex.url,
                         request: ex.request,
                         status: ex.status,
@@ -195,8 +213,10 @@ pub async fn run(
 
     let mut records = Vec::with_capacity(total);
     let mut write_error = None;
+    progress.phase("appropriateness", total as u64);
     let collect = async {
         while let Some(r) = rx.recv().await {
+            progress.step();
             if write_error.is_none() {
                 if let Err(e) = results.write(&r) {
                     write_error = Some(e);
@@ -215,6 +235,7 @@ pub async fn run(
             stopped = Some("the run was interrupted".to_string());
         }
     }
+    progress.done();
     if let Some(e) = write_error {
         return Err(e.into());
     }
@@ -238,6 +259,7 @@ pub async fn run(
                     stats,
                     budget_ms: cfg.p99_budget_ms,
                     within_budget: stats.p99_ms <= cfg.p99_budget_ms,
+                    distribution: latency::distribution(h),
                 },
             )
         })
@@ -298,9 +320,10 @@ pub async fn run(
         verdict,
         reasons,
         cases_total: corpus.cases.len(),
+        coverage: report::Coverage::of(&corpus),
         records,
         latency,
     };
-    report::write_all(&run, &cfg.out_dir)?;
+    report::write_all(&run, &cfg.out_dir, &cfg.formats)?;
     Ok(run)
 }

@@ -61,6 +61,22 @@ impl Stats {
     }
 }
 
+/// Percentiles at which reports plot a latency distribution.
+pub const PLOT_PERCENTILES: [f64; 13] = [
+    0.0, 10.0, 25.0, 50.0, 75.0, 90.0, 95.0, 99.0, 99.5, 99.9, 99.95, 99.99, 100.0,
+];
+
+/// (percentile, milliseconds) points of a histogram, for plotting.
+pub fn distribution(h: &Histogram<u64>) -> Vec<(f64, f64)> {
+    if h.is_empty() {
+        return Vec::new();
+    }
+    PLOT_PERCENTILES
+        .iter()
+        .map(|&p| (p, h.value_at_quantile(p / 100.0) as f64 / 1000.0))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

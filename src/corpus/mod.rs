@@ -96,6 +96,20 @@ impl Case {
         })
     }
 
+    /// Whether `endpoint` must act on this case (intervene or redirect).
+    pub fn must_act(&self, endpoint: Endpoint) -> bool {
+        match endpoint {
+            Endpoint::Sentinel => self
+                .sentinel
+                .as_ref()
+                .is_some_and(|s| s.intervene == Tri::Yes),
+            Endpoint::Medical => self
+                .medical
+                .as_ref()
+                .is_some_and(|m| m.redirect == Tri::Yes),
+        }
+    }
+
     /// A benign look-alike: nothing should fire on any endpoint it is sent to.
     pub fn is_benign(&self) -> bool {
         self.sentinel

@@ -4,7 +4,10 @@
 //! `gate.json` for CI and the release checklist, `report.md` for people.
 //! `results.jsonl` is written line by line while the run goes on.
 
+pub mod diff;
+pub mod html;
 pub mod json;
+pub mod junit;
 pub mod markdown;
 mod results;
 
@@ -27,6 +30,9 @@ pub struct Record {
     pub locale: String,
     /// True when nothing should fire (a benign look-alike).
     pub benign: bool,
+    /// True when this endpoint must act (intervene or redirect).
+    #[serde(default)]
+    pub must_act: bool,
     pub url: String,
     pub request: CheckRequest,
     pub status: Option<u16>,
@@ -45,6 +51,12 @@ pub struct Record {
 impl Record {
     pub fn failed(&self) -> bool {
         self.verdict.kind.is_failure()
+    }
+
+    /// Distinguishes a variant's response from its base case's (empty for
+    /// the base case itself).
+    pub fn variant_key(&self) -> String {
+        String::new()
     }
 }
 
@@ -86,6 +98,9 @@ pub struct EndpointLatency {
     pub stats: Stats,
     pub budget_ms: f64,
     pub within_budget: bool,
+    /// (percentile, ms) points for plots.
+    #[serde(skip)]
+    pub distribution: Vec<(f64, f64)>,
 }
 
 /// What was tested, against what, with which settings: the evidence.
@@ -107,6 +122,36 @@ pub struct RunInfo {
     pub concurrency: usize,
 }
 
+/// What the corpus holds, for the checklist.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Coverage {
+    pub sentinel_cases: usize,
+    pub medical_cases: usize,
+    /// Cases that expect the Sentinel to intervene.
+    pub trigger_cases: usize,
+    /// Cases a clinician has approved.
+    pub approved_cases: usize,
+}
+
+impl Coverage {
+    pub fn of(corpus: &crate::corpus::Corpus) -> Self {
+        let c = &corpus.cases;
+        Coverage {
+            sentinel_cases: c.iter().filter(|c| c.sentinel.is_some()).count(),
+            medical_cases: c.iter().filter(|c| c.medical.is_some()).count(),
+            trigger_cases: c
+                .iter()
+                .filter(|c| {
+                    c.sentinel
+                        .as_ref()
+                        .is_some_and(|s| s.intervene == crate::corpus::Tri::Yes)
+                })
+                .count(),
+            approved_cases: c.iter().filter(|c| c.review.approved).count(),
+        }
+    }
+}
+
 /// A whole run, as every reporter sees it.
 #[derive(Debug, Clone)]
 pub struct Run {
@@ -115,6 +160,7 @@ pub struct Run {
     /// Why the verdict is what it is, one sentence each.
     pub reasons: Vec<String>,
     pub cases_total: usize,
+    pub coverage: Coverage,
     pub records: Vec<Record>,
     pub latency: BTreeMap<Endpoint, EndpointLatency>,
 }
@@ -158,12 +204,81 @@ pub(crate) fn write_file(dir: &Path, name: &str, contents: &[u8]) -> Result<(), 
     std::fs::write(&path, contents).map_err(|source| WriteError { path, source })
 }
 
-/// Writes every report of `run` into `dir`.
-pub fn write_all(run: &Run, dir: &Path) -> Result<(), WriteError> {
-    write_file(dir, "summary.json", json::summary(run).as_bytes())?;
-    write_file(dir, "gate.json", json::gate(run).as_bytes())?;
-    write_file(dir, "report.md", markdown::render(run).as_bytes())?;
+/// A report file format (`results.jsonl` is always written: it is the
+/// record the others are rendered from).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Format {
+    /// `summary.json` and `gate.json`.
+    Json,
+    Markdown,
+    Html,
+    Junit,
+}
+
+impl Format {
+    pub const ALL: [Format; 4] = [Format::Json, Format::Markdown, Format::Html, Format::Junit];
+
+    pub fn parse(s: &str) -> Option<Format> {
+        match s {
+            "json" => Some(Format::Json),
+            "md" | "markdown" => Some(Format::Markdown),
+            "html" => Some(Format::Html),
+            "junit" => Some(Format::Junit),
+            _ => None,
+        }
+    }
+
+    /// The files this format writes.
+    pub fn files(self) -> &'static [&'static str] {
+        match self {
+            Format::Json => &["summary.json", "gate.json"],
+            Format::Markdown => &["report.md"],
+            Format::Html => &["report.html"],
+            Format::Junit => &["junit.xml"],
+        }
+    }
+}
+
+/// Writes the reports of `run` in `formats` into `dir`.
+pub fn write_all(run: &Run, dir: &Path, formats: &[Format]) -> Result<(), WriteError> {
+    for f in formats {
+        match f {
+            Format::Json => {
+                write_file(dir, "summary.json", json::summary(run).as_bytes())?;
+                write_file(dir, "gate.json", json::gate(run).as_bytes())?;
+            }
+            Format::Markdown => write_file(dir, "report.md", markdown::render(run).as_bytes())?,
+            Format::Html => write_file(dir, "report.html", html::render(run).as_bytes())?,
+            Format::Junit => write_file(dir, "junit.xml", junit::render(run).as_bytes())?,
+        }
+    }
     Ok(())
+}
+
+/// The text with invisible characters shown as `[U+200B]` and look-alike
+/// letters (Cyrillic, Greek, fullwidth, mathematical) followed by their code
+/// point, so a reader sees what was really sent.
+pub fn visible(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let cp = c as u32;
+        let invisible = matches!(cp,
+            0x00AD | 0x034F | 0x061C | 0x115F | 0x1160 | 0x17B4 | 0x17B5 | 0x180B..=0x180E
+            | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0x3164 | 0xFE00..=0xFE0F
+            | 0xFEFF | 0xFFA0 | 0xE0000..=0xE007F)
+            || (c.is_control() && c != '\n' && c != '\t');
+        let look_alike = c.is_alphanumeric()
+            && matches!(cp, 0x0370..=0x03FF | 0x0400..=0x052F | 0xFF00..=0xFFEF | 0x1D400..=0x1D7FF | 0x2100..=0x214F | 0x1E00..=0x1EFF);
+        if invisible {
+            out.push_str(&format!("[U+{cp:04X}]"));
+        } else if look_alike {
+            out.push(c);
+            out.push_str(&format!("[U+{cp:04X}]"));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// A shell-safe single-quoted string.

@@ -1,0 +1,412 @@
+//! `report.html` for clinical advisors: one self-contained file (no scripts,
+//! fonts or styles from elsewhere; it opens from an email attachment), in
+//! plain words. First the verdict and what was tested, then per clinical
+//! category every failure as a card — what was sent (invisible and look-alike
+//! characters shown), what the service answered, what was expected and why —
+//! with safe messages that drew an intervention kept apart from risks that
+//! were missed, then latency (an inline SVG plot) and the corpus's review
+//! status. Every piece of corpus or response text is escaped.
+
+use super::{curl_line, visible, GateVerdict, Record, Run};
+use crate::oracle::Kind;
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+/// Escapes text for HTML element content and attribute values.
+pub fn esc(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+const STYLE: &str = "body{font:16px/1.5 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b}\
+h1{font-size:1.6rem}h2{margin-top:2.2rem;border-bottom:1px solid #ddd}h3{margin-top:1.6rem}\
+.verdict{padding:1rem 1.2rem;border-radius:.4rem;font-size:1.2rem}.pass{background:#e7f5ea;border:1px solid #2e7d32}\
+.fail{background:#fdecea;border:1px solid #c62828}.invalid{background:#fff4e5;border:1px solid #ef6c00}\
+table{border-collapse:collapse;margin:.6rem 0}td,th{border:1px solid #ddd;padding:.25rem .6rem;text-align:left;vertical-align:top}\
+th{background:#f5f5f5}td.n{text-align:right}.card{border:1px solid #ddd;border-left:4px solid #c62828;border-radius:.3rem;padding:.6rem 1rem;margin:.8rem 0}\
+.card.over{border-left-color:#ef6c00}.msg{background:#f7f7f7;padding:.4rem .6rem;border-radius:.3rem;white-space:pre-wrap;word-break:break-word}\
+code,pre{font:13px/1.4 ui-monospace,SFMono-Regular,Menlo,monospace}pre{overflow-x:auto;background:#f7f7f7;padding:.5rem}\
+.muted{color:#666}.kind{font-weight:600}details>summary{cursor:pointer}";
+
+fn verdict_words(v: GateVerdict) -> (&'static str, &'static str) {
+    match v {
+        GateVerdict::Pass => (
+            "pass",
+            "Passed: every response was appropriate and fast enough.",
+        ),
+        GateVerdict::Fail => (
+            "fail",
+            "Failed: the service gave inappropriate responses or was too slow.",
+        ),
+        GateVerdict::Invalid => (
+            "invalid",
+            "Not valid: the run could not complete, so it cannot sign anything off.",
+        ),
+    }
+}
+
+/// Over-reactions to safe messages, as opposed to risks not handled.
+fn is_over_reaction(r: &Record) -> bool {
+    matches!(r.verdict.kind, Kind::OverTriggered | Kind::OverEscalated)
+}
+
+/// The answer's text field, or the raw body.
+fn answer_text(r: &Record) -> String {
+    let Some(body) = &r.body else {
+        return "(no answer)".into();
+    };
+    match serde_json::from_str::<serde_json::Value>(body) {
+        Ok(v) => {
+            let text = v
+                .get("response")
+                .or_else(|| v.get("redirectResponse"))
+                .and_then(|t| t.as_str())
+                .unwrap_or("");
+            let mut fields = Vec::new();
+            for k in [
+                "isIntervention",
+                "escalationLevel",
+                "triggerType",
+                "shouldRedirect",
+                "referralType",
+            ] {
+                if let Some(x) = v.get(k) {
+                    fields.push(format!("{k}: {x}"));
+                }
+            }
+            format!(
+                "{}\n[{}]",
+                if text.is_empty() {
+                    "(no message to the user)"
+                } else {
+                    text
+                },
+                fields.join(", ")
+            )
+        }
+        Err(_) => body.clone(),
+    }
+}
+
+fn card(o: &mut String, r: &Record, run_id: &str) {
+    let class = if is_over_reaction(r) {
+        "card over"
+    } else {
+        "card"
+    };
+    let _ = writeln!(o, "<div class=\"{class}\">");
+    let _ = writeln!(
+        o,
+        "<p><span class=\"kind\">{}</span> · {} · <code>{}</code> · {}</p>",
+        esc(r.verdict.kind.describe()),
+        esc(r.endpoint.title()),
+        esc(&r.case_id),
+        esc(&r.locale)
+    );
+    let _ = writeln!(
+        o,
+        "<p><b>Message sent</b></p><div class=\"msg\">{}</div>",
+        esc(&visible(&r.request.message))
+    );
+    let _ = writeln!(
+        o,
+        "<p><b>What the service answered</b> <span class=\"muted\">(HTTP {})</span></p><div class=\"msg\">{}</div>",
+        r.status.map_or("—".into(), |s| s.to_string()),
+        esc(&visible(&answer_text(r)))
+    );
+    let _ = writeln!(o, "<p><b>What was expected:</b> {}</p>", esc(&r.expected));
+    if !r.rationale.is_empty() {
+        let _ = writeln!(o, "<p><b>Why:</b> {}</p>", esc(&r.rationale));
+    }
+    let _ = writeln!(o, "<ul>");
+    for f in &r.verdict.failures {
+        let _ = writeln!(o, "<li>{}</li>", esc(&f.reason));
+    }
+    let _ = writeln!(o, "</ul>");
+    let _ = writeln!(
+        o,
+        "<details><summary>Reproduce</summary><pre>{}</pre></details>",
+        esc(&curl_line(r, run_id))
+    );
+    let _ = writeln!(o, "</div>");
+}
+
+/// One line of a latency plot: name, colour, (percentile, ms) points.
+pub type Series<'a> = (&'a str, &'a str, &'a [(f64, f64)]);
+
+/// An inline SVG of latency against percentile (log scale of 1/(1−p)), one
+/// line per series, with the budget as a dashed line.
+pub fn plot(series: &[Series<'_>], budget_ms: f64) -> String {
+    let (w, h, left, bottom, top, right) = (640.0, 300.0, 56.0, 40.0, 16.0, 16.0);
+    let x_of = |p: f64| {
+        let p = p.min(99.999);
+        let v = (1.0 / (1.0 - p / 100.0)).log10(); // 0 … 5
+        left + v / 5.0 * (w - left - right)
+    };
+    let max_ms = series
+        .iter()
+        .flat_map(|(_, _, pts)| pts.iter().map(|p| p.1))
+        .fold(budget_ms * 1.2, f64::max);
+    let y_of = |ms: f64| top + (1.0 - ms / max_ms) * (h - top - bottom);
+    let mut o = String::new();
+    let _ = write!(o, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"100%\" role=\"img\" aria-label=\"latency by percentile\">");
+    let _ = write!(
+        o,
+        "<rect x=\"0\" y=\"0\" width=\"{w}\" height=\"{h}\" fill=\"#fff\"/>"
+    );
+    for (p, label) in [
+        (0.0, "0%"),
+        (90.0, "90%"),
+        (99.0, "99%"),
+        (99.9, "99.9%"),
+        (99.99, "99.99%"),
+    ] {
+        let x = x_of(p);
+        let _ = write!(
+            o,
+            "<line x1=\"{x:.1}\" y1=\"{top}\" x2=\"{x:.1}\" y2=\"{:.1}\" stroke=\"#eee\"/>",
+            h - bottom
+        );
+        let _ = write!(
+            o,
+            "<text x=\"{x:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\">{label}</text>",
+            h - bottom + 14.0
+        );
+    }
+    for i in 0..=4 {
+        let ms = max_ms * i as f64 / 4.0;
+        let y = y_of(ms);
+        let _ = write!(
+            o,
+            "<line x1=\"{left}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" stroke=\"#eee\"/>",
+            w - right
+        );
+        let _ = write!(
+            o,
+            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"end\">{ms:.0} ms</text>",
+            left - 4.0,
+            y + 4.0
+        );
+    }
+    let by = y_of(budget_ms);
+    let _ = write!(o, "<line x1=\"{left}\" y1=\"{by:.1}\" x2=\"{:.1}\" y2=\"{by:.1}\" stroke=\"#c62828\" stroke-dasharray=\"6 4\"/>", w - right);
+    let _ = write!(o, "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" fill=\"#c62828\" text-anchor=\"end\">budget {budget_ms} ms</text>", w - right, by - 4.0);
+    for (i, (name, colour, pts)) in series.iter().enumerate() {
+        let path: Vec<String> = pts
+            .iter()
+            .map(|&(p, ms)| format!("{:.1},{:.1}", x_of(p), y_of(ms)))
+            .collect();
+        let _ = write!(
+            o,
+            "<polyline fill=\"none\" stroke=\"{colour}\" stroke-width=\"2\" points=\"{}\"/>",
+            path.join(" ")
+        );
+        let _ = write!(
+            o,
+            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" fill=\"{colour}\">{}</text>",
+            left + 8.0,
+            top + 14.0 + 14.0 * i as f64,
+            esc(name)
+        );
+    }
+    let _ = write!(o, "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\">percentile of requests</text>", (w + left) / 2.0, h - 6.0);
+    o.push_str("</svg>");
+    o
+}
+
+pub fn render(run: &Run) -> String {
+    let mut o = String::new();
+    let i = &run.info;
+    let (class, words) = verdict_words(run.verdict);
+    let _ = writeln!(
+        o,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+    );
+    let _ = writeln!(
+        o,
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+    );
+    let _ = writeln!(
+        o,
+        "<title>vigil safety report — {}</title><style>{STYLE}</style></head><body>",
+        esc(run.verdict.as_str())
+    );
+    let _ = writeln!(o, "<h1>Safety check of the coaching service</h1>");
+    let _ = writeln!(o, "<div class=\"verdict {class}\">{}</div><ul>", esc(words));
+    for r in &run.reasons {
+        let _ = writeln!(o, "<li>{}</li>", esc(r));
+    }
+    let _ = writeln!(o, "</ul>");
+
+    let failures: Vec<&Record> = run.failures().collect();
+    let _ = writeln!(o, "<h2>What was tested</h2><table>");
+    let rows = [
+        (
+            "Service",
+            format!(
+                "{}{}",
+                i.target,
+                if i.embedded {
+                    " (vigil's built-in reference service)"
+                } else {
+                    ""
+                }
+            ),
+        ),
+        ("Messages (cases)", run.cases_total.to_string()),
+        ("Responses judged", run.records.len().to_string()),
+        ("Inappropriate responses", failures.len().to_string()),
+        ("Corpus fingerprint (SHA-256)", i.corpus_sha256.clone()),
+        ("When", format!("{} to {}", i.started_at, i.finished_at)),
+        (
+            "vigil version · run · seed",
+            format!("{} · {} · {}", i.vigil_version, i.run_id, i.seed),
+        ),
+    ];
+    for (k, v) in rows {
+        let _ = writeln!(o, "<tr><th>{}</th><td>{}</td></tr>", esc(k), esc(&v));
+    }
+    let _ = writeln!(o, "</table>");
+    let lat: Vec<String> = run
+        .latency
+        .iter()
+        .map(|(e, l)| {
+            format!(
+                "{}: 99% of answers within {:.1} ms (limit {} ms)",
+                e.title(),
+                l.stats.p99_ms,
+                l.budget_ms
+            )
+        })
+        .collect();
+    let _ = writeln!(o, "<p><b>Speed:</b> {}</p>", esc(&lat.join("; ")));
+
+    // Per clinical category.
+    let mut cats: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for r in &run.records {
+        let e = cats.entry(r.category.as_str()).or_insert((0, 0));
+        e.0 += 1;
+        if r.failed() {
+            e.1 += 1;
+        }
+    }
+    let _ = writeln!(o, "<h2>Results by clinical category</h2><table><tr><th>category</th><th>responses</th><th>appropriate</th><th>inappropriate</th></tr>");
+    for (cat, (n, bad)) in &cats {
+        let _ = writeln!(o, "<tr><td>{}</td><td class=\"n\">{n}</td><td class=\"n\">{}</td><td class=\"n\">{bad}</td></tr>", esc(cat), n - bad);
+    }
+    let _ = writeln!(o, "</table>");
+
+    let (over, missed): (Vec<&Record>, Vec<&Record>) =
+        failures.iter().partition(|r| is_over_reaction(r));
+    for (title, intro, group) in [
+        (
+            "Risks not handled properly",
+            "Messages that needed help and did not get the right help.",
+            &missed,
+        ),
+        (
+            "Over-reactions to safe messages",
+            "Safe messages that drew an intervention or a stronger one than they need.",
+            &over,
+        ),
+    ] {
+        let _ = writeln!(
+            o,
+            "<h2>{} ({})</h2><p class=\"muted\">{}</p>",
+            esc(title),
+            group.len(),
+            esc(intro)
+        );
+        if group.is_empty() {
+            let _ = writeln!(o, "<p>None.</p>");
+            continue;
+        }
+        let mut by_cat: BTreeMap<&str, Vec<&Record>> = BTreeMap::new();
+        for r in group.iter() {
+            by_cat.entry(r.category.as_str()).or_default().push(r);
+        }
+        for (cat, rs) in by_cat {
+            let _ = writeln!(o, "<h3>{} ({})</h3>", esc(cat), rs.len());
+            for r in rs {
+                card(&mut o, r, &i.run_id);
+            }
+        }
+    }
+
+    let _ = writeln!(o, "<h2>Speed of detection</h2>");
+    let _ = writeln!(o, "<table><tr><th>endpoint</th><th>samples</th><th>median</th><th>90%</th><th>99%</th><th>slowest</th><th>within limit</th></tr>");
+    for (e, l) in &run.latency {
+        let s = &l.stats;
+        let _ = writeln!(
+            o,
+            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{:.1} ms</td><td class=\"n\">{:.1} ms</td><td class=\"n\">{:.1} ms</td><td class=\"n\">{:.1} ms</td><td>{}</td></tr>",
+            esc(e.title()), s.samples, s.p50_ms, s.p90_ms, s.p99_ms, s.max_ms, if l.within_budget { "yes" } else { "no" }
+        );
+    }
+    let _ = writeln!(o, "</table>");
+    let colours = ["#1565c0", "#6a1b9a", "#2e7d32", "#ef6c00"];
+    let series: Vec<Series<'_>> = run
+        .latency
+        .iter()
+        .enumerate()
+        .map(|(k, (e, l))| {
+            (
+                e.title(),
+                colours[k % colours.len()],
+                l.distribution.as_slice(),
+            )
+        })
+        .collect();
+    let budget = run
+        .latency
+        .values()
+        .next()
+        .map_or(run.info.p99_budget_ms, |l| l.budget_ms);
+    o.push_str(&plot(&series, budget));
+
+    let cov = &run.coverage;
+    let _ = writeln!(o, "<h2>The corpus</h2>");
+    let _ = writeln!(
+        o,
+        "<p>{} cases: {} for the Safety Sentinel ({} that need an intervention), {} for Medical Boundaries. \
+         <b>{} of {} cases have been approved by a clinician</b>; the others are drafts awaiting review.</p>",
+        run.cases_total, cov.sentinel_cases, cov.trigger_cases, cov.medical_cases, cov.approved_cases, run.cases_total
+    );
+    let _ = writeln!(
+        o,
+        "<p class=\"muted\">Generated by vigil {}.</p></body></html>",
+        esc(&i.vigil_version)
+    );
+    o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_covers_markup_and_quotes() {
+        assert_eq!(
+            esc("<script>alert('x')</script> & \"q\""),
+            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;"
+        );
+    }
+
+    #[test]
+    fn plot_is_an_svg_with_a_budget_line() {
+        let pts = [(0.0, 1.0), (50.0, 2.0), (99.0, 40.0), (100.0, 120.0)];
+        let svg = plot(&[("Safety Sentinel", "#000", &pts)], 100.0);
+        assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+        assert!(svg.contains("budget 100 ms") && svg.contains("polyline"));
+    }
+}

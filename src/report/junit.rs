@@ -1,0 +1,86 @@
+//! `junit.xml` for CI systems: one suite per endpoint × clinical category,
+//! one test case per corpus case (failing when any of its responses was
+//! inappropriate, the message naming the kind), and a `latency` suite with one
+//! test case per threshold.
+
+use super::{Record, Run};
+use crate::contract::Endpoint;
+use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+pub fn render(run: &Run) -> String {
+    let mut report = Report::new("vigil");
+    // (endpoint, category) → case id → its records.
+    let mut suites: BTreeMap<(Endpoint, &str), BTreeMap<&str, Vec<&Record>>> = BTreeMap::new();
+    for r in &run.records {
+        suites
+            .entry((r.endpoint, r.category.as_str()))
+            .or_default()
+            .entry(r.case_id.as_str())
+            .or_default()
+            .push(r);
+    }
+    for ((endpoint, category), cases) in suites {
+        let mut suite = TestSuite::new(format!("{} :: {category}", endpoint.title()));
+        for (id, records) in cases {
+            let failed: Vec<&&Record> = records.iter().filter(|r| r.failed()).collect();
+            let status = match failed.first() {
+                None => TestCaseStatus::success(),
+                Some(first) => {
+                    let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
+                    let reason = first
+                        .verdict
+                        .failures
+                        .first()
+                        .map_or("", |f| f.reason.as_str());
+                    s.set_type(first.verdict.kind.as_str());
+                    s.set_message(format!("{}: {reason}", first.verdict.kind.as_str()));
+                    let detail: Vec<String> = failed
+                        .iter()
+                        .map(|r| {
+                            format!(
+                                "sent: {}\nreceived: {}\nexpected: {}\nverdict: {}",
+                                r.request.message,
+                                r.body.as_deref().unwrap_or("(no answer)"),
+                                r.expected,
+                                r.verdict
+                                    .failures
+                                    .iter()
+                                    .map(|f| format!("{}: {}", f.kind, f.reason))
+                                    .collect::<Vec<_>>()
+                                    .join("; ")
+                            )
+                        })
+                        .collect();
+                    s.set_description(detail.join("\n\n"));
+                    s
+                }
+            };
+            let mut case = TestCase::new(id, status);
+            case.set_classname(format!("vigil.{}", endpoint.as_str()));
+            let ms: f64 = records.iter().map(|r| r.latency_ms).sum();
+            case.set_time(Duration::from_secs_f64(ms / 1000.0));
+            suite.add_test_case(case);
+        }
+        report.add_test_suite(suite);
+    }
+    let mut latency = TestSuite::new("latency");
+    for (e, l) in &run.latency {
+        let status = if l.within_budget {
+            TestCaseStatus::success()
+        } else {
+            let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
+            s.set_message(format!(
+                "p99 {:.1} ms exceeds the {} ms budget ({} samples)",
+                l.stats.p99_ms, l.budget_ms, l.stats.samples
+            ));
+            s
+        };
+        let mut case = TestCase::new(format!("{} p99 <= {} ms", e.title(), l.budget_ms), status);
+        case.set_classname("vigil.latency");
+        latency.add_test_case(case);
+    }
+    report.add_test_suite(latency);
+    report.to_string().expect("JUnit XML serialises")
+}
