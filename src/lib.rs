@@ -13,3 +13,4 @@ pub mod oracle;
 pub mod reference;
 pub mod report;
 pub mod target;
+pub mod variants;
