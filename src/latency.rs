@@ -1,9 +1,14 @@
 //! Latency bookkeeping: HdrHistograms in microseconds (1 µs to 60 s, three
-//! significant figures) and the percentile summary every report shows.
+//! significant figures), the percentile summary every report shows, and the
+//! two file formats other HdrHistogram tools read: the percentile
+//! distribution text (`.hgrm`) and the V2 interval log (`.hlog`).
 
+use hdrhistogram::serialization::interval_log::{IntervalLogWriterBuilder, Tag};
+use hdrhistogram::serialization::V2DeflateSerializer;
 use hdrhistogram::Histogram;
 use serde::{Deserialize, Serialize};
-use std::time::Duration;
+use std::io::{self, Write};
+use std::time::{Duration, SystemTime};
 
 /// Lowest and highest trackable values, in microseconds.
 pub const LOWEST_US: u64 = 1;
@@ -77,6 +82,101 @@ pub fn distribution(h: &Histogram<u64>) -> Vec<(f64, f64)> {
         .collect()
 }
 
+/// Writes `h` (in µs) as HdrHistogram's percentile distribution text, in
+/// milliseconds with three decimals: the `.hgrm` format that the Java
+/// `outputPercentileDistribution` prints and the online plotter reads.
+pub fn write_percentiles<W: Write>(h: &Histogram<u64>, out: &mut W) -> io::Result<()> {
+    const SCALE: f64 = 1000.0;
+    writeln!(
+        out,
+        "{:>12} {:>14} {:>10} {:>14}\n",
+        "Value", "Percentile", "TotalCount", "1/(1-Percentile)"
+    )?;
+    let mut total = 0u64;
+    if !h.is_empty() {
+        for v in h.iter_quantiles(5) {
+            total += v.count_since_last_iteration();
+            let value = v.value_iterated_to() as f64 / SCALE;
+            let q = v.quantile_iterated_to();
+            if q < 1.0 {
+                writeln!(
+                    out,
+                    "{value:>12.3} {q:>2.12} {total:>10} {:>14.2}",
+                    1.0 / (1.0 - q)
+                )?;
+            } else {
+                writeln!(out, "{value:>12.3} {q:>2.12} {total:>10}")?;
+            }
+        }
+    }
+    let (mean, stdev) = if h.is_empty() {
+        (0.0, 0.0)
+    } else {
+        (h.mean() / SCALE, h.stdev() / SCALE)
+    };
+    let buckets = u64::from(h.buckets());
+    let sub_buckets = 2 * h.distinct_values() as u64 / (buckets + 1);
+    writeln!(
+        out,
+        "#[Mean    = {mean:>12.3}, StdDeviation   = {stdev:>12.3}]"
+    )?;
+    writeln!(
+        out,
+        "#[Max     = {:>12.3}, Total count    = {:>12}]",
+        h.max() as f64 / SCALE,
+        h.len()
+    )?;
+    writeln!(
+        out,
+        "#[Buckets = {buckets:>12}, SubBuckets     = {sub_buckets:>12}]"
+    )
+}
+
+/// One interval of an interval log.
+pub struct Interval<'a> {
+    /// From the log's start time.
+    pub start: Duration,
+    pub length: Duration,
+    /// `None` for the log's main series.
+    pub tag: Option<&'a str>,
+    pub histogram: &'a Histogram<u64>,
+}
+
+/// A V2 interval log (HdrHistogram's `.hlog`, compressed V2 histograms in
+/// µs, maxima shown in ms) of `intervals`, which start at `start_time`.
+pub fn interval_log(start_time: SystemTime, comment: &str, intervals: &[Interval<'_>]) -> String {
+    let mut buf = Vec::new();
+    let mut serializer = V2DeflateSerializer::new();
+    {
+        let mut builder = IntervalLogWriterBuilder::new();
+        for line in comment.lines() {
+            builder.add_comment(line);
+        }
+        builder
+            .add_comment("[Histogram log format version 1.3]")
+            .with_start_time(start_time)
+            .with_base_time(start_time);
+        builder
+            .begin_log_with(&mut buf, &mut serializer)
+            .expect("writing to memory cannot fail");
+    }
+    buf.extend_from_slice(
+        b"\"StartTimestamp\",\"Interval_Length\",\"Interval_Max\",\"Interval_Compressed_Histogram\"\n",
+    );
+    {
+        let mut writer = IntervalLogWriterBuilder::new()
+            .with_max_value_divisor(1000.0)
+            .begin_log_with(&mut buf, &mut serializer)
+            .expect("writing to memory cannot fail");
+        for i in intervals {
+            writer
+                .write_histogram(i.histogram, i.start, i.length, i.tag.and_then(Tag::new))
+                .expect("serialising to memory cannot fail");
+        }
+    }
+    String::from_utf8(buf).expect("interval logs are ASCII")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -101,5 +201,73 @@ mod tests {
         record(&mut h, Duration::from_secs(120));
         assert_eq!(h.len(), 2);
         assert!(Stats::of(&h).max_ms >= 59_000.0);
+    }
+
+    #[test]
+    fn percentile_text_follows_the_hgrm_layout() {
+        let mut h = histogram();
+        for i in 1..=100u64 {
+            record(&mut h, Duration::from_millis(i));
+        }
+        let mut out = Vec::new();
+        write_percentiles(&h, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[0].trim_start().starts_with("Value"), "{text}");
+        assert_eq!(lines[1], "");
+        let last_value = lines
+            .iter()
+            .rev()
+            .find(|l| !l.starts_with('#'))
+            .unwrap()
+            .split_whitespace()
+            .collect::<Vec<_>>();
+        assert_eq!(last_value.len(), 3, "{text}");
+        assert!(last_value[1].starts_with("1.0000"), "{text}");
+        assert_eq!(last_value[2], "100");
+        assert!(text.contains("Total count    =          100]"), "{text}");
+        let mut empty = Vec::new();
+        write_percentiles(&histogram(), &mut empty).unwrap();
+    }
+
+    #[test]
+    fn interval_logs_read_back() {
+        use hdrhistogram::serialization::interval_log::{IntervalLogIterator, LogEntry};
+        let mut a = histogram();
+        record(&mut a, Duration::from_millis(5));
+        let mut b = histogram();
+        record(&mut b, Duration::from_millis(7));
+        record(&mut b, Duration::from_millis(9));
+        let log = interval_log(
+            SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000),
+            "test log",
+            &[
+                Interval {
+                    start: Duration::ZERO,
+                    length: Duration::from_secs(1),
+                    tag: None,
+                    histogram: &a,
+                },
+                Interval {
+                    start: Duration::from_secs(1),
+                    length: Duration::from_secs(1),
+                    tag: Some("service"),
+                    histogram: &b,
+                },
+            ],
+        );
+        assert!(log.starts_with("#test log\n"), "{log}");
+        let mut seen = Vec::new();
+        for entry in IntervalLogIterator::new(log.as_bytes()) {
+            if let LogEntry::Interval(i) = entry.unwrap() {
+                seen.push((
+                    i.tag().map(|t| t.as_str().to_string()),
+                    i.start_timestamp().as_secs(),
+                    i.max().round() as u64,
+                ));
+            }
+        }
+        assert_eq!(seen, vec![(None, 0, 5), (Some("service".into()), 1, 9)]);
+        assert!(log.contains("#[StartTime: 1700000000.000"), "{log}");
     }
 }

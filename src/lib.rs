@@ -9,6 +9,7 @@ pub mod contract;
 pub mod corpus;
 pub mod gate;
 pub mod latency;
+pub mod load;
 pub mod oracle;
 pub mod reference;
 pub mod report;
