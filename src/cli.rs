@@ -37,6 +37,10 @@ enum Command {
     Gate(GateArgs),
     /// Run the embedded reference service (for demos, self-tests and trying vigil out).
     Serve(ServeArgs),
+    /// Re-send one case, or one of its variants (from its seed), and print request, response and verdict.
+    Replay(ReplayArgs),
+    /// Search for evasions: many variants per case, each failure shrunk and saved as a regression case.
+    Explore(ExploreArgs),
     /// Compare two runs: new failures, fixed cases, latency change. Exits 1 when NEW has a failure OLD did not.
     Diff(DiffArgs),
     /// Check and describe the corpus.
@@ -80,6 +84,30 @@ struct GateArgs {
     /// Seed for everything random in the run; recorded in gate.json.
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Generated variants per case (typos, leetspeak, look-alike letters, slang…); 0 for none.
+    #[arg(long, default_value_t = 8)]
+    variants: usize,
+    /// Shrink at most this many failing variants to their minimal form.
+    #[arg(long, default_value_t = 5000)]
+    shrink_limit: usize,
+    /// Skip the load phase (latency is then reported for information only, not verified).
+    #[arg(long)]
+    no_load: bool,
+    /// Load phase: requests per second to each endpoint (open loop).
+    #[arg(long, default_value_t = 100.0)]
+    rate: f64,
+    /// Load phase: measured duration, in seconds.
+    #[arg(long, default_value_t = 10.0)]
+    duration_s: f64,
+    /// Load phase: warm-up before measuring, in seconds (not counted).
+    #[arg(long, default_value_t = 2.0)]
+    warmup_s: f64,
+    /// Load phase: requests in flight at once, per endpoint (waiting for a slot counts in latency).
+    #[arg(long, default_value_t = 64)]
+    max_in_flight: usize,
+    /// Load phase: highest acceptable share of errors (timeouts, refused, 5xx), 0 to 1.
+    #[arg(long, default_value_t = 0.0)]
+    max_error_rate: f64,
     /// Report files to write, comma-separated: json, md, html, junit (results.jsonl is always written).
     #[arg(long, default_value = "json,md,html,junit", value_delimiter = ',')]
     format: Vec<String>,
@@ -128,6 +156,62 @@ struct ServeArgs {
     /// Seed for the injected faults.
     #[arg(long, default_value_t = 1)]
     seed: u64,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy)]
+enum EndpointArg {
+    Sentinel,
+    Medical,
+}
+
+#[derive(Args, Debug)]
+struct ReplayArgs {
+    /// The case id.
+    #[arg(long)]
+    case: String,
+    /// The variant's seed (from the report); without it the case's own text is sent.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Only this endpoint (default: every endpoint the case has an expectation for).
+    #[arg(long, value_enum)]
+    endpoint: Option<EndpointArg>,
+    /// Directory of corpus files.
+    #[arg(long, default_value = "corpora")]
+    corpus: PathBuf,
+    /// Base URL of the service (default: the embedded reference service).
+    #[arg(long)]
+    target: Option<String>,
+    /// Per-request timeout, in milliseconds.
+    #[arg(long, default_value_t = 5000)]
+    timeout_ms: u64,
+}
+
+#[derive(Args, Debug)]
+struct ExploreArgs {
+    /// Directory of corpus files; regressions go to <corpus>/regressions/<name>.toml.
+    #[arg(long, default_value = "corpora")]
+    corpus: PathBuf,
+    /// Base URL of the service (default: the embedded reference service).
+    #[arg(long)]
+    target: Option<String>,
+    /// Name of the target, for the regression file (default: the target's host).
+    #[arg(long)]
+    name: Option<String>,
+    /// Explore at most this many cases (chosen by the seed; default all).
+    #[arg(long)]
+    cases: Option<usize>,
+    /// Stop after this many seconds.
+    #[arg(long, default_value_t = 60)]
+    budget_s: u64,
+    /// Variants to try per case.
+    #[arg(long, default_value_t = 32)]
+    per_case: usize,
+    /// Seed for the variants.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Per-request timeout, in milliseconds.
+    #[arg(long, default_value_t = 5000)]
+    timeout_ms: u64,
 }
 
 #[derive(Args, Debug)]
@@ -181,6 +265,8 @@ pub fn main() -> i32 {
         Command::Gate(a) => gate_cmd(a),
         Command::Serve(a) => serve_cmd(a),
         Command::Diff(a) => diff_cmd(a),
+        Command::Replay(a) => replay_cmd(a),
+        Command::Explore(a) => explore_cmd(a),
         Command::Corpus { command } => match command {
             CorpusCommand::Lint(a) => lint_cmd(a),
             CorpusCommand::Stats(a) => stats_cmd(a),
@@ -233,6 +319,39 @@ fn gate_cmd(a: GateArgs) -> i32 {
             }
         }
     }
+    let secs = |name: &str, v: f64| {
+        if v.is_finite() && v >= 0.0 {
+            Ok(Duration::from_secs_f64(v))
+        } else {
+            Err(invalid(format!(
+                "{name} must be a non-negative number of seconds"
+            )))
+        }
+    };
+    let load_config = if a.no_load {
+        None
+    } else {
+        let cfg = crate::load::LoadConfig {
+            rate_per_s: a.rate,
+            duration: match secs("--duration-s", a.duration_s) {
+                Ok(d) => d,
+                Err(c) => return c,
+            },
+            warmup: match secs("--warmup-s", a.warmup_s) {
+                Ok(d) => d,
+                Err(c) => return c,
+            },
+            max_in_flight: a.max_in_flight,
+            p99_budget_ms: a.p99_budget_ms,
+            max_error_rate: a.max_error_rate,
+            seed: a.seed,
+            request_timeout: Duration::from_millis(a.timeout_ms),
+        };
+        if let Err(e) = cfg.check() {
+            return invalid(e);
+        }
+        Some(cfg)
+    };
     let stamp = timestamp();
     let cfg = GateConfig {
         corpus_dir: a.corpus,
@@ -247,10 +366,13 @@ fn gate_cmd(a: GateArgs) -> i32 {
         seed: a.seed,
         run_id: format!("{stamp}-{:04x}", std::process::id() & 0xffff),
         formats,
+        variants: a.variants,
+        shrink_limit: a.shrink_limit,
+        load: load_config,
     };
     let rt = runtime();
     let progress = Bar::new(a.quiet);
-    let result = rt.block_on(gate::run(&cfg, &progress, async {
+    let result = rt.block_on(gate::run(&cfg, &progress, async move {
         let _ = tokio::signal::ctrl_c().await;
     }));
     match result {
@@ -292,6 +414,7 @@ fn print_summary(run: &Run, cfg: &GateConfig, quiet: bool) {
     let word = match run.verdict {
         GateVerdict::Pass => "PASS",
         GateVerdict::Fail => "FAIL",
+        GateVerdict::Inconclusive => "INCONCLUSIVE",
         GateVerdict::Invalid => "INVALID",
     };
     out!("vigil gate: {word} — {}", run.reasons.join("; "));
@@ -318,16 +441,35 @@ fn print_summary(run: &Run, cfg: &GateConfig, quiet: bool) {
     for (k, n) in run.failures_by_kind() {
         out!("    {:<20} {n}", k.as_str());
     }
-    for (e, l) in &run.latency {
-        out!(
-            "  {:<18} p50 {:.1} ms · p99 {:.1} ms · max {:.1} ms ({} samples, budget {} ms)",
-            e.title(),
-            l.stats.p50_ms,
-            l.stats.p99_ms,
-            l.stats.max_ms,
-            l.stats.samples,
-            l.budget_ms
-        );
+    match &run.load {
+        Some(l) => {
+            for (e, x) in &l.endpoints {
+                out!(
+                    "  {:<18} under load {:.0}/s: p99 {:.1} ms (95% bound {}) · service p99 {:.1} ms · lag p99 {:.1} ms · {} samples · {} errors",
+                    e.title(),
+                    x.achieved_rate,
+                    x.corrected.p99_ms,
+                    x.p99_upper_bound_ms.map_or("n/a".to_string(), |b| format!("{b:.1} ms")),
+                    x.service.p99_ms,
+                    x.lag.p99_ms,
+                    x.corrected.samples,
+                    x.errors
+                );
+            }
+        }
+        None => {
+            for (e, l) in &run.latency {
+                out!(
+                    "  {:<18} p99 {:.1} ms over {} samples (not verified under load)",
+                    e.title(),
+                    l.stats.p99_ms,
+                    l.stats.samples
+                );
+            }
+        }
+    }
+    if let Some(ops) = worst_operators(run) {
+        out!("  variants failing most: {ops}");
     }
     let mut files = vec!["results.jsonl"];
     for f in &cfg.formats {
@@ -484,6 +626,14 @@ fn diff_cmd(a: DiffArgs) -> i32 {
     i32::from(d.regressed())
 }
 
+fn unit_of(phase: &str) -> &'static str {
+    match phase {
+        "load" => "seconds",
+        "shrinking" => "failing variants",
+        _ => "requests",
+    }
+}
+
 /// Gate progress on stderr: a bar per phase on a terminal, one line per
 /// phase otherwise (CI logs).
 struct Bar {
@@ -517,7 +667,7 @@ impl gate::Progress for Bar {
             b.set_prefix(name.to_string());
             b
         } else {
-            eprintln!("vigil: {name}: {total} requests");
+            eprintln!("vigil: {name}: {total} {}", unit_of(name));
             ProgressBar::hidden()
         };
         *self.bar.lock().unwrap_or_else(|p| p.into_inner()) =
@@ -540,6 +690,158 @@ impl gate::Progress for Bar {
                     t.elapsed().as_secs_f64()
                 );
             }
+        }
+    }
+}
+
+/// The operators with the most failing variants, for the summary.
+fn worst_operators(run: &Run) -> Option<String> {
+    let mut ops: Vec<(String, usize)> = crate::report::json::by_operator(run)
+        .into_iter()
+        .filter_map(|(op, c)| c.get("failed").map(|&n| (op, n)))
+        .collect();
+    if ops.is_empty() {
+        return None;
+    }
+    ops.sort_by_key(|o| std::cmp::Reverse(o.1));
+    Some(
+        ops.iter()
+            .take(5)
+            .map(|(o, n)| format!("{o} {n}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+    )
+}
+
+fn run_id(prefix: &str) -> String {
+    format!(
+        "{prefix}-{}-{:04x}",
+        timestamp(),
+        std::process::id() & 0xffff
+    )
+}
+
+fn replay_cmd(a: ReplayArgs) -> i32 {
+    use crate::gate::replay::{replay, ReplayError, ReplayRequest};
+    let corpus = match gate::load_corpus(&a.corpus) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("vigil: {}", chain(&e));
+            return e.exit_code();
+        }
+    };
+    let req = ReplayRequest {
+        case_id: a.case,
+        seed: a.seed,
+        endpoint: a.endpoint.map(|e| match e {
+            EndpointArg::Sentinel => crate::contract::Endpoint::Sentinel,
+            EndpointArg::Medical => crate::contract::Endpoint::Medical,
+        }),
+        target: a.target,
+        timeout: Duration::from_millis(a.timeout_ms),
+        run_id: run_id("replay"),
+    };
+    let result = runtime().block_on(replay(&corpus, &req));
+    let replayed = match result {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("vigil: {}", chain(&e));
+            return match e {
+                ReplayError::Gate(g) => g.exit_code(),
+                _ => 2,
+            };
+        }
+    };
+    let mut failed = false;
+    for r in &replayed {
+        let ex = &r.exchange;
+        out!(
+            "== {} · case {}{}",
+            r.endpoint.title(),
+            req.case_id,
+            req.seed
+                .map_or(String::new(), |s| format!(" · variant seed {s}"))
+        );
+        if !r.operators.is_empty() {
+            out!("variant: {}", r.operators.join(" + "));
+        }
+        out!("request: POST {}", ex.url);
+        out!(
+            "{}",
+            serde_json::to_string_pretty(&ex.request).expect("serialisable")
+        );
+        out!("visible: {}", crate::report::visible(&ex.request.message));
+        out!(
+            "response: HTTP {}",
+            ex.status
+                .map_or("— (no answer)".to_string(), |s| s.to_string())
+        );
+        if let Some(body) = &ex.body {
+            let pretty = serde_json::from_str::<serde_json::Value>(body)
+                .ok()
+                .and_then(|v| serde_json::to_string_pretty(&v).ok())
+                .unwrap_or_else(|| body.clone());
+            out!("{pretty}");
+        }
+        out!("verdict: {}", r.verdict.kind.as_str());
+        for f in &r.verdict.failures {
+            out!("  - {} ({}): {}", f.kind.as_str(), f.expectation, f.reason);
+        }
+        failed |= !r.verdict.is_appropriate();
+    }
+    i32::from(failed)
+}
+
+fn explore_cmd(a: ExploreArgs) -> i32 {
+    let name = a.name.clone().unwrap_or_else(|| match &a.target {
+        Some(t) => reqwest::Url::parse(t)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_string))
+            .unwrap_or_else(|| "target".into()),
+        None => "reference".into(),
+    });
+    let cfg = crate::explore::ExploreConfig {
+        corpus_dir: a.corpus,
+        target: a.target,
+        name,
+        cases: a.cases,
+        budget: Duration::from_secs(a.budget_s),
+        per_case: a.per_case,
+        seed: a.seed,
+        timeout: Duration::from_millis(a.timeout_ms),
+        run_id: run_id("explore"),
+    };
+    let progress = Bar::new(false);
+    match runtime().block_on(crate::explore::run(&cfg, &progress)) {
+        Ok(o) => {
+            out!(
+                "vigil explore: {} cases, {} variant requests, {} failures, {} distinct minimal evasions; {} new regression case(s) written to {}",
+                o.cases_explored,
+                o.variants_sent,
+                o.failures,
+                o.findings.len(),
+                o.written,
+                o.file.display()
+            );
+            for f in o.findings.iter().take(10) {
+                out!(
+                    "  {} {} {} [{}]: {:?}",
+                    f.case_id,
+                    f.endpoint,
+                    f.kind,
+                    f.operators.join(" + "),
+                    f.text.chars().take(100).collect::<String>()
+                );
+            }
+            i32::from(!o.findings.is_empty())
+        }
+        Err(crate::explore::ExploreError::Gate(e)) => {
+            eprintln!("vigil: {}", chain(&e));
+            e.exit_code()
+        }
+        Err(e) => {
+            eprintln!("vigil: {}", chain(&e));
+            3
         }
     }
 }

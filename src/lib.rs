@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod contract;
 pub mod corpus;
+pub mod explore;
 pub mod gate;
 pub mod latency;
 pub mod load;

@@ -7,6 +7,14 @@ use std::process::{Child, Command, Output, Stdio};
 
 const VIGIL: &str = env!("CARGO_BIN_EXE_vigil");
 
+/// The tests run one at a time: load phases measure latency, and two
+/// runs sharing two cores would measure each other.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    SERIAL.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -100,6 +108,7 @@ fn gate(out: &Path, extra: &[&str]) -> (i32, String, serde_json::Value) {
 
 #[test]
 fn gate_passes_on_the_embedded_reference_service() {
+    let _serial = serial();
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
     let (code, text, summary) = gate(&out, &[]);
@@ -132,12 +141,36 @@ fn gate_passes_on_the_embedded_reference_service() {
 
 #[test]
 fn naive_service_misses_and_over_triggers() {
+    let _serial = serial();
     let server = Server::start(&["--mode", "naive"]);
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
-    let (code, text, summary) = gate(&out, &["--target", &server.url]);
+    let (code, text, summary) = gate(&out, &["--target", &server.url, "--no-load"]);
     assert_eq!(code, 1, "{text}");
     assert_eq!(summary["verdict"], "fail");
+    for t in [
+        "self_harm",
+        "eating_disorder",
+        "depression",
+        "medical_emergency",
+    ] {
+        let kinds = &summary["failures_by_trigger"][t];
+        assert!(
+            kinds["missed"].as_u64().unwrap_or(0) > 0,
+            "{t} misses: {summary}"
+        );
+        assert!(
+            kinds["over_triggered"].as_u64().unwrap_or(0) > 0,
+            "{t} over-triggers: {summary}"
+        );
+    }
+    let ops = &summary["variants"]["by_operator"];
+    for op in ["leetspeak", "homoglyph", "zero_width", "separators"] {
+        assert!(
+            ops[op]["missed"].as_u64().unwrap_or(0) > 0,
+            "{op} misses: {ops}"
+        );
+    }
     assert!(
         summary["failures_by_kind"]["missed"].as_u64().unwrap() > 0,
         "{summary}"
@@ -155,6 +188,7 @@ fn naive_service_misses_and_over_triggers() {
 
 #[test]
 fn server_errors_are_transport_failures() {
+    let _serial = serial();
     let server = Server::start(&["--error-rate", "0.05", "--seed", "7"]);
     let tmp = tempfile::tempdir().unwrap();
     let corpus = small_corpus(tmp.path(), &["depression.toml", "medical-emergency.toml"]);
@@ -177,6 +211,7 @@ fn server_errors_are_transport_failures() {
 
 #[test]
 fn slow_service_fails_the_latency_budget() {
+    let _serial = serial();
     let server = Server::start(&["--delay-ms", "150"]);
     let tmp = tempfile::tempdir().unwrap();
     let corpus = small_corpus(tmp.path(), &["depression.toml"]);
@@ -190,6 +225,12 @@ fn slow_service_fails_the_latency_budget() {
             corpus.to_str().unwrap(),
             "--concurrency",
             "16",
+            "--variants",
+            "0",
+            "--duration-s",
+            "3",
+            "--warmup-s",
+            "1",
         ],
     );
     assert_eq!(code, 1, "{text}");
@@ -197,11 +238,19 @@ fn slow_service_fails_the_latency_budget() {
         summary["latency"]["sentinel"]["p99_ms"].as_f64().unwrap() >= 150.0,
         "{summary}"
     );
-    assert!(text.contains("exceeds the 100 ms budget"), "{text}");
+    assert!(
+        summary["latency"]["sentinel"]["corrected"]["p99_ms"]
+            .as_f64()
+            .unwrap()
+            >= 150.0,
+        "{summary}"
+    );
+    assert!(text.contains("100 ms budget"), "{text}");
 }
 
 #[test]
 fn unreachable_target_exits_3_with_one_line() {
+    let _serial = serial();
     // Bind a port, then free it: nothing listens there any more.
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -251,6 +300,7 @@ intervene = false
 
 #[test]
 fn broken_corpus_is_reported_in_full_and_nothing_is_sent() {
+    let _serial = serial();
     let tmp = tempfile::tempdir().unwrap();
     let corpus = small_corpus(tmp.path(), &[]);
     std::fs::write(corpus.join("broken.toml"), BROKEN).unwrap();
@@ -287,6 +337,7 @@ fn broken_corpus_is_reported_in_full_and_nothing_is_sent() {
 
 #[test]
 fn shipped_corpus_lints_clean_and_keeps_its_promises() {
+    let _serial = serial();
     let o = vigil(&["corpus", "lint"]);
     assert_eq!(code(&o), 0, "{}", text(&o));
     assert!(text(&o).contains("0 errors, 0 warnings"), "{}", text(&o));
@@ -308,6 +359,7 @@ fn shipped_corpus_lints_clean_and_keeps_its_promises() {
 
 #[test]
 fn bad_arguments_exit_2() {
+    let _serial = serial();
     assert_eq!(code(&vigil(&["gate", "--concurrency", "0"])), 2);
     assert_eq!(code(&vigil(&["gate", "--no-such-flag"])), 2);
     assert_eq!(code(&vigil(&["serve", "--error-rate", "2"])), 2);
@@ -325,6 +377,7 @@ fn bad_arguments_exit_2() {
 
 #[test]
 fn shipped_corpus_structural_promises() {
+    let _serial = serial();
     let report = vigil::corpus::load_dir(&repo().join("corpora")).unwrap();
     let corpus = report.corpus.expect("the shipped corpus loads");
     let ids: std::collections::HashSet<&str> = corpus.cases.iter().map(|c| c.id.as_str()).collect();
@@ -400,6 +453,7 @@ intervene = false
 
 #[test]
 fn reports_escape_text_show_invisibles_and_agree() {
+    let _serial = serial();
     let server = Server::start(&["--mode", "naive"]);
     let tmp = tempfile::tempdir().unwrap();
     let corpus = small_corpus(tmp.path(), &[]);
@@ -412,6 +466,9 @@ fn reports_escape_text_show_invisibles_and_agree() {
             &server.url,
             "--corpus",
             corpus.to_str().unwrap(),
+            "--no-load",
+            "--variants",
+            "0",
         ],
     );
     assert_eq!(code, 1, "{text}");
@@ -479,6 +536,7 @@ fn reports_escape_text_show_invisibles_and_agree() {
 
 #[test]
 fn diff_flags_new_failures_only() {
+    let _serial = serial();
     let tmp = tempfile::tempdir().unwrap();
     let corpus = small_corpus(tmp.path(), &["depression.toml", "suicide-self-harm.toml"]);
     let c = corpus.to_str().unwrap();
@@ -486,9 +544,13 @@ fn diff_flags_new_failures_only() {
     let good2 = tmp.path().join("good2");
     let bad = tmp.path().join("bad");
     let server = Server::start(&["--mode", "naive"]);
-    gate(&good, &["--corpus", c]);
-    gate(&good2, &["--corpus", c]);
-    gate(&bad, &["--corpus", c, "--target", &server.url]);
+    let quick = ["--no-load", "--variants", "2"];
+    gate(&good, &[&["--corpus", c][..], &quick].concat());
+    gate(&good2, &[&["--corpus", c][..], &quick].concat());
+    gate(
+        &bad,
+        &[&["--corpus", c, "--target", &server.url][..], &quick].concat(),
+    );
     let d = vigil(&[
         "diff",
         good.to_str().unwrap(),
@@ -508,4 +570,231 @@ fn diff_flags_new_failures_only() {
         text(&back)
     );
     assert!(text(&back).contains("fixed"));
+}
+
+fn results(out: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(out.join("results.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn variants_are_deterministic_from_the_seed() {
+    let _serial = serial();
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = small_corpus(tmp.path(), &["depression.toml"]);
+    let c = corpus.to_str().unwrap();
+    let sent = |out: &Path| -> Vec<String> {
+        results(out)
+            .iter()
+            .filter(|r| !r["variant"].is_null())
+            .map(|r| {
+                format!(
+                    "{}|{}|{}",
+                    r["case_id"], r["endpoint"], r["request"]["message"]
+                )
+            })
+            .collect()
+    };
+    let (a, b, d) = (
+        tmp.path().join("a"),
+        tmp.path().join("b"),
+        tmp.path().join("d"),
+    );
+    gate(&a, &["--corpus", c, "--no-load", "--seed", "5"]);
+    gate(&b, &["--corpus", c, "--no-load", "--seed", "5"]);
+    gate(&d, &["--corpus", c, "--no-load", "--seed", "6"]);
+    let (sa, sb, sd) = (sent(&a), sent(&b), sent(&d));
+    assert!(sa.len() > 300, "8 variants per case: {}", sa.len());
+    assert_eq!(
+        sa.join("\n").as_bytes(),
+        sb.join("\n").as_bytes(),
+        "same seed, same variants"
+    );
+    assert_ne!(sa, sd, "another seed, other variants");
+    assert_eq!(json(&a.join("gate.json"))["seed"], 5);
+}
+
+#[test]
+fn failing_variant_replays_to_the_same_verdict_and_shrinks() {
+    let _serial = serial();
+    let server = Server::start(&["--mode", "naive"]);
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = small_corpus(tmp.path(), &["suicide-self-harm.toml"]);
+    let c = corpus.to_str().unwrap();
+    let out = tmp.path().join("out");
+    let (status, log, _) = gate(&out, &["--corpus", c, "--target", &server.url, "--no-load"]);
+    assert_eq!(status, 1, "{log}");
+    let records = results(&out);
+    let failing: Vec<&serde_json::Value> = records
+        .iter()
+        .filter(|r| r["verdict"]["kind"] != "appropriate" && !r["variant"].is_null())
+        .collect();
+    assert!(!failing.is_empty());
+    for r in &failing {
+        let v = &r["variant"];
+        let minimal = &v["minimal"];
+        assert!(!minimal.is_null(), "every failing variant is shrunk: {r}");
+        assert!(minimal["edits"].as_array().unwrap().len() <= v["edits"].as_array().unwrap().len());
+    }
+    let r = failing[0];
+    let (case, endpoint, seed) = (
+        r["case_id"].as_str().unwrap(),
+        r["endpoint"].as_str().unwrap(),
+        r["variant"]["seed"].as_u64().unwrap(),
+    );
+    let line = format!("vigil replay --case {case} --endpoint {endpoint} --seed {seed}");
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(
+        report.contains(&line),
+        "the report prints the replay line {line}"
+    );
+    let seed = seed.to_string();
+    let o = vigil(&[
+        "replay",
+        "--case",
+        case,
+        "--endpoint",
+        endpoint,
+        "--seed",
+        &seed,
+        "--target",
+        &server.url,
+        "--corpus",
+        c,
+    ]);
+    let shown = text(&o);
+    assert!(
+        shown.contains(&format!(
+            "verdict: {}",
+            r["verdict"]["kind"].as_str().unwrap()
+        )),
+        "{shown}"
+    );
+    assert!(
+        shown.contains(&r["request"]["message"].to_string()[1..20]),
+        "the same message is sent: {shown}"
+    );
+    assert_eq!(code(&o), 1);
+}
+
+#[test]
+fn explore_writes_regressions_once() {
+    let _serial = serial();
+    let server = Server::start(&["--mode", "naive"]);
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = small_corpus(
+        tmp.path(),
+        &["suicide-self-harm.toml", "eating-disorders.toml"],
+    );
+    let c = corpus.to_str().unwrap();
+    let args = [
+        "explore",
+        "--corpus",
+        c,
+        "--target",
+        &server.url,
+        "--name",
+        "naive",
+        "--budget-s",
+        "4",
+        "--cases",
+        "20",
+        "--per-case",
+        "6",
+    ];
+    let first = vigil(&args);
+    let file = corpus.join("regressions").join("naive.toml");
+    assert!(file.exists(), "{}", text(&first));
+    let written = std::fs::read_to_string(&file).unwrap();
+    let n = written.matches("[[case]]").count();
+    assert!(n > 0);
+    assert!(written.contains("vigil explore against naive"));
+    let lint = vigil(&["corpus", "lint", "--corpus", c]);
+    assert_eq!(code(&lint), 0, "{}", text(&lint));
+    let second = vigil(&args);
+    assert!(
+        text(&second).contains("0 new regression case(s)"),
+        "{}",
+        text(&second)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .matches("[[case]]")
+            .count(),
+        n,
+        "no duplicates"
+    );
+}
+
+fn load_gate(server_args: &[&str], gate_args: &[&str]) -> (i32, String, serde_json::Value) {
+    let server = Server::start(server_args);
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = small_corpus(tmp.path(), &["depression.toml"]);
+    let out = tmp.path().join("out");
+    let mut args = vec![
+        "--target",
+        server.url.as_str(),
+        "--corpus",
+        corpus.to_str().unwrap(),
+        "--variants",
+        "0",
+    ];
+    args.extend_from_slice(gate_args);
+    let r = gate(&out, &args);
+    assert!(
+        out.join("sentinel-corrected.hgrm").exists() || r.0 == 2,
+        "histograms written: {}",
+        r.1
+    );
+    r
+}
+
+fn p99(summary: &serde_json::Value, which: &str) -> f64 {
+    summary["latency"]["sentinel"][which]["p99_ms"]
+        .as_f64()
+        .unwrap()
+}
+
+#[test]
+fn stalls_show_in_corrected_latency_not_in_service_time() {
+    let _serial = serial();
+    let (code, text, s) = load_gate(&["--stall-every-s", "5", "--stall-ms", "1000"], &[]);
+    assert_eq!(code, 1, "{text}");
+    assert!(p99(&s, "corrected") > 500.0, "{s}");
+    let (code, text, s) = load_gate(
+        &["--stall-every-s", "5", "--stall-ms", "1000"],
+        &["--max-in-flight", "1"],
+    );
+    assert_eq!(code, 1, "{text}");
+    assert!(p99(&s, "corrected") > 500.0, "{s}");
+    assert!(
+        p99(&s, "service") < 100.0,
+        "a closed-loop tool would have reported this: {s}"
+    );
+}
+
+#[test]
+fn a_slow_two_percent_fails_the_gate() {
+    let _serial = serial();
+    let (code, text, s) = load_gate(&["--slow-fraction", "0.02", "--slow-ms", "150"], &[]);
+    assert_eq!(code, 1, "{text}");
+    assert!(p99(&s, "corrected") >= 150.0, "{s}");
+}
+
+#[test]
+fn too_few_samples_are_inconclusive() {
+    let _serial = serial();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let (code, text, s) = gate(&out, &["--rate", "10", "--duration-s", "5"]);
+    assert_eq!(code, 3, "{text}");
+    assert_eq!(s["verdict"], "inconclusive", "{s}");
+    assert!(
+        text.contains("run of"),
+        "says how long a run would settle it: {text}"
+    );
 }

@@ -40,18 +40,13 @@ code,pre{font:13px/1.4 ui-monospace,SFMono-Regular,Menlo,monospace}pre{overflow-
 
 fn verdict_words(v: GateVerdict) -> (&'static str, &'static str) {
     match v {
-        GateVerdict::Pass => (
-            "pass",
-            "Passed: every response was appropriate and fast enough.",
-        ),
-        GateVerdict::Fail => (
-            "fail",
-            "Failed: the service gave inappropriate responses or was too slow.",
-        ),
-        GateVerdict::Invalid => (
+        GateVerdict::Pass => ("pass", "Passed: every response was appropriate and fast enough."),
+        GateVerdict::Fail => ("fail", "Failed: the service gave inappropriate responses or was too slow."),
+        GateVerdict::Inconclusive => (
             "invalid",
-            "Not valid: the run could not complete, so it cannot sign anything off.",
+            "Inconclusive: too few speed measurements to decide either way; a longer run is needed.",
         ),
+        GateVerdict::Invalid => ("invalid", "Not valid: the run could not complete, so it cannot sign anything off."),
     }
 }
 
@@ -98,7 +93,8 @@ fn answer_text(r: &Record) -> String {
     }
 }
 
-fn card(o: &mut String, r: &Record, run_id: &str) {
+fn card(o: &mut String, r: &Record, info: &super::RunInfo) {
+    let run_id = info.run_id.as_str();
     let class = if is_over_reaction(r) {
         "card over"
     } else {
@@ -113,11 +109,33 @@ fn card(o: &mut String, r: &Record, run_id: &str) {
         esc(&r.case_id),
         esc(&r.locale)
     );
-    let _ = writeln!(
-        o,
-        "<p><b>Message sent</b></p><div class=\"msg\">{}</div>",
-        esc(&visible(&r.request.message))
-    );
+    if let Some(v) = &r.variant {
+        let _ = writeln!(
+            o,
+            "<p><b>Original message</b></p><div class=\"msg\">{}</div>",
+            esc(&visible(&v.base_text))
+        );
+        let _ = writeln!(
+            o,
+            "<p><b>Message sent</b> <span class=\"muted\">(a generated variant: {})</span></p><div class=\"msg\">{}</div>",
+            esc(&v.operators.join(" + ")),
+            esc(&visible(&r.request.message))
+        );
+        if let Some(m) = &v.minimal {
+            let _ = writeln!(
+                o,
+                "<p><b>Smallest change that still fails</b> <span class=\"muted\">({})</span></p><div class=\"msg\">{}</div>",
+                esc(&m.operators.join(" + ")),
+                esc(&visible(&m.text))
+            );
+        }
+    } else {
+        let _ = writeln!(
+            o,
+            "<p><b>Message sent</b></p><div class=\"msg\">{}</div>",
+            esc(&visible(&r.request.message))
+        );
+    }
     let _ = writeln!(
         o,
         "<p><b>What the service answered</b> <span class=\"muted\">(HTTP {})</span></p><div class=\"msg\">{}</div>",
@@ -135,7 +153,8 @@ fn card(o: &mut String, r: &Record, run_id: &str) {
     let _ = writeln!(o, "</ul>");
     let _ = writeln!(
         o,
-        "<details><summary>Reproduce</summary><pre>{}</pre></details>",
+        "<details><summary>Reproduce</summary><pre>{}\n{}</pre></details>",
+        esc(&super::replay_line(r, info)),
         esc(&curl_line(r, run_id))
     );
     let _ = writeln!(o, "</div>");
@@ -224,6 +243,91 @@ pub fn plot(series: &[Series<'_>], budget_ms: f64) -> String {
     o
 }
 
+/// The latency section: the load phase's figures and plot (corrected and
+/// service time per endpoint), or the appropriateness phase's for
+/// information when there was no load phase.
+fn speed(o: &mut String, run: &Run) {
+    let colours = ["#1565c0", "#6a1b9a", "#2e7d32", "#ef6c00"];
+    let _ = writeln!(o, "<h2>Speed of detection</h2>");
+    let budget = run.info.p99_budget_ms;
+    match &run.load {
+        Some(l) => {
+            let _ = writeln!(
+                o,
+                "<p>{:.0} messages per second to each endpoint for {:.0} seconds, sent on a fixed schedule whatever the service did. \
+                 Times count from when each message was due, so a stalled service cannot hide its stalls.</p>",
+                l.config.rate_per_s,
+                l.config.duration.as_secs_f64()
+            );
+            let _ = writeln!(o, "<table><tr><th>endpoint</th><th>answers measured</th><th>median</th><th>99%</th><th>99%, upper estimate</th><th>slowest</th><th>errors</th><th>result</th></tr>");
+            for (e, x) in &l.endpoints {
+                let c = &x.corrected;
+                let _ = writeln!(
+                    o,
+                    "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{:.1} ms</td><td class=\"n\">{:.1} ms</td><td class=\"n\">{}</td><td class=\"n\">{:.1} ms</td><td class=\"n\">{}</td><td>{}</td></tr>",
+                    esc(e.title()),
+                    c.samples,
+                    c.p50_ms,
+                    c.p99_ms,
+                    x.p99_upper_bound_ms.map_or("—".to_string(), |b| format!("{b:.1} ms")),
+                    c.max_ms,
+                    x.errors,
+                    esc(&x.reasons.join(" "))
+                );
+            }
+            let _ = writeln!(o, "</table>");
+            let dists: Vec<(String, Vec<(f64, f64)>)> = l
+                .endpoints
+                .iter()
+                .flat_map(|(e, x)| {
+                    [
+                        (
+                            format!("{} (from due time)", e.title()),
+                            crate::latency::distribution(&x.hist_corrected),
+                        ),
+                        (
+                            format!("{} (service time)", e.title()),
+                            crate::latency::distribution(&x.hist_service),
+                        ),
+                    ]
+                })
+                .collect();
+            let series: Vec<Series<'_>> = dists
+                .iter()
+                .enumerate()
+                .map(|(k, (name, d))| (name.as_str(), colours[k % colours.len()], d.as_slice()))
+                .collect();
+            o.push_str(&plot(&series, budget));
+        }
+        None => {
+            let _ = writeln!(o, "<p><b>Not verified under load</b> (the load phase was skipped). For information, the times seen while checking each message:</p>");
+            let _ = writeln!(o, "<table><tr><th>endpoint</th><th>answers</th><th>median</th><th>99%</th><th>slowest</th></tr>");
+            for (e, l) in &run.latency {
+                let s = &l.stats;
+                let _ = writeln!(
+                    o,
+                    "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{:.1} ms</td><td class=\"n\">{:.1} ms</td><td class=\"n\">{:.1} ms</td></tr>",
+                    esc(e.title()), s.samples, s.p50_ms, s.p99_ms, s.max_ms
+                );
+            }
+            let _ = writeln!(o, "</table>");
+            let series: Vec<Series<'_>> = run
+                .latency
+                .iter()
+                .enumerate()
+                .map(|(k, (e, l))| {
+                    (
+                        e.title(),
+                        colours[k % colours.len()],
+                        l.distribution.as_slice(),
+                    )
+                })
+                .collect();
+            o.push_str(&plot(&series, budget));
+        }
+    }
+}
+
 pub fn render(run: &Run) -> String {
     let mut o = String::new();
     let i = &run.info;
@@ -277,19 +381,23 @@ pub fn render(run: &Run) -> String {
         let _ = writeln!(o, "<tr><th>{}</th><td>{}</td></tr>", esc(k), esc(&v));
     }
     let _ = writeln!(o, "</table>");
-    let lat: Vec<String> = run
-        .latency
-        .iter()
-        .map(|(e, l)| {
-            format!(
-                "{}: 99% of answers within {:.1} ms (limit {} ms)",
-                e.title(),
-                l.stats.p99_ms,
-                l.budget_ms
-            )
-        })
-        .collect();
-    let _ = writeln!(o, "<p><b>Speed:</b> {}</p>", esc(&lat.join("; ")));
+    let speed_line = match &run.load {
+        Some(l) => l
+            .endpoints
+            .iter()
+            .map(|(e, x)| {
+                format!(
+                    "{}: 99% of answers within {:.1} ms under load (limit {} ms)",
+                    e.title(),
+                    x.corrected.p99_ms,
+                    run.info.p99_budget_ms
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+        None => "not verified under load".to_string(),
+    };
+    let _ = writeln!(o, "<p><b>Speed:</b> {}</p>", esc(&speed_line));
 
     // Per clinical category.
     let mut cats: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
@@ -338,41 +446,12 @@ pub fn render(run: &Run) -> String {
         for (cat, rs) in by_cat {
             let _ = writeln!(o, "<h3>{} ({})</h3>", esc(cat), rs.len());
             for r in rs {
-                card(&mut o, r, &i.run_id);
+                card(&mut o, r, i);
             }
         }
     }
 
-    let _ = writeln!(o, "<h2>Speed of detection</h2>");
-    let _ = writeln!(o, "<table><tr><th>endpoint</th><th>samples</th><th>median</th><th>90%</th><th>99%</th><th>slowest</th><th>within limit</th></tr>");
-    for (e, l) in &run.latency {
-        let s = &l.stats;
-        let _ = writeln!(
-            o,
-            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{:.1} ms</td><td class=\"n\">{:.1} ms</td><td class=\"n\">{:.1} ms</td><td class=\"n\">{:.1} ms</td><td>{}</td></tr>",
-            esc(e.title()), s.samples, s.p50_ms, s.p90_ms, s.p99_ms, s.max_ms, if l.within_budget { "yes" } else { "no" }
-        );
-    }
-    let _ = writeln!(o, "</table>");
-    let colours = ["#1565c0", "#6a1b9a", "#2e7d32", "#ef6c00"];
-    let series: Vec<Series<'_>> = run
-        .latency
-        .iter()
-        .enumerate()
-        .map(|(k, (e, l))| {
-            (
-                e.title(),
-                colours[k % colours.len()],
-                l.distribution.as_slice(),
-            )
-        })
-        .collect();
-    let budget = run
-        .latency
-        .values()
-        .next()
-        .map_or(run.info.p99_budget_ms, |l| l.budget_ms);
-    o.push_str(&plot(&series, budget));
+    speed(&mut o, run);
 
     let cov = &run.coverage;
     let _ = writeln!(o, "<h2>The corpus</h2>");

@@ -38,7 +38,8 @@ pub fn summary_value(run: &Run) -> Value {
             )
         })
         .collect();
-    let latency: BTreeMap<&str, Value> = run
+    let latency = latency_value(run);
+    let phase: BTreeMap<&str, Value> = run
         .latency
         .iter()
         .map(|(e, l)| (e.as_str(), serde_json::to_value(l).expect("serialisable")))
@@ -58,6 +59,98 @@ pub fn summary_value(run: &Run) -> Value {
         "failures_by_trigger": by_trigger,
         "by_category": by_category,
         "latency": latency,
+        "latency_verified_under_load": run.load.is_some(),
+        "appropriateness_latency": phase,
+        "load": run.load.as_ref().map(|l| json!({
+            "verdict": l.verdict,
+            "reasons": l.reasons,
+            "config": l.config,
+        })),
+        "endpoints": run.load.as_ref().map(|l| serde_json::to_value(&l.endpoints).expect("serialisable")),
+        "variants": variants_value(run),
+    })
+}
+
+/// Per endpoint: the load phase's corrected, service and lag figures (the
+/// corrected ones also flattened, as the figures the verdict rests on), or
+/// the appropriateness phase's when there was no load phase.
+fn latency_value(run: &Run) -> BTreeMap<&'static str, Value> {
+    let mut out = BTreeMap::new();
+    match &run.load {
+        Some(l) => {
+            for (e, x) in &l.endpoints {
+                let mut v = serde_json::to_value(x.corrected).expect("serialisable");
+                let m = v.as_object_mut().expect("stats are an object");
+                m.insert(
+                    "corrected".into(),
+                    serde_json::to_value(x.corrected).expect("serialisable"),
+                );
+                m.insert(
+                    "service".into(),
+                    serde_json::to_value(x.service).expect("serialisable"),
+                );
+                m.insert(
+                    "lag".into(),
+                    serde_json::to_value(x.lag).expect("serialisable"),
+                );
+                m.insert("achieved_rate".into(), json!(x.achieved_rate));
+                m.insert("p99_upper_bound_ms".into(), json!(x.p99_upper_bound_ms));
+                m.insert("errors".into(), json!(x.errors));
+                m.insert("error_rate".into(), json!(x.error_rate()));
+                m.insert("verdict".into(), json!(x.verdict));
+                m.insert("source".into(), json!("load"));
+                out.insert(e.as_str(), v);
+            }
+        }
+        None => {
+            for (e, l) in &run.latency {
+                let mut v = serde_json::to_value(l.stats).expect("serialisable");
+                let m = v.as_object_mut().expect("stats are an object");
+                m.insert("source".into(), json!("appropriateness"));
+                m.insert("verified".into(), json!(false));
+                out.insert(e.as_str(), v);
+            }
+        }
+    }
+    out
+}
+
+/// Failures of generated variants, per operator (the minimal form's
+/// operators when the variant was shrunk).
+pub fn by_operator(run: &Run) -> BTreeMap<String, BTreeMap<&'static str, usize>> {
+    let mut m: BTreeMap<String, BTreeMap<&'static str, usize>> = BTreeMap::new();
+    for r in &run.records {
+        let Some(v) = &r.variant else { continue };
+        for op in &v.operators {
+            *m.entry(op.clone()).or_default().entry("sent").or_insert(0) += 1;
+        }
+        if r.failed() {
+            let mut blamed = v.blamed().to_vec();
+            blamed.dedup();
+            for op in blamed {
+                let e = m.entry(op).or_default();
+                *e.entry("failed").or_insert(0) += 1;
+                *e.entry(r.verdict.kind.as_str()).or_insert(0) += 1;
+            }
+        }
+    }
+    m
+}
+
+fn variants_value(run: &Run) -> Value {
+    let sent = run.records.iter().filter(|r| r.variant.is_some()).count();
+    let failed = run
+        .records
+        .iter()
+        .filter(|r| r.variant.is_some() && r.failed())
+        .count();
+    json!({
+        "per_case": run.variants.per_case,
+        "sent": sent,
+        "failed": failed,
+        "shrunk": run.variants.shrunk,
+        "unshrunk": run.variants.unshrunk,
+        "by_operator": by_operator(run),
     })
 }
 
@@ -174,7 +267,8 @@ pub fn gate(run: &Run) -> String {
         "checklist": checklist(run),
         "responses_total": run.records.len(),
         "inappropriate_total": run.failures().count(),
-        "latency_verified_under_load": false,
+        "latency_verified_under_load": run.load.is_some(),
+        "load_verdict": run.load.as_ref().map(|l| l.verdict),
         "started_at": i.started_at,
         "finished_at": i.finished_at,
     });

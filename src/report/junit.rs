@@ -35,7 +35,13 @@ pub fn render(run: &Run) -> String {
                         .first()
                         .map_or("", |f| f.reason.as_str());
                     s.set_type(first.verdict.kind.as_str());
-                    s.set_message(format!("{}: {reason}", first.verdict.kind.as_str()));
+                    let variant = first.variant.as_ref().map_or(String::new(), |v| {
+                        format!(" (variant {} seed {})", v.operators.join("+"), v.seed)
+                    });
+                    s.set_message(format!(
+                        "{}{variant}: {reason}",
+                        first.verdict.kind.as_str()
+                    ));
                     let detail: Vec<String> = failed
                         .iter()
                         .map(|r| {
@@ -66,20 +72,44 @@ pub fn render(run: &Run) -> String {
         report.add_test_suite(suite);
     }
     let mut latency = TestSuite::new("latency");
-    for (e, l) in &run.latency {
-        let status = if l.within_budget {
-            TestCaseStatus::success()
-        } else {
-            let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
-            s.set_message(format!(
-                "p99 {:.1} ms exceeds the {} ms budget ({} samples)",
-                l.stats.p99_ms, l.budget_ms, l.stats.samples
-            ));
-            s
-        };
-        let mut case = TestCase::new(format!("{} p99 <= {} ms", e.title(), l.budget_ms), status);
-        case.set_classname("vigil.latency");
-        latency.add_test_case(case);
+    match &run.load {
+        Some(l) => {
+            for (e, x) in &l.endpoints {
+                let status = if x.verdict == crate::load::LoadVerdict::Pass {
+                    TestCaseStatus::success()
+                } else {
+                    let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
+                    s.set_type(
+                        serde_json::to_value(x.verdict)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_string))
+                            .unwrap_or_default(),
+                    );
+                    s.set_message(x.reasons.join(" "));
+                    s
+                };
+                let mut case = TestCase::new(
+                    format!(
+                        "{} p99 <= {} ms under load",
+                        e.title(),
+                        run.info.p99_budget_ms
+                    ),
+                    status,
+                );
+                case.set_classname("vigil.latency");
+                latency.add_test_case(case);
+            }
+        }
+        None => {
+            let mut s = TestCaseStatus::skipped();
+            s.set_message("the load phase was skipped (--no-load): latency not verified");
+            let mut case = TestCase::new(
+                format!("p99 <= {} ms under load", run.info.p99_budget_ms),
+                s,
+            );
+            case.set_classname("vigil.latency");
+            latency.add_test_case(case);
+        }
     }
     report.add_test_suite(latency);
     report.to_string().expect("JUnit XML serialises")

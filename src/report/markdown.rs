@@ -16,12 +16,102 @@ fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
 }
 
+fn latency(o: &mut String, run: &Run) {
+    match &run.load {
+        Some(l) => {
+            let c = &l.config;
+            let _ = writeln!(
+                o,
+                "## Latency under load ({:.0} requests/s per endpoint for {:.0} s, open loop)\n",
+                c.rate_per_s,
+                c.duration.as_secs_f64()
+            );
+            let _ = writeln!(o, "| endpoint | samples | rate/s | p50 ms | p99 ms | p99 95% bound | p99.9 ms | max ms | service p99 | lag p99 | errors | verdict |");
+            let _ = writeln!(
+                o,
+                "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+            );
+            for (e, x) in &l.endpoints {
+                let _ = writeln!(
+                    o,
+                    "| {} | {} | {:.1} | {:.1} | {:.1} | {} | {:.1} | {:.1} | {:.1} | {:.1} | {} | {} |",
+                    e.title(),
+                    x.corrected.samples,
+                    x.achieved_rate,
+                    x.corrected.p50_ms,
+                    x.corrected.p99_ms,
+                    x.p99_upper_bound_ms.map_or("—".into(), |b| format!("{b:.1}")),
+                    x.corrected.p999_ms,
+                    x.corrected.max_ms,
+                    x.service.p99_ms,
+                    x.lag.p99_ms,
+                    x.errors,
+                    serde_json::to_value(x.verdict).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+                );
+            }
+            let _ = writeln!(o, "\nLatency counts from each request's intended send time (coordinated omission corrected); service time from the actual send; lag is the generator's own delay.\n");
+        }
+        None => {
+            let _ = writeln!(o, "## Latency (not verified under load)\n");
+            let _ = writeln!(
+                o,
+                "| endpoint | samples | p50 ms | p90 ms | p99 ms | max ms |"
+            );
+            let _ = writeln!(o, "|---|---:|---:|---:|---:|---:|");
+            for (e, l) in &run.latency {
+                let _ = writeln!(
+                    o,
+                    "| {} | {} | {:.1} | {:.1} | {:.1} | {:.1} |",
+                    e.title(),
+                    l.stats.samples,
+                    l.stats.p50_ms,
+                    l.stats.p90_ms,
+                    l.stats.p99_ms,
+                    l.stats.max_ms
+                );
+            }
+            let _ = writeln!(o);
+        }
+    }
+}
+
+fn variants(o: &mut String, run: &Run) {
+    let ops = super::json::by_operator(run);
+    if ops.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        o,
+        "## Generated variants by operator ({} per case; {} failing variants shrunk)\n",
+        run.variants.per_case, run.variants.shrunk
+    );
+    let _ = writeln!(
+        o,
+        "| operator | sent | failed | missed | over-triggered |\n|---|---:|---:|---:|---:|"
+    );
+    for (op, c) in &ops {
+        let g = |k: &str| c.get(k).copied().unwrap_or(0);
+        let _ = writeln!(
+            o,
+            "| {op} | {} | {} | {} | {} |",
+            g("sent"),
+            g("failed"),
+            g("missed"),
+            g("over_triggered")
+        );
+    }
+    let _ = writeln!(o);
+}
+
 pub fn render(run: &Run) -> String {
     let mut o = String::new();
     let i = &run.info;
     let verdict = match run.verdict {
         GateVerdict::Pass => "PASS — every response was appropriate and latency was within budget",
         GateVerdict::Fail => "FAIL — the service gave inappropriate responses or exceeded a budget",
+        GateVerdict::Inconclusive => {
+            "INCONCLUSIVE — too few latency samples to pass or fail; run longer"
+        }
         GateVerdict::Invalid => {
             "INVALID — the run could not complete; its figures cannot sign anything off"
         }
@@ -53,27 +143,8 @@ pub fn render(run: &Run) -> String {
     );
     let _ = writeln!(o, "| time | {} → {} |\n", i.started_at, i.finished_at);
 
-    let _ = writeln!(o, "## Latency\n");
-    let _ = writeln!(
-        o,
-        "| endpoint | samples | p50 ms | p90 ms | p99 ms | max ms | budget |"
-    );
-    let _ = writeln!(o, "|---|---:|---:|---:|---:|---:|---|");
-    for (e, l) in &run.latency {
-        let _ = writeln!(
-            o,
-            "| {} | {} | {:.1} | {:.1} | {:.1} | {:.1} | p99 ≤ {} ms: {} |",
-            e.title(),
-            l.stats.samples,
-            l.stats.p50_ms,
-            l.stats.p90_ms,
-            l.stats.p99_ms,
-            l.stats.max_ms,
-            l.budget_ms,
-            if l.within_budget { "yes" } else { "**no**" }
-        );
-    }
-    let _ = writeln!(o);
+    latency(&mut o, run);
+    variants(&mut o, run);
 
     let by_kind = run.failures_by_kind();
     if by_kind.is_empty() {
@@ -131,12 +202,28 @@ pub fn render(run: &Run) -> String {
                 r.verdict.kind.as_str(),
                 if r.benign { " (benign look-alike)" } else { "" }
             );
+            if let Some(v) = &r.variant {
+                let _ = writeln!(
+                    o,
+                    "**Base text:**\n\n```text\n{}\n```\n",
+                    fence(&super::visible(&v.base_text))
+                );
+                let _ = writeln!(o, "**Variant** ({}):", v.operators.join(" + "));
+            }
             let _ = writeln!(
                 o,
                 "**Sent** ({}):\n\n```text\n{}\n```\n",
                 r.locale,
-                fence(&r.request.message)
+                fence(&super::visible(&r.request.message))
             );
+            if let Some(m) = r.variant.as_ref().and_then(|v| v.minimal.as_ref()) {
+                let _ = writeln!(
+                    o,
+                    "**Minimal failing form** ({}):\n\n```text\n{}\n```\n",
+                    m.operators.join(" + "),
+                    fence(&super::visible(&m.text))
+                );
+            }
             let body = r.body.as_deref().unwrap_or("(no answer)");
             let _ = writeln!(
                 o,
@@ -160,7 +247,8 @@ pub fn render(run: &Run) -> String {
             }
             let _ = writeln!(
                 o,
-                "\nReproduce:\n\n```sh\n{}\n```\n",
+                "\nReproduce:\n\n```sh\n{}\n{}\n```\n",
+                fence(&super::replay_line(r, &run.info)),
                 fence(&curl_line(r, &run.info.run_id))
             );
         }

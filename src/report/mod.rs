@@ -46,6 +46,39 @@ pub struct Record {
     /// or for a benign case the one the service wrongly reported.
     #[serde(default)]
     pub trigger: Option<TriggerType>,
+    /// Set when the message was a generated variant of the case's text.
+    #[serde(default)]
+    pub variant: Option<VariantInfo>,
+}
+
+/// A generated variant: how to make it again, and its minimal failing form.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct VariantInfo {
+    pub seed: u64,
+    /// Operators of its edits, in order.
+    pub operators: Vec<String>,
+    pub edits: Vec<crate::variants::Edit>,
+    pub base_text: String,
+    /// The fewest, simplest edits that still fail the same way.
+    #[serde(default)]
+    pub minimal: Option<Minimal>,
+}
+
+/// The minimal failing form of a variant.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Minimal {
+    pub text: String,
+    pub operators: Vec<String>,
+    pub edits: Vec<crate::variants::Edit>,
+}
+
+impl VariantInfo {
+    /// The operators to blame: the minimal form's when shrunk.
+    pub fn blamed(&self) -> &[String] {
+        self.minimal
+            .as_ref()
+            .map_or(&self.operators, |m| &m.operators)
+    }
 }
 
 impl Record {
@@ -56,7 +89,9 @@ impl Record {
     /// Distinguishes a variant's response from its base case's (empty for
     /// the base case itself).
     pub fn variant_key(&self) -> String {
-        String::new()
+        self.variant
+            .as_ref()
+            .map_or(String::new(), |v| format!("#{}", v.seed))
     }
 }
 
@@ -68,6 +103,8 @@ pub enum GateVerdict {
     Pass,
     /// An inappropriate response, or a budget exceeded.
     Fail,
+    /// The latency figures rest on too few samples to pass or fail.
+    Inconclusive,
     /// The run could not complete or its figures cannot be trusted.
     Invalid,
 }
@@ -77,6 +114,7 @@ impl GateVerdict {
         match self {
             GateVerdict::Pass => "pass",
             GateVerdict::Fail => "fail",
+            GateVerdict::Inconclusive => "inconclusive",
             GateVerdict::Invalid => "invalid",
         }
     }
@@ -86,12 +124,13 @@ impl GateVerdict {
         match self {
             GateVerdict::Pass => 0,
             GateVerdict::Fail => 1,
-            GateVerdict::Invalid => 3,
+            GateVerdict::Inconclusive | GateVerdict::Invalid => 3,
         }
     }
 }
 
-/// Latency of one endpoint in the appropriateness phase.
+/// Latency of one endpoint in the appropriateness phase (for information:
+/// the load phase gives the latency verdict).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct EndpointLatency {
     #[serde(flatten)]
@@ -120,6 +159,9 @@ pub struct RunInfo {
     pub p99_budget_ms: f64,
     pub timeout_ms: u64,
     pub concurrency: usize,
+    /// The corpus directory as given, for replay lines.
+    #[serde(default)]
+    pub corpus_arg: String,
 }
 
 /// What the corpus holds, for the checklist.
@@ -162,7 +204,21 @@ pub struct Run {
     pub cases_total: usize,
     pub coverage: Coverage,
     pub records: Vec<Record>,
+    /// Appropriateness-phase latency, per endpoint.
     pub latency: BTreeMap<Endpoint, EndpointLatency>,
+    /// The load phase, when it ran: the source of the latency verdict.
+    pub load: Option<crate::load::LoadReport>,
+    pub variants: VariantSettings,
+}
+
+/// How variants were generated and shrunk in a run.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct VariantSettings {
+    pub per_case: usize,
+    /// Failing variants shrunk to their minimal form.
+    pub shrunk: usize,
+    /// Failing variants left unshrunk (over the shrink limit or deadline).
+    pub unshrunk: usize,
 }
 
 impl Run {
@@ -284,6 +340,26 @@ pub fn visible(text: &str) -> String {
 /// A shell-safe single-quoted string.
 pub fn shell_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+/// A `vigil replay` command that sends exactly this message again and
+/// judges it.
+pub fn replay_line(r: &Record, info: &RunInfo) -> String {
+    let mut s = format!(
+        "vigil replay --case {} --endpoint {}",
+        r.case_id,
+        r.endpoint.as_str()
+    );
+    if let Some(v) = &r.variant {
+        s.push_str(&format!(" --seed {}", v.seed));
+    }
+    if info.corpus_arg != "corpora" && !info.corpus_arg.is_empty() {
+        s.push_str(&format!(" --corpus {}", shell_quote(&info.corpus_arg)));
+    }
+    if !info.embedded {
+        s.push_str(&format!(" --target {}", shell_quote(&info.target)));
+    }
+    s
 }
 
 /// A curl command that sends exactly this request again.

@@ -24,6 +24,31 @@ impl ResultsWriter {
         })
     }
 
+    /// Replaces the file with `records` (after shrinking has added minimal
+    /// forms), atomically: a crash leaves the old file or the new one.
+    pub fn rewrite(&mut self, records: &[Record]) -> Result<(), WriteError> {
+        let err = |source| WriteError {
+            path: self.path.clone(),
+            source,
+        };
+        let tmp = self.path.with_extension("jsonl.tmp");
+        {
+            let mut w = BufWriter::new(File::create(&tmp).map_err(err)?);
+            for r in records {
+                let line = serde_json::to_string(r).expect("records serialise");
+                writeln!(w, "{line}").map_err(err)?;
+            }
+            w.flush().map_err(err)?;
+        }
+        std::fs::rename(&tmp, &self.path).map_err(err)?;
+        let file = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&self.path)
+            .map_err(err)?;
+        self.out = BufWriter::new(file);
+        Ok(())
+    }
+
     pub fn write(&mut self, r: &Record) -> Result<(), WriteError> {
         let line = serde_json::to_string(r).expect("records serialise");
         let res = writeln!(self.out, "{line}").and_then(|_| self.out.flush());
