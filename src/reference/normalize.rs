@@ -73,19 +73,132 @@ fn strip_marks(s: &str) -> String {
 /// Normalises `text` into lower-case alphanumeric tokens.
 pub fn tokens(text: &str) -> Vec<String> {
     let visible: String = text.chars().filter(|c| !is_invisible(*c)).collect();
-    let folded: String = strip_marks(&visible.nfkc().collect::<String>())
-        .chars()
-        .map(fold_confusable)
-        .flat_map(char::to_lowercase)
-        .map(fold_confusable)
-        .collect();
+    // Printable ASCII is already in NFKC with no marks or look-alikes.
+    let folded: String = if visible.is_ascii() {
+        visible.to_ascii_lowercase()
+    } else {
+        strip_marks(&visible.nfkc().collect::<String>())
+            .chars()
+            .map(fold_confusable)
+            .flat_map(char::to_lowercase)
+            .map(fold_confusable)
+            .collect()
+    };
     let words = split_words(&folded);
     let words = join_spelled_out(words);
-    words
+    let words: Vec<String> = words
         .into_iter()
         .map(|w| squeeze(&unleet(&w)))
         .filter(|w| !w.is_empty())
-        .collect()
+        .collect();
+    contractions(words)
+}
+
+/// Two-word forms that people also write as one ("do not" / "don't" /
+/// "dont"), as squeezed tokens, and the one-word form they are folded to.
+const JOINED: [(&str, &str, &str); 22] = [
+    ("do", "not", "dont"),
+    ("does", "not", "doesnt"),
+    ("did", "not", "didnt"),
+    ("can", "not", "cant"),
+    ("could", "not", "couldnt"),
+    ("would", "not", "wouldnt"),
+    ("should", "not", "shouldnt"),
+    ("wil", "not", "wont"),
+    ("is", "not", "isnt"),
+    ("are", "not", "arent"),
+    ("was", "not", "wasnt"),
+    ("were", "not", "werent"),
+    ("have", "not", "havent"),
+    ("has", "not", "hasnt"),
+    ("had", "not", "hadnt"),
+    ("i", "am", "im"),
+    ("i", "have", "ive"),
+    ("what", "is", "whats"),
+    ("that", "is", "thats"),
+    ("it", "is", "its"),
+    ("there", "is", "theres"),
+    ("you", "are", "youre"),
+];
+
+/// Informal spellings and their plain words, as squeezed tokens.
+const SPELLED: [(&str, &[&str]); 23] = [
+    ("canot", &["cant"]),
+    ("wana", &["want", "to"]),
+    ("gona", &["going", "to"]),
+    ("gota", &["got", "to"]),
+    ("ima", &["im", "going", "to"]),
+    ("tryna", &["trying", "to"]),
+    ("u", &["you"]),
+    ("ya", &["you"]),
+    ("r", &["are"]),
+    ("ur", &["your"]),
+    ("tmrw", &["tomorow"]),
+    ("tmr", &["tomorow"]),
+    ("tmrow", &["tomorow"]),
+    ("tomoz", &["tomorow"]),
+    ("2moro", &["tomorow"]),
+    ("tonite", &["tonight"]),
+    ("2nite", &["tonight"]),
+    ("rn", &["right", "now"]),
+    ("cuz", &["because"]),
+    ("coz", &["because"]),
+    ("bc", &["because"]),
+    ("thru", &["through"]),
+    ("lil", &["litle"]),
+];
+
+/// Filler words that only soften or stress ("I'm really low", "honestly
+/// tbh I'm like done"), as squeezed tokens: dropped from text and terms alike.
+const FILLERS: [&str; 14] = [
+    "realy",
+    "honestly",
+    "tbh",
+    "literaly",
+    "kinda",
+    "actualy",
+    "basicaly",
+    "totaly",
+    "genuinely",
+    "seriously",
+    "truly",
+    "ngl",
+    "lowkey",
+    "like",
+];
+
+/// Folds contractions and text-speak to one spelling, for text and terms
+/// alike, so "I am"/"I'm"/"im", "do not"/"don't" and "wanna"/"want to" meet.
+fn contractions(words: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(words.len());
+    let mut i = 0;
+    while i < words.len() {
+        let w = words[i].as_str();
+        if FILLERS.contains(&w) {
+            i += 1;
+            continue;
+        }
+        if let Some(next) = words.get(i + 1) {
+            // "5 kms" → "5kms": a distance, never the slang "kms".
+            let digits = w.chars().all(|c| c.is_ascii_digit());
+            if digits && matches!(next.as_str(), "km" | "kms" | "k") {
+                out.push(format!("{w}{next}"));
+                i += 2;
+                continue;
+            }
+            if let Some((_, _, joined)) = JOINED.iter().find(|(a, b, _)| *a == w && *b == next) {
+                out.push((*joined).to_string());
+                i += 2;
+                continue;
+            }
+        }
+        match SPELLED.iter().find(|(k, _)| *k == w) {
+            Some((_, plain)) => out.extend(plain.iter().map(|p| (*p).to_string())),
+            None => out.push(words[i].clone()),
+        }
+        i += 1;
+    }
+    out
 }
 
 /// Splits into words: runs of letters, digits and leet symbols; an
@@ -97,8 +210,16 @@ fn split_words(s: &str) -> Vec<String> {
     for (i, &c) in chars.iter().enumerate() {
         let prev_alnum = i > 0 && chars[i - 1].is_alphanumeric();
         let next_alnum = chars.get(i + 1).is_some_and(|n| n.is_alphanumeric());
+        let thousands = c == ','
+            && i > 0
+            && chars[i - 1].is_ascii_digit()
+            && chars.len() > i + 3
+            && chars[i + 1..i + 4].iter().all(char::is_ascii_digit)
+            && !chars.get(i + 4).is_some_and(char::is_ascii_digit);
         if c.is_alphanumeric() {
             cur.push(c);
+        } else if thousands {
+            // "1,800" → "1800"
         } else if matches!(c, '\'' | '’' | '`') && prev_alnum && next_alnum {
             // "don't" → "dont"
         } else if matches!(c, '@' | '$' | '!' | '|' | '+')
@@ -222,11 +343,17 @@ mod tests {
 
     #[test]
     fn keeps_quantities_and_plain_words() {
-        check("walked 5 kms", "walked 5 kms");
+        check("walked 5 kms", "walked 5kms");
         check("300mg twice a day", "300mg twice a day");
         check("a 5k run", "a 5k run");
         check("16:8 fasting", "16 8 fasting");
         check("I'm a big fan", "im a big fan");
+        check("I am a big fan", "im a big fan");
+        check("1,800 calories", "1800 calories");
+        check("wanna go", "want to go");
+        check("i do not know", "i dont know");
+        check("cannot", "cant");
+        check("I'm really, like, low tbh", "im low");
         check("call 988 now!", "cal 988 now");
     }
 }

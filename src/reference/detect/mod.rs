@@ -77,6 +77,8 @@ struct RawLexicon {
     medical: Vec<RawRule>,
     #[serde(default)]
     escalate: Vec<RawEscalation>,
+    #[serde(default)]
+    cap: Vec<RawRule>,
 }
 
 struct Rule {
@@ -95,6 +97,9 @@ struct Term {
     raw: String,
     /// A trailing `*`: the match may end inside a word.
     prefix: bool,
+    /// Offsets, in the compact form, where one of the term's words ends and
+    /// the next begins.
+    joints: Vec<usize>,
 }
 
 /// The compiled lexicon: one automaton for each mode over every term.
@@ -104,6 +109,9 @@ pub struct Lexicon {
     signals: Vec<Rule>,
     medical: Vec<Rule>,
     escalations: Vec<RawEscalation>,
+    caps: Vec<Rule>,
+    /// Feature terms (`#name`) and their index.
+    features: Vec<(String, usize)>,
     normalised: AhoCorasick,
     naive: AhoCorasick,
 }
@@ -151,9 +159,21 @@ impl Lexicon {
                 return i;
             }
             let i = terms.len();
+            let raw = key.trim_end_matches('*').to_string();
+            let mut joints = Vec::new();
+            if !raw.starts_with('#') {
+                let mut at = 0;
+                for w in normalize::tokens(&raw) {
+                    if at > 0 {
+                        joints.push(at);
+                    }
+                    at += w.len();
+                }
+            }
             terms.push(Term {
-                raw: key.trim_end_matches('*').to_string(),
+                raw,
                 prefix: key.ends_with('*'),
+                joints,
             });
             index.insert(key, i);
             i
@@ -209,6 +229,7 @@ impl Lexicon {
             };
         let signals = compile(&raw.signal, &mut terms)?;
         let medical = compile(&raw.medical, &mut terms)?;
+        let caps = compile(&raw.cap, &mut terms)?;
         let mut benign = vec![false; terms.len()];
         for i in benign_ids {
             benign[i] = true;
@@ -236,12 +257,20 @@ impl Lexicon {
                     t.raw.as_str()
                 }
             }))?;
+        let features = terms
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.raw.starts_with('#'))
+            .map(|(i, t)| (t.raw.clone(), i))
+            .collect();
         Ok(Lexicon {
+            features,
             terms,
             benign,
             signals,
             medical,
             escalations: raw.escalate,
+            caps,
             normalised,
             naive,
         })
@@ -260,7 +289,7 @@ impl Lexicon {
             Mode::Reference => {
                 let tokens = normalize::tokens(text);
                 for f in quantities::features(&tokens) {
-                    if let Some(i) = self.terms.iter().position(|t| t.raw == f) {
+                    if let Some(&(_, i)) = self.features.iter().find(|(name, _)| *name == f) {
                         present[i] = true;
                     }
                 }
@@ -277,7 +306,10 @@ impl Lexicon {
                     let id = m.pattern().as_usize();
                     let aligned_start = starts.binary_search(&m.start()).is_ok();
                     let aligned_end = self.terms[id].prefix || ends.binary_search(&m.end()).is_ok();
-                    if aligned_start && aligned_end {
+                    if aligned_start
+                        && aligned_end
+                        && self.segments_agree(id, m.start(), m.end(), &starts)
+                    {
                         hits.push((id, m.start(), m.end()));
                     }
                 }
@@ -297,13 +329,31 @@ impl Lexicon {
         present
     }
 
-    fn fires(&self, rule: &Rule, present: &[bool], mode: Mode) -> bool {
-        if mode == Mode::Reference && rule.unless.iter().any(|&t| present[t]) {
-            return false;
+    /// Whether the words of a term and of the text it matched line up in a
+    /// way a writer could produce: words run together ("#killmyself") or a
+    /// word split apart ("my self"), but not the two at once, which is a
+    /// chance re-segmentation of unrelated words ("is it ok" holds the letters
+    /// of "i took").
+    fn segments_agree(&self, id: usize, s: usize, e: usize, starts: &[usize]) -> bool {
+        let joints = &self.terms[id].joints;
+        let merged = joints
+            .iter()
+            .any(|&j| starts.binary_search(&(s + j)).is_err());
+        if !merged {
+            return true;
         }
+        let from = starts.partition_point(|&x| x <= s);
+        let to = starts.partition_point(|&x| x < e);
+        let split = starts[from..to]
+            .iter()
+            .any(|&b| joints.binary_search(&(b - s)).is_err());
+        !split
+    }
+
+    fn fires(&self, rule: &Rule, present: &[bool], mode: Mode) -> bool {
         let any = rule.any.iter().any(|&t| present[t]);
         let all = !rule.all.is_empty() && rule.all.iter().all(|g| g.iter().any(|&t| present[t]));
-        any || all
+        (any || all) && !(mode == Mode::Reference && rule.unless.iter().any(|&t| present[t]))
     }
 
     fn matched_terms(&self, rule: &Rule, present: &[bool]) -> Vec<String> {
@@ -362,6 +412,23 @@ impl Lexicon {
                     if distinct >= esc.distinct && s.level < esc.level {
                         s.level = esc.level;
                     }
+                }
+            }
+            // Context that changes what the words mean: a joke or recovery
+            // talk caps the level (the help stays); someone else's illness
+            // long ago, or a film, withdraws the signal (a cap without a level).
+            for cap in &self.caps {
+                let Some(s) = &mut signal else { break };
+                if cap.trigger.is_some_and(|t| t != s.trigger) || !self.fires(cap, &present, mode) {
+                    continue;
+                }
+                match cap.level {
+                    None => signal = None,
+                    Some(level) if s.level > level => {
+                        s.level = level;
+                        s.rules.push(cap.name.clone());
+                    }
+                    Some(_) => {}
                 }
             }
         }

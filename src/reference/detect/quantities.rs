@@ -1,7 +1,9 @@
 //! Numeric features of a message that a word list cannot express: how much
 //! weight someone wants to lose and how fast, how few calories a day, how many
-//! days without food. The lexicon names them as `#big_loss`, `#vlc` and
-//! `#long_fast`.
+//! days without food, how many pills were taken, how much weight has gone,
+//! a year in the past, a mood score out of ten. The lexicon names them as
+//! `#big_loss`, `#vlc`, `#long_fast`, `#pill_count`, `#stone_loss`,
+//! `#past_year` and `#low_mood_score`.
 
 /// Features found in normalised tokens.
 pub fn features(tokens: &[String]) -> Vec<&'static str> {
@@ -14,6 +16,18 @@ pub fn features(tokens: &[String]) -> Vec<&'static str> {
     }
     if long_fast(tokens) {
         out.push("#long_fast");
+    }
+    if pill_count(tokens) {
+        out.push("#pill_count");
+    }
+    if stone_loss(tokens) {
+        out.push("#stone_loss");
+    }
+    if past_year(tokens) {
+        out.push("#past_year");
+    }
+    if low_mood_score(tokens) {
+        out.push("#low_mood_score");
     }
     out
 }
@@ -80,12 +94,72 @@ fn time_unit(unit: &str) -> Option<f64> {
     }
 }
 
-const LOSS: [&str; 9] = [
-    "lose", "losing", "drop", "droping", "shed", "sheding", "of", "down", "lost",
+const LOSS: [&str; 12] = [
+    "lose", "losing", "drop", "droping", "droped", "shed", "sheding", "of", "down", "lost", "cut",
+    "cuting",
 ];
 
-/// Wants to lose 30 lb or more, or faster than 2.5 lb a week.
+/// Words after an amount that make it an amount to lose ("30 lbs lighter").
+const LOSS_AFTER: [&str; 3] = ["lighter", "of", "down"];
+
+/// A weight in pounds at token `i`, with the index of its last token:
+/// a number with a weight unit, or a bare number in the range of a body
+/// weight in pounds when `bare` is allowed.
+fn weight_at(t: &[String], i: usize, bare: bool) -> Option<(f64, usize)> {
+    let (n, glued) = number(&t[i])?;
+    if let Some(u) = weight_unit(glued) {
+        return Some((n * u, i));
+    }
+    if !glued.is_empty() {
+        return None;
+    }
+    if let Some(u) = t.get(i + 1).and_then(|u| weight_unit(u)) {
+        return Some((n * u, i + 1));
+    }
+    (bare && (90.0..=700.0).contains(&n)).then_some((n, i))
+}
+
+/// "I'm 340 and want to get to 200", "I'm 95kg and want to be 60kg": a
+/// current and a target weight 30 lb or more apart.
+fn big_gap(t: &[String]) -> bool {
+    const NOW: [&str; 6] = ["im", "weigh", "am", "at", "curently", "currently"];
+    const GOAL: [&str; 6] = ["to", "be", "reach", "hit", "under", "get"];
+    let now = (0..t.len()).find_map(|i| {
+        let before = &t[i.saturating_sub(2)..i];
+        before
+            .iter()
+            .any(|w| NOW.contains(&w.as_str()))
+            .then(|| weight_at(t, i, true))
+            .flatten()
+    });
+    let Some((from, end)) = now else {
+        return false;
+    };
+    (end + 1..t.len()).any(|j| {
+        let before = &t[j.saturating_sub(3)..j];
+        before.iter().any(|w| GOAL.contains(&w.as_str()))
+            && weight_at(t, j, true).is_some_and(|(to, _)| from - to >= 30.0)
+    })
+}
+
+/// Wants to lose 30 lb or more, or faster than 2.5 lb a week, or three
+/// dress sizes or more.
 fn big_loss(t: &[String]) -> bool {
+    if big_gap(t) {
+        return true;
+    }
+    for i in 0..t.len() {
+        if let Some((n, "")) = number(&t[i]) {
+            let sizes = t.get(i + 1).is_some_and(|w| w == "dres" || w == "clothes")
+                && t.get(i + 2).is_some_and(|w| w == "sizes");
+            let lose = t[i.saturating_sub(3)..i]
+                .iter()
+                .any(|w| LOSS.contains(&w.as_str()));
+            if sizes && lose && n >= 3.0 {
+                return true;
+            }
+        }
+    }
     for i in 0..t.len() {
         let Some((n, glued)) = number(&t[i]) else {
             continue;
@@ -99,7 +173,9 @@ fn big_loss(t: &[String]) -> bool {
         };
         let after_loss_word = t[i.saturating_sub(5)..i]
             .iter()
-            .any(|w| LOSS.contains(&w.as_str()));
+            .any(|w| LOSS.contains(&w.as_str()))
+            || t.get(unit_at + 1)
+                .is_some_and(|w| LOSS_AFTER.contains(&w.as_str()));
         if !after_loss_word {
             continue;
         }
@@ -147,7 +223,8 @@ fn very_low_calorie(t: &[String]) -> bool {
         }
         let daily = t[unit_at + 1..t.len().min(unit_at + 5)]
             .iter()
-            .any(|w| matches!(w.as_str(), "day" | "daily" | "days" | "total"));
+            .any(|w| matches!(w.as_str(), "day" | "daily" | "days" | "total"))
+            || t.iter().any(|w| w == "omad");
         let limiting = t[i.saturating_sub(4)..i].iter().any(|w| {
             matches!(
                 w.as_str(),
@@ -161,9 +238,30 @@ fn very_low_calorie(t: &[String]) -> bool {
                     | "max"
                     | "maximum"
                     | "just"
+                    | "total"
             )
         });
         if daily || limiting {
+            return true;
+        }
+    }
+    // "nothing over 600 a day": a bare number with a daily limit.
+    for i in 0..t.len() {
+        let Some((n, "")) = number(&t[i]) else {
+            continue;
+        };
+        let per_day = match t.get(i + 1).map(String::as_str) {
+            Some("daily") => true,
+            Some("a" | "per") => t.get(i + 2).is_some_and(|w| w == "day"),
+            _ => false,
+        };
+        let limit = t[i.saturating_sub(3)..i].iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "under" | "below" | "les" | "max" | "maximum" | "nothing" | "than" | "only"
+            )
+        });
+        if per_day && limit && (200.0..=800.0).contains(&n) {
             return true;
         }
     }
@@ -183,6 +281,13 @@ fn long_fast(t: &[String]) -> bool {
     if !fasting {
         return false;
     }
+    // "water fast day 6"
+    let day_count = t
+        .windows(2)
+        .any(|w| w[0] == "day" && number(&w[1]).is_some_and(|(n, g)| g.is_empty() && n >= 3.0));
+    if day_count {
+        return true;
+    }
     for i in 0..t.len() {
         let Some((n, glued)) = number(&t[i]) else {
             continue;
@@ -198,6 +303,67 @@ fn long_fast(t: &[String]) -> bool {
         }
     }
     false
+}
+
+/// Ten or more pills or doses taken at once ("took 20 of my sleeping pills").
+fn pill_count(t: &[String]) -> bool {
+    const TAKE: [&str; 8] = [
+        "tok", "taken", "swalowed", "poped", "had", "ate", "downed", "injected",
+    ];
+    const PILLS: [&str; 11] = [
+        "pils",
+        "pil",
+        "tablets",
+        "tablet",
+        "capsules",
+        "caps",
+        "paracetamol",
+        "tylenol",
+        "ibuprofen",
+        "aspirin",
+        "units",
+    ];
+    (0..t.len()).any(|i| {
+        TAKE.contains(&t[i].as_str())
+            && (i + 1..t.len().min(i + 5)).any(|j| {
+                number(&t[j]).is_some_and(|(n, g)| g.is_empty() && n >= 10.0)
+                    && t[j + 1..t.len().min(j + 5)]
+                        .iter()
+                        .any(|w| PILLS.contains(&w.as_str()))
+            })
+    })
+}
+
+/// A stone (14 lb, 6.35 kg) or more already lost (SCOFF "One stone").
+fn stone_loss(t: &[String]) -> bool {
+    (0..t.len()).any(|i| {
+        let lost = t[i.saturating_sub(5)..i]
+            .iter()
+            .any(|w| matches!(w.as_str(), "lost" | "droped" | "shed" | "down"));
+        lost && weight_at(t, i, false).is_some_and(|(lb, _)| lb >= 14.0)
+    })
+}
+
+/// A year in the past named as when something happened ("in 1998").
+fn past_year(t: &[String]) -> bool {
+    t.windows(2).any(|w| {
+        matches!(w[0].as_str(), "in" | "since" | "back")
+            && w[1].len() == 4
+            && w[1]
+                .parse::<u32>()
+                .is_ok_and(|y| (1950..=2024).contains(&y))
+    })
+}
+
+/// A mood rated 4 out of 10 or lower ("mood: 2/10").
+fn low_mood_score(t: &[String]) -> bool {
+    (0..t.len()).any(|i| {
+        t[i] == "mod"
+            && (i + 1..t.len().min(i + 4)).any(|j| {
+                number(&t[j]).is_some_and(|(n, g)| g.is_empty() && n <= 4.0)
+                    && matches!(t.get(j + 1).map(String::as_str), Some("10" | "out"))
+            })
+    })
 }
 
 #[cfg(test)]

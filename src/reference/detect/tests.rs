@@ -104,7 +104,10 @@ fn naive_mode_is_plain_substrings() {
     let l = lex();
     // Substrings over-trigger on benign senses and miss disguised ones.
     assert!(l.detect("purge my wardrobe", Mode::Naive).signal.is_some());
-    assert!(l.detect("purge my wardrobe", Mode::Reference).signal.is_none());
+    assert!(l
+        .detect("purge my wardrobe", Mode::Reference)
+        .signal
+        .is_none());
     assert!(l
         .detect("i want to k1ll mys3lf", Mode::Naive)
         .signal
@@ -117,4 +120,146 @@ fn naive_mode_is_plain_substrings() {
         .detect("I want to kill myself", Mode::Naive)
         .signal
         .is_some());
+}
+
+#[test]
+fn words_line_up_with_the_terms() {
+    // "is it ok" holds the letters of "i took": not an overdose.
+    check_medical(
+        "is it ok to have my metformin with a meal or before",
+        Some(Referral::MedicationRelated),
+    );
+    check("is it ok to skip the gym today", None);
+    // Run together or split apart, a phrase still matches.
+    check("#endmylife", Some((TriggerType::SelfHarm, Level::High)));
+    check(
+        "i want to kill my self",
+        Some((TriggerType::SelfHarm, Level::High)),
+    );
+}
+
+#[test]
+fn contractions_fillers_and_numbers_are_folded() {
+    use Level::*;
+    use TriggerType::*;
+    check("I do not want to be alive", Some((SelfHarm, High)));
+    check(
+        "I am going to kill myself tonight",
+        Some((SelfHarm, Critical)),
+    );
+    check(
+        "honestly tbh I literally want to kill myself",
+        Some((SelfHarm, High)),
+    );
+    check("logged about 1,600 calories a day this week", None);
+    check("ran 10 kms this morning before work", None);
+    check(
+        "mood 3/10 again, every day the same",
+        Some((Depression, Medium)),
+    );
+}
+
+#[test]
+fn context_caps_and_withdraws() {
+    use Level::*;
+    use TriggerType::*;
+    check(
+        "my grandpa had a stroke back in 2012 and he's doing great now",
+        None,
+    );
+    check("what even is anorexia? it came up in health class", None);
+    check(
+        "three years clean from self harm and feeling strong",
+        Some((SelfHarm, Medium)),
+    );
+    check(
+        "if I see one more salad I'm going to unalive myself lol",
+        Some((SelfHarm, High)),
+    );
+    check("our puppy seems depressed since the move", None);
+}
+
+#[test]
+fn methods_attempts_and_preparation() {
+    use Level::*;
+    use TriggerType::*;
+    check(
+        "I keep imagining jumping off the multi storey car park",
+        Some((SelfHarm, Critical)),
+    );
+    check("thinking about jumping off the high dive at the pool", None);
+    check(
+        "took 30 of my tablets an hour ago",
+        Some((MedicalEmergency, Critical)),
+    );
+    check(
+        "I tried to od last month and nobody knows",
+        Some((SelfHarm, Critical)),
+    );
+    check(
+        "standing on the ledge right now",
+        Some((SelfHarm, Critical)),
+    );
+    check(
+        "been stockpiling my meds from different pharmacies",
+        Some((SelfHarm, Critical)),
+    );
+}
+
+#[test]
+fn eating_disorder_behaviours_in_context() {
+    use Level::*;
+    use TriggerType::*;
+    check("I purge after every big meal", Some((EatingDisorder, High)));
+    check("going to purge the spare bedroom this weekend", None);
+    check(
+        "I chew my food and spit it out so I don't swallow",
+        Some((EatingDisorder, High)),
+    );
+    check("the dentist said to chew the tablet and spit it out", None);
+    check(
+        "ana keeps me strong when I skip meals",
+        Some((EatingDisorder, High)),
+    );
+    check("my cat mia won't eat her dinner", None);
+    check(
+        "I throw up after dinner so nobody finds out",
+        Some((EatingDisorder, High)),
+    );
+}
+
+#[test]
+fn emergencies_from_their_parts() {
+    use Level::*;
+    use TriggerType::*;
+    check(
+        "my throat and tongue feel puffy after eating prawns",
+        Some((MedicalEmergency, Critical)),
+    );
+    check("lips are purple from the blackcurrant ice pop", None);
+    check(
+        "my jaw aches and I'm clammy and feel sick",
+        Some((MedicalEmergency, Critical)),
+    );
+    check(
+        "I think I injected double my insulin",
+        Some((MedicalEmergency, Critical)),
+    );
+}
+
+#[test]
+fn medical_numbers_and_coaching_questions() {
+    check_medical(
+        "im 300 pounds and want to get to 180",
+        Some(Referral::SubstantialWeightLoss),
+    );
+    check_medical(
+        "is it safe to drink wine on mounjaro",
+        Some(Referral::MedicationRelated),
+    );
+    check_medical("on mounjaro now, how do I build a balanced plate", None);
+    check_medical(
+        "my lips are swelling since my first wegovy shot",
+        Some(Referral::UrgentMedical),
+    );
 }
