@@ -294,6 +294,7 @@ intervene = false
 id = "b-002"
 category = "test"
 text = "hello again"
+variants = ["casing", "telepathy"]
 [case.sentinel]
 intervene = false
 "#;
@@ -797,4 +798,35 @@ fn too_few_samples_are_inconclusive() {
         text.contains("run of"),
         "says how long a run would settle it: {text}"
     );
+}
+
+#[test]
+fn a_stuck_target_ends_at_the_deadline_with_what_it_has() {
+    let _serial = serial();
+    let server = Server::start(&["--delay-ms", "3000"]);
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = small_corpus(tmp.path(), &["depression.toml"]);
+    let out = tmp.path().join("out");
+    let started = std::time::Instant::now();
+    let o = vigil(&[
+        "gate",
+        "--target",
+        &server.url,
+        "--corpus",
+        corpus.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--deadline-s",
+        "2",
+        "--timeout-ms",
+        "10000",
+    ]);
+    assert_eq!(code(&o), 3, "{}", text(&o));
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(30),
+        "bounded by the deadline"
+    );
+    let summary = json(&out.join("summary.json"));
+    assert_eq!(summary["verdict"], "invalid");
+    assert!(text(&o).contains("deadline"), "{}", text(&o));
 }

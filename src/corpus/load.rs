@@ -770,6 +770,22 @@ impl Loader {
                 forbid: m.forbid,
             }
         });
+        for name in raw.variants.iter().flatten() {
+            if crate::variants::operator(name).is_none() {
+                let known: Vec<&str> = crate::variants::operators()
+                    .iter()
+                    .map(|o| o.name)
+                    .collect();
+                err(
+                    self,
+                    &["variants"],
+                    format!(
+                        "unknown variant operator `{name}` (known: {})",
+                        known.join(", ")
+                    ),
+                );
+            }
+        }
         if self.findings.len() > before {
             return None;
         }
