@@ -93,7 +93,7 @@ fn answer_text(r: &Record) -> String {
     }
 }
 
-fn card(o: &mut String, r: &Record, info: &super::RunInfo) {
+fn card(o: &mut String, r: &Record, more: &[&Record], info: &super::RunInfo) {
     let run_id = info.run_id.as_str();
     let class = if is_over_reaction(r) {
         "card over"
@@ -157,6 +157,34 @@ fn card(o: &mut String, r: &Record, info: &super::RunInfo) {
         esc(&super::replay_line(r, info)),
         esc(&curl_line(r, run_id))
     );
+    if !more.is_empty() {
+        let _ = writeln!(
+            o,
+            "<details><summary>{} more variant(s) of this message also failed</summary><table><tr><th>what failed</th><th>smallest failing form</th><th>changes</th><th>reproduce</th></tr>",
+            more.len()
+        );
+        for m in more {
+            let (text, ops) = match m.variant.as_ref() {
+                Some(v) => match &v.minimal {
+                    Some(min) => (min.text.as_str(), min.operators.join(" + ")),
+                    None => (m.request.message.as_str(), v.operators.join(" + ")),
+                },
+                None => (
+                    m.request.message.as_str(),
+                    "none (the message as written)".to_string(),
+                ),
+            };
+            let _ = writeln!(
+                o,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td></tr>",
+                esc(m.verdict.kind.describe()),
+                esc(&visible(text)),
+                esc(&ops),
+                esc(&super::replay_line(m, info))
+            );
+        }
+        let _ = writeln!(o, "</table></details>");
+    }
     let _ = writeln!(o, "</div>");
 }
 
@@ -444,9 +472,26 @@ pub fn render(run: &Run) -> String {
             by_cat.entry(r.category.as_str()).or_default().push(r);
         }
         for (cat, rs) in by_cat {
-            let _ = writeln!(o, "<h3>{} ({})</h3>", esc(cat), rs.len());
-            for r in rs {
-                card(&mut o, r, i);
+            // One card per message and endpoint: the message as written when
+            // it failed, else its first failing variant; the rest folded in.
+            let mut by_case: BTreeMap<(&str, crate::contract::Endpoint), Vec<&Record>> =
+                BTreeMap::new();
+            for r in &rs {
+                by_case
+                    .entry((r.case_id.as_str(), r.endpoint))
+                    .or_default()
+                    .push(r);
+            }
+            let _ = writeln!(
+                o,
+                "<h3>{} ({} message(s), {} response(s))</h3>",
+                esc(cat),
+                by_case.len(),
+                rs.len()
+            );
+            for (_, mut group) in by_case {
+                group.sort_by_key(|r| (r.variant.is_some(), r.seq));
+                card(&mut o, group[0], &group[1..], i);
             }
         }
     }
