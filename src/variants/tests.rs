@@ -297,35 +297,3 @@ proptest! {
         let _ = apply(&text, &edits);
     }
 }
-
-#[test]
-#[ignore = "prints sample variants for eyeballing"]
-fn print_samples() {
-    for base in BASES {
-        for v in generate("c", base, 1, 12, None) {
-            println!("{:<50} {}", v.describe(), v.text.replace('\n', " ⏎ "));
-        }
-    }
-    let mut total = Vec::new();
-    for seed in 0..3000u64 {
-        let v = variant("c", RICH, seed, None);
-        if !has_cyrillic(&v.text) {
-            continue;
-        }
-        let mut calls = 0;
-        let start = std::time::Instant::now();
-        let (edits, _) = shrink("c", RICH, seed, None, |t| {
-            calls += 1;
-            has_cyrillic(t)
-        });
-        total.push((calls, v.edits.len(), edits.len(), start.elapsed()));
-    }
-    total.sort();
-    println!(
-        "shrinks: {}, calls min/median/max: {:?} {:?} {:?}",
-        total.len(),
-        total[0],
-        total[total.len() / 2],
-        total[total.len() - 1]
-    );
-}
