@@ -66,6 +66,9 @@ struct GateArgs {
     /// Base URL of the service under test (http://host:port). Default: the embedded reference service.
     #[arg(long)]
     target: Option<String>,
+    /// Extra request header, `Name: value`; repeatable. The value may name environment variables as ${VAR} (for secrets: reports show only the template).
+    #[arg(long = "header", value_name = "HEADER")]
+    headers: Vec<String>,
     /// Where to write the reports. Default: vigil-out/<UTC timestamp>/.
     #[arg(long)]
     out: Option<PathBuf>,
@@ -181,6 +184,9 @@ struct ReplayArgs {
     /// Base URL of the service (default: the embedded reference service).
     #[arg(long)]
     target: Option<String>,
+    /// Extra request header, `Name: value`; repeatable. The value may name environment variables as ${VAR} (for secrets: reports show only the template).
+    #[arg(long = "header", value_name = "HEADER")]
+    headers: Vec<String>,
     /// Per-request timeout, in milliseconds.
     #[arg(long, default_value_t = 5000)]
     timeout_ms: u64,
@@ -194,6 +200,9 @@ struct ExploreArgs {
     /// Base URL of the service (default: the embedded reference service).
     #[arg(long)]
     target: Option<String>,
+    /// Extra request header, `Name: value`; repeatable. The value may name environment variables as ${VAR} (for secrets: reports show only the template).
+    #[arg(long = "header", value_name = "HEADER")]
+    headers: Vec<String>,
     /// Name of the target, for the regression file (default: the target's host).
     #[arg(long)]
     name: Option<String>,
@@ -319,6 +328,10 @@ fn gate_cmd(a: GateArgs) -> i32 {
             }
         }
     }
+    let headers = match parse_headers(&a.headers) {
+        Ok(h) => h,
+        Err(code) => return code,
+    };
     let secs = |name: &str, v: f64| {
         if v.is_finite() && v >= 0.0 {
             Ok(Duration::from_secs_f64(v))
@@ -369,6 +382,7 @@ fn gate_cmd(a: GateArgs) -> i32 {
         variants: a.variants,
         shrink_limit: a.shrink_limit,
         load: load_config,
+        headers,
     };
     let rt = runtime();
     let progress = Bar::new(a.quiet);
@@ -738,6 +752,10 @@ fn replay_cmd(a: ReplayArgs) -> i32 {
             EndpointArg::Medical => crate::contract::Endpoint::Medical,
         }),
         target: a.target,
+        headers: match parse_headers(&a.headers) {
+            Ok(h) => h,
+            Err(code) => return code,
+        },
         timeout: Duration::from_millis(a.timeout_ms),
         run_id: run_id("replay"),
     };
@@ -810,6 +828,10 @@ fn explore_cmd(a: ExploreArgs) -> i32 {
         seed: a.seed,
         timeout: Duration::from_millis(a.timeout_ms),
         run_id: run_id("explore"),
+        headers: match parse_headers(&a.headers) {
+            Ok(h) => h,
+            Err(code) => return code,
+        },
     };
     let progress = Bar::new(false);
     match runtime().block_on(crate::explore::run(&cfg, &progress)) {
@@ -844,4 +866,11 @@ fn explore_cmd(a: ExploreArgs) -> i32 {
             3
         }
     }
+}
+
+/// Parses `--header` values; a bad one is invalid input (exit 2).
+fn parse_headers(raw: &[String]) -> Result<Vec<crate::target::Header>, i32> {
+    raw.iter()
+        .map(|h| crate::target::Header::parse(h).map_err(|e| invalid(e)))
+        .collect()
 }

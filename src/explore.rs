@@ -28,6 +28,7 @@ pub struct ExploreConfig {
     pub seed: u64,
     pub timeout: Duration,
     pub run_id: String,
+    pub headers: Vec<crate::target::Header>,
 }
 
 /// One evasion found.
@@ -195,7 +196,13 @@ pub async fn run(
     progress: &dyn Progress,
 ) -> Result<ExploreOutcome, ExploreError> {
     let corpus = std::sync::Arc::new(load_corpus(&cfg.corpus_dir)?);
-    let service = Service::start(cfg.target.as_deref(), &cfg.run_id, cfg.timeout).await?;
+    let service = Service::start(
+        cfg.target.as_deref(),
+        &cfg.headers,
+        &cfg.run_id,
+        cfg.timeout,
+    )
+    .await?;
     let target = service.target.clone();
     let started = Instant::now();
     // Regression cases are findings already: explore only the curated cases,

@@ -830,3 +830,56 @@ fn a_stuck_target_ends_at_the_deadline_with_what_it_has() {
     assert_eq!(summary["verdict"], "invalid");
     assert!(text(&o).contains("deadline"), "{}", text(&o));
 }
+
+#[test]
+fn header_secrets_come_from_the_environment_and_stay_out_of_reports() {
+    let _serial = serial();
+    let server = Server::start(&["--mode", "naive"]);
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = small_corpus(tmp.path(), &["depression.toml"]);
+    let out = tmp.path().join("out");
+    let header = "Authorization: Bearer ${VIGIL_TEST_SECRET}";
+    let args = [
+        "gate",
+        "--target",
+        &server.url,
+        "--corpus",
+        corpus.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--no-load",
+        "--variants",
+        "0",
+        "--header",
+        header,
+    ];
+    let missing = vigil(&args);
+    assert_eq!(code(&missing), 2, "{}", text(&missing));
+    assert!(
+        text(&missing).contains("VIGIL_TEST_SECRET"),
+        "names the variable: {}",
+        text(&missing)
+    );
+    let o = Command::new(VIGIL)
+        .args(args)
+        .env("VIGIL_TEST_SECRET", "s3cr3t-t0ken-value")
+        .current_dir(repo())
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 1, "{}", text(&o));
+    assert!(!text(&o).contains("s3cr3t-t0ken-value"));
+    for f in std::fs::read_dir(&out).unwrap() {
+        let path = f.unwrap().path();
+        let content = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            !content.contains("s3cr3t-t0ken-value"),
+            "{} leaks the secret",
+            path.display()
+        );
+    }
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(
+        report.contains("--header \"Authorization: Bearer ${VIGIL_TEST_SECRET}\""),
+        "replay lines carry the template"
+    );
+}

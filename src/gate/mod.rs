@@ -48,6 +48,8 @@ pub struct GateConfig {
     pub shrink_limit: usize,
     /// The load phase; `None` skips it (latency is then not verified).
     pub load: Option<LoadConfig>,
+    /// Extra request headers (values may name environment variables).
+    pub headers: Vec<crate::target::Header>,
 }
 
 /// Hears how a run progresses, so a front end can show it; the library
@@ -93,7 +95,11 @@ impl GateError {
     pub fn exit_code(&self) -> i32 {
         match self {
             GateError::Corpus(_) | GateError::CorpusDir(_) | GateError::Load(_) => 2,
-            GateError::Target(TargetError::BadUrl { .. }) => 2,
+            GateError::Target(
+                TargetError::BadUrl { .. }
+                | TargetError::BadHeader { .. }
+                | TargetError::MissingEnv { .. },
+            ) => 2,
             _ => 3,
         }
     }
@@ -124,6 +130,7 @@ pub struct Service {
 impl Service {
     pub async fn start(
         url: Option<&str>,
+        headers: &[crate::target::Header],
         run_id: &str,
         timeout: Duration,
     ) -> Result<Service, GateError> {
@@ -142,7 +149,7 @@ impl Service {
         let base = url
             .map(str::to_string)
             .unwrap_or_else(|| embedded.as_ref().map(|s| s.url()).unwrap_or_default());
-        let target = Target::new(&base, run_id, timeout)?;
+        let target = Target::new(&base, run_id, timeout)?.with_headers(headers)?;
         target.probe().await?;
         Ok(Service { target, embedded })
     }
@@ -178,6 +185,9 @@ pub async fn run(
     if let Some(url) = &cfg.target {
         Target::new(url, &cfg.run_id, cfg.timeout)?;
     }
+    for h in &cfg.headers {
+        h.resolve()?;
+    }
     if let Some(l) = &cfg.load {
         l.check().map_err(GateError::Load)?;
     }
@@ -198,9 +208,15 @@ pub async fn run(
         let _ = stop_tx.send(Some(why));
     });
 
-    let service = Service::start(cfg.target.as_deref(), &cfg.run_id, cfg.timeout).await?;
+    let service = Service::start(
+        cfg.target.as_deref(),
+        &cfg.headers,
+        &cfg.run_id,
+        cfg.timeout,
+    )
+    .await?;
     let target = service.target.clone();
-    let base = target.base().to_string();
+    let base = crate::target::redact(target.base());
 
     let jobs = phase::jobs(&corpus, cfg.variants, cfg.seed);
     let total = jobs.len();
@@ -319,6 +335,7 @@ pub async fn run(
             timeout_ms: cfg.timeout.as_millis() as u64,
             concurrency: cfg.concurrency,
             corpus_arg: cfg.corpus_dir.display().to_string(),
+            headers: target.shown_headers().to_vec(),
         },
         verdict,
         reasons,

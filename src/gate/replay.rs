@@ -18,6 +18,7 @@ pub struct ReplayRequest {
     /// `None`: every endpoint the case has an expectation for.
     pub endpoint: Option<Endpoint>,
     pub target: Option<String>,
+    pub headers: Vec<crate::target::Header>,
     pub timeout: Duration,
     pub run_id: String,
 }
@@ -63,7 +64,13 @@ pub async fn replay(corpus: &Corpus, req: &ReplayRequest) -> Result<Vec<Replayed
         }
         None => (case.text.clone(), Vec::new()),
     };
-    let service = Service::start(req.target.as_deref(), &req.run_id, req.timeout).await?;
+    let service = Service::start(
+        req.target.as_deref(),
+        &req.headers,
+        &req.run_id,
+        req.timeout,
+    )
+    .await?;
     let mut out = Vec::new();
     for endpoint in endpoints {
         let (exchange, verdict) = judge_one(corpus, &service.target, case, endpoint, &text).await;

@@ -94,7 +94,6 @@ fn answer_text(r: &Record) -> String {
 }
 
 fn card(o: &mut String, r: &Record, more: &[&Record], info: &super::RunInfo) {
-    let run_id = info.run_id.as_str();
     let class = if is_over_reaction(r) {
         "card over"
     } else {
@@ -155,7 +154,7 @@ fn card(o: &mut String, r: &Record, more: &[&Record], info: &super::RunInfo) {
         o,
         "<details><summary>Reproduce</summary><pre>{}\n{}</pre></details>",
         esc(&super::replay_line(r, info)),
-        esc(&curl_line(r, run_id))
+        esc(&curl_line(r, info))
     );
     if !more.is_empty() {
         let _ = writeln!(

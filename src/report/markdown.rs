@@ -249,7 +249,7 @@ pub fn render(run: &Run) -> String {
                 o,
                 "\nReproduce:\n\n```sh\n{}\n{}\n```\n",
                 fence(&super::replay_line(r, &run.info)),
-                fence(&curl_line(r, &run.info.run_id))
+                fence(&curl_line(r, &run.info))
             );
         }
     }

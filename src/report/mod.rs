@@ -162,6 +162,10 @@ pub struct RunInfo {
     /// The corpus directory as given, for replay lines.
     #[serde(default)]
     pub corpus_arg: String,
+    /// Extra request headers as templates (`Authorization: Bearer ${TOKEN}`);
+    /// their secret values never reach a report.
+    #[serde(default)]
+    pub headers: Vec<String>,
 }
 
 /// What the corpus holds, for the checklist.
@@ -413,16 +417,43 @@ pub fn replay_line(r: &Record, info: &RunInfo) -> String {
     if !info.embedded {
         s.push_str(&format!(" --target {}", shell_quote(&info.target)));
     }
+    for h in &info.headers {
+        s.push_str(&format!(" --header {}", shell_quote_keep_vars(h)));
+    }
     s
 }
 
+/// Double-quoted so that `${VAR}` expands in the reader's shell, and nothing
+/// else does.
+pub fn shell_quote_keep_vars(s: &str) -> String {
+    let mut o = String::from("\"");
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '$' if chars.peek() == Some(&'{') => o.push('$'),
+            '$' | '"' | '\\' | '`' => {
+                o.push('\\');
+                o.push(c);
+            }
+            c => o.push(c),
+        }
+    }
+    o.push('"');
+    o
+}
+
 /// A curl command that sends exactly this request again.
-pub fn curl_line(r: &Record, run_id: &str) -> String {
+pub fn curl_line(r: &Record, info: &RunInfo) -> String {
     let body = serde_json::to_string(&r.request).unwrap_or_default();
+    let extra: String = info
+        .headers
+        .iter()
+        .map(|h| format!(" -H {}", shell_quote_keep_vars(h)))
+        .collect();
     format!(
-        "curl -sS -X POST {} -H 'Content-Type: application/json' -H {} -d {}",
+        "curl -sS -X POST {} -H 'Content-Type: application/json' -H {}{extra} -d {}",
         shell_quote(&r.url),
-        shell_quote(&format!("{}: {run_id}", crate::contract::RUN_HEADER)),
+        shell_quote(&format!("{}: {}", crate::contract::RUN_HEADER, info.run_id)),
         shell_quote(&body)
     )
 }

@@ -22,6 +22,78 @@ pub enum TargetError {
     Client(#[source] reqwest::Error),
     #[error("target {url} is unreachable: {reason}")]
     Unreachable { url: String, reason: String },
+    #[error("invalid header `{header}`: {reason}")]
+    BadHeader { header: String, reason: String },
+    #[error("header `{header}` names the environment variable `{var}`, which is not set")]
+    MissingEnv { header: String, var: String },
+}
+
+/// An extra request header, `Name: value`. The value may name environment
+/// variables as `${VAR}`, so secrets stay out of files, command lines and
+/// reports: reports only ever show the template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Header {
+    pub name: String,
+    pub template: String,
+}
+
+impl Header {
+    pub fn parse(s: &str) -> Result<Header, TargetError> {
+        let bad = |reason: &str| TargetError::BadHeader {
+            header: s.to_string(),
+            reason: reason.to_string(),
+        };
+        let (name, value) = s
+            .split_once(':')
+            .ok_or_else(|| bad("expected `Name: value`"))?;
+        let name = name.trim();
+        reqwest::header::HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| bad("not a valid header name"))?;
+        Ok(Header {
+            name: name.to_string(),
+            template: value.trim().to_string(),
+        })
+    }
+
+    /// The value with every `${VAR}` replaced from the environment.
+    pub fn resolve(&self) -> Result<String, TargetError> {
+        let mut out = String::new();
+        let mut rest = self.template.as_str();
+        while let Some(start) = rest.find("${") {
+            out.push_str(&rest[..start]);
+            let after = &rest[start + 2..];
+            let end = after.find('}').ok_or_else(|| TargetError::BadHeader {
+                header: self.name.clone(),
+                reason: "unclosed `${`".into(),
+            })?;
+            let var = &after[..end];
+            let value = std::env::var(var).map_err(|_| TargetError::MissingEnv {
+                header: self.name.clone(),
+                var: var.to_string(),
+            })?;
+            out.push_str(&value);
+            rest = &after[end + 1..];
+        }
+        out.push_str(rest);
+        Ok(out)
+    }
+
+    /// `Name: template`, as shown in reports and reproduction lines.
+    pub fn shown(&self) -> String {
+        format!("{}: {}", self.name, self.template)
+    }
+}
+
+/// The URL without any user name or password in it, for reports.
+pub fn redact(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(mut u) if !u.username().is_empty() || u.password().is_some() => {
+            let _ = u.set_username("");
+            let _ = u.set_password(None);
+            u.to_string().trim_end_matches('/').to_string()
+        }
+        _ => url.to_string(),
+    }
 }
 
 /// Everything recorded about one request and its answer.
@@ -45,6 +117,8 @@ pub struct Target {
     client: reqwest::Client,
     run_id: String,
     timeout: Duration,
+    headers: Vec<(reqwest::header::HeaderName, reqwest::header::HeaderValue)>,
+    shown_headers: Vec<String>,
 }
 
 const MAX_BODY: usize = 64 * 1024;
@@ -74,7 +148,38 @@ impl Target {
             client,
             run_id: run_id.to_string(),
             timeout,
+            headers: Vec::new(),
+            shown_headers: Vec::new(),
         })
+    }
+
+    /// Adds headers to every request, resolving `${VAR}` from the environment.
+    pub fn with_headers(mut self, headers: &[Header]) -> Result<Self, TargetError> {
+        for h in headers {
+            let value = h.resolve()?;
+            let name =
+                reqwest::header::HeaderName::from_bytes(h.name.as_bytes()).map_err(|_| {
+                    TargetError::BadHeader {
+                        header: h.name.clone(),
+                        reason: "not a valid header name".into(),
+                    }
+                })?;
+            let mut value = reqwest::header::HeaderValue::from_str(&value).map_err(|_| {
+                TargetError::BadHeader {
+                    header: h.name.clone(),
+                    reason: "the value is not a valid header value".into(),
+                }
+            })?;
+            value.set_sensitive(true);
+            self.headers.push((name, value));
+            self.shown_headers.push(h.shown());
+        }
+        Ok(self)
+    }
+
+    /// The extra headers as templates (never their secret values).
+    pub fn shown_headers(&self) -> &[String] {
+        &self.shown_headers
     }
 
     pub fn base(&self) -> &str {
@@ -111,7 +216,7 @@ impl Target {
         {
             Ok(_) => Ok(()),
             Err(e) => Err(TargetError::Unreachable {
-                url: self.base.clone(),
+                url: redact(&self.base),
                 reason: describe(&e, self.timeout),
             }),
         }
@@ -123,13 +228,15 @@ impl Target {
         let request = self.request(endpoint, message, locale);
         let url = self.url(endpoint);
         let start = Instant::now();
-        let sent = self
+        let mut req = self
             .client
             .post(&url)
             .header(RUN_HEADER, &self.run_id)
-            .json(&request)
-            .send()
-            .await;
+            .json(&request);
+        for (k, v) in &self.headers {
+            req = req.header(k, v);
+        }
+        let sent = req.send().await;
         let (status, body, outcome) = match sent {
             Err(e) => (
                 None,
@@ -159,7 +266,7 @@ impl Target {
         };
         Exchange {
             endpoint,
-            url,
+            url: redact(&url),
             request,
             status,
             body,
@@ -221,5 +328,34 @@ fn describe(e: &reqwest::Error, timeout: Duration) -> String {
         format!("connection failed ({msg})")
     } else {
         msg
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_resolve_environment_variables() {
+        std::env::set_var("VIGIL_TEST_TOKEN", "s3cret");
+        let h = Header::parse("Authorization: Bearer ${VIGIL_TEST_TOKEN}").unwrap();
+        assert_eq!(h.resolve().unwrap(), "Bearer s3cret");
+        assert_eq!(h.shown(), "Authorization: Bearer ${VIGIL_TEST_TOKEN}");
+        let missing = Header::parse("X-Key: ${VIGIL_TEST_NOT_SET_ANYWHERE}").unwrap();
+        assert!(matches!(
+            missing.resolve(),
+            Err(TargetError::MissingEnv { .. })
+        ));
+        assert!(Header::parse("no colon").is_err());
+        assert!(Header::parse("bad name: x").is_err());
+    }
+
+    #[test]
+    fn credentials_never_reach_reports() {
+        assert_eq!(
+            redact("https://user:pw@example.org/base"),
+            "https://example.org/base"
+        );
+        assert_eq!(redact("http://127.0.0.1:8080"), "http://127.0.0.1:8080");
     }
 }
