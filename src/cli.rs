@@ -871,6 +871,6 @@ fn explore_cmd(a: ExploreArgs) -> i32 {
 /// Parses `--header` values; a bad one is invalid input (exit 2).
 fn parse_headers(raw: &[String]) -> Result<Vec<crate::target::Header>, i32> {
     raw.iter()
-        .map(|h| crate::target::Header::parse(h).map_err(|e| invalid(e)))
+        .map(|h| crate::target::Header::parse(h).map_err(invalid))
         .collect()
 }

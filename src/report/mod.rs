@@ -373,28 +373,6 @@ pub fn visible(text: &str) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::visible;
-
-    fn check(input: &str, expected: &str) {
-        assert_eq!(visible(input), expected, "{input:?}");
-    }
-
-    #[test]
-    fn invisible_and_look_alike_characters_are_shown() {
-        check("plain text, 988!", "plain text, 988!");
-        check("ki\u{200B}ll", "ki[U+200B]ll");
-        check("k\u{0456}ll", "ki[look-alike: U+0456]ll");
-        check(
-            "\u{FF4B}\u{FF49}\u{FF4C}\u{FF4C} me",
-            "kill[look-alike: U+FF4B U+FF49 U+FF4C and 1 more] me",
-        );
-        check("caf\u{E9} 😊", "caf\u{E9} 😊");
-        check("\u{202E}evil", "[U+202E]evil");
-    }
-}
-
 /// A shell-safe single-quoted string.
 pub fn shell_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))
@@ -456,4 +434,26 @@ pub fn curl_line(r: &Record, info: &RunInfo) -> String {
         shell_quote(&format!("{}: {}", crate::contract::RUN_HEADER, info.run_id)),
         shell_quote(&body)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::visible;
+
+    fn check(input: &str, expected: &str) {
+        assert_eq!(visible(input), expected, "{input:?}");
+    }
+
+    #[test]
+    fn invisible_and_look_alike_characters_are_shown() {
+        check("plain text, 988!", "plain text, 988!");
+        check("ki\u{200B}ll", "ki[U+200B]ll");
+        check("k\u{0456}ll", "ki[look-alike: U+0456]ll");
+        check(
+            "\u{FF4B}\u{FF49}\u{FF4C}\u{FF4C} me",
+            "kill[look-alike: U+FF4B U+FF49 U+FF4C and 1 more] me",
+        );
+        check("caf\u{E9} 😊", "caf\u{E9} 😊");
+        check("\u{202E}evil", "[U+202E]evil");
+    }
 }
