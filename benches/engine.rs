@@ -61,7 +61,13 @@ fn variants(c: &mut Criterion) {
         let mut seed = 0u64;
         b.iter(|| {
             seed += 1;
-            black_box(vigil::variants::generate("bench-001", black_box(text), seed, 8, None))
+            black_box(vigil::variants::generate(
+                "bench-001",
+                black_box(text),
+                seed,
+                8,
+                None,
+            ))
         })
     });
     g.finish();

@@ -16,3 +16,4 @@ pub mod reference;
 pub mod report;
 pub mod target;
 pub mod variants;
+pub mod words;

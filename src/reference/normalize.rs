@@ -88,10 +88,129 @@ pub fn tokens(text: &str) -> Vec<String> {
     let words = join_spelled_out(words);
     let words: Vec<String> = words
         .into_iter()
-        .map(|w| squeeze(&unleet(&w)))
+        .flat_map(|w| match TEXT_SPEAK.iter().find(|(k, _)| *k == w) {
+            Some((_, plain)) => plain.iter().map(|p| (*p).to_string()).collect(),
+            None => vec![squeeze(&unleet(&w))],
+        })
         .filter(|w| !w.is_empty())
         .collect();
-    contractions(words)
+    contractions(slang(digit_words(words)))
+}
+
+/// Words beside which a lone "sh" is self-harm ("clean from sh", "urges to
+/// sh", "sh scars"), not a hush.
+const SH_BEFORE: [&str; 9] = ["from", "to", "on", "of", "about", "i", "did", "my", "no"];
+const SH_AFTER: [&str; 9] = [
+    "again", "scars", "scar", "urges", "urge", "relapse", "cuts", "wounds", "marks",
+];
+
+/// Algospeak and community shorthand for self-harm and suicide.
+fn slang(words: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(words.len());
+    for (i, w) in words.iter().enumerate() {
+        let prev = i
+            .checked_sub(1)
+            .and_then(|p| words.get(p))
+            .map(String::as_str);
+        let next = words.get(i + 1).map(String::as_str);
+        match w.as_str() {
+            "sh" if prev.is_some_and(|p| SH_BEFORE.contains(&p))
+                || next.is_some_and(|n| SH_AFTER.contains(&n)) =>
+            {
+                out.extend(["self".to_string(), "harm".to_string()]);
+            }
+            "sewerslide" | "suicde" | "sucide" | "suiside" | "sooicide" => {
+                out.push("suicide".to_string());
+            }
+            "slide" if prev == Some("sewer") => {
+                out.pop();
+                out.push("suicide".to_string());
+            }
+            _ => out.push(w.clone()),
+        }
+    }
+    out
+}
+
+/// Text-speak that mixes digits and letters, as written (before leetspeak
+/// folding, which would read "b4" as "ba"), and its plain words, squeezed.
+const TEXT_SPEAK: [(&str, &[&str]); 16] = [
+    ("b4", &["before"]),
+    ("2day", &["today"]),
+    ("2moro", &["tomorow"]),
+    ("2morow", &["tomorow"]),
+    ("2morrow", &["tomorow"]),
+    ("2mrw", &["tomorow"]),
+    ("2nite", &["tonight"]),
+    ("2night", &["tonight"]),
+    ("gr8", &["great"]),
+    ("l8r", &["later"]),
+    ("l8", &["late"]),
+    ("w8", &["wait"]),
+    ("m8", &["mate"]),
+    ("any1", &["anyone"]),
+    ("some1", &["someone"]),
+    ("every1", &["everyone"]),
+];
+
+/// Words after which a lone "2" is "to" ("going 2 do it"), not a number.
+const TO_BEFORE: [&str; 29] = [
+    "dying", "going", "want", "wanted", "wants", "trying", "tried", "try", "need", "needs",
+    "needed", "have", "has", "had", "got", "used", "able", "start", "started", "decided", "plan",
+    "planing", "driving", "went", "go", "back", "how", "al", "me",
+];
+
+/// Words before which a lone "2" is "to": verbs and articles, never units.
+const TO_AFTER: [&str; 27] = [
+    "try", "se", "know", "do", "be", "get", "the", "stop", "kil", "die", "end", "cut", "eat",
+    "lose", "go", "make", "my", "sleep", "bed", "work", "school", "hospital", "hurt", "take",
+    "throw", "purge", "starve",
+];
+
+/// Words after which a lone "4" stays a number ("take 4 a day").
+const FOUR_COUNT: [&str; 16] = [
+    "take", "took", "taking", "eat", "ate", "had", "have", "drink", "drank", "pop", "poped",
+    "only", "about", "around", "to", "than",
+];
+
+/// Words before which a lone "4" is "for" ("dying 4 a coffee").
+const FOR_AFTER: [&str; 14] = [
+    "a", "an", "me", "you", "someone", "the", "my", "your", "him", "her", "them", "us", "ever",
+    "real",
+];
+
+/// Words after which a lone "4" is "for" ("to die 4", "waiting 4").
+const FOR_BEFORE: [&str; 8] = [
+    "die",
+    "dying",
+    "waiting",
+    "wait",
+    "looking",
+    "ready",
+    "thanks",
+    "desperate",
+];
+
+/// A lone "2" or "4" between words that reads as "to" or "for".
+fn digit_words(mut words: Vec<String>) -> Vec<String> {
+    for i in 1..words.len().saturating_sub(1) {
+        let (prev, next) = (words[i - 1].as_str(), words[i + 1].as_str());
+        let word = |w: &str| w.chars().all(|c| c.is_alphabetic());
+        if !word(prev) || !word(next) {
+            continue;
+        }
+        let plain = match words[i].as_str() {
+            "2" if TO_BEFORE.contains(&prev) || TO_AFTER.contains(&next) => "to",
+            "4" if FOR_BEFORE.contains(&prev)
+                || !FOUR_COUNT.contains(&prev) && FOR_AFTER.contains(&next) =>
+            {
+                "for"
+            }
+            _ => continue,
+        };
+        words[i] = plain.to_string();
+    }
+    words
 }
 
 /// Two-word forms that people also write as one ("do not" / "don't" /
@@ -122,7 +241,30 @@ const JOINED: [(&str, &str, &str); 22] = [
 ];
 
 /// Informal spellings and their plain words, as squeezed tokens.
-const SPELLED: [(&str, &[&str]); 23] = [
+const SPELLED: [(&str, &[&str]); 46] = [
+    ("abt", &["about"]),
+    ("bout", &["about"]),
+    ("pls", &["please"]),
+    ("plz", &["please"]),
+    ("ppl", &["people"]),
+    ("tho", &["though"]),
+    ("idk", &["i", "dont", "know"]),
+    ("dunno", &["dont", "know"]),
+    ("leme", &["let", "me"]),
+    ("gime", &["give", "me"]),
+    ("outa", &["out", "of"]),
+    ("hafta", &["have", "to"]),
+    ("wat", &["what"]),
+    ("wht", &["what"]),
+    ("smth", &["something"]),
+    ("sth", &["something"]),
+    ("sumthing", &["something"]),
+    ("nothin", &["nothing"]),
+    ("evry", &["every"]),
+    ("evryone", &["everyone"]),
+    ("wud", &["would"]),
+    ("cud", &["could"]),
+    ("shud", &["should"]),
     ("canot", &["cant"]),
     ("wana", &["want", "to"]),
     ("gona", &["going", "to"]),
@@ -150,8 +292,11 @@ const SPELLED: [(&str, &[&str]); 23] = [
 
 /// Filler words that only soften or stress ("I'm really low", "honestly
 /// tbh I'm like done"), as squeezed tokens: dropped from text and terms alike.
-const FILLERS: [&str; 14] = [
+const FILLERS: [&str; 17] = [
+    "rly",
     "realy",
+    "srsly",
+    "sorta",
     "honestly",
     "tbh",
     "literaly",
@@ -169,7 +314,7 @@ const FILLERS: [&str; 14] = [
 
 /// Folds contractions and text-speak to one spelling, for text and terms
 /// alike, so "I am"/"I'm"/"im", "do not"/"don't" and "wanna"/"want to" meet.
-fn contractions(words: Vec<String>) -> Vec<String> {
+pub(crate) fn contractions(words: Vec<String>) -> Vec<String> {
     let mut out: Vec<String> = Vec::with_capacity(words.len());
     let mut i = 0;
     while i < words.len() {
@@ -285,13 +430,23 @@ fn unleet(w: &str) -> String {
         .count();
     // "4norexia": one leading leet digit followed by a real word.
     let quantity = starts_numeric && !(leading_digits == 1 && letters_after >= 4);
-    if !has_letter || quantity {
+    // "b12", "d3": a vitamin or a name, letters then a number.
+    let letters = w.chars().take_while(|c| c.is_alphabetic()).count();
+    let named = letters == 1 && w.chars().skip(letters).all(|c| c.is_ascii_digit());
+    if !has_letter || quantity || named {
         return w.chars().filter(|c| c.is_alphanumeric()).collect();
     }
-    w.chars()
-        .filter_map(|c| {
+    let chars: Vec<char> = w.chars().collect();
+    chars
+        .iter()
+        .enumerate()
+        .filter_map(|(i, &c)| {
+            // "wi11", "ski11s": a doubled "1" is "ll".
+            let beside_l = |j: Option<usize>| j.and_then(|j| chars.get(j)) == Some(&'1');
             if c.is_alphabetic() {
                 Some(c)
+            } else if c == '1' && (beside_l(i.checked_sub(1)) || beside_l(Some(i + 1))) {
+                Some('l')
             } else {
                 fold_leet(c).or(c.is_alphanumeric().then_some(c))
             }
@@ -337,6 +492,7 @@ mod tests {
         check("#killmyself", "kilmyself");
         check("$uicide", "suicide");
         check("unal1ve", "unalive");
+        check("wi11 k1ll", "wil kil");
         check("I don't want to be here", "i dont want to be here");
         check("suicíde", "suicide");
     }
@@ -355,5 +511,11 @@ mod tests {
         check("cannot", "cant");
         check("I'm really, like, low tbh", "im low");
         check("call 988 now!", "cal 988 now");
+        check("my b12 and d3", "my b12 and d3");
+        check(
+            "going 2 do it, to die 4 sure",
+            "going to do it to die for sure",
+        );
+        check("take 2 a day, up 4 lbs", "take 2 a day up 4 lbs");
     }
 }

@@ -47,14 +47,21 @@ pub fn casing(t: &str, style: CaseStyle, word: Option<u16>) -> String {
     })
 }
 
-/// Rewrites the letters of one typo-eligible word with `f` (letters in, letters out).
+/// Rewrites the letters of one typo-eligible word with `f` (letters in,
+/// letters out). A typo that spells another English word ("lost" → "list",
+/// "thin" → "tin") would change the meaning, so the word is left as it was.
 fn typo(t: &str, base: &HashSet<String>, word: u16, f: impl FnOnce(&mut Vec<char>)) -> String {
     let Some(span) = pick(&text::typo_words(t, base), word) else {
         return t.to_string();
     };
-    let mut letters: Vec<char> = t[span.clone()].chars().collect();
+    let before = &t[span.clone()];
+    let mut letters: Vec<char> = before.chars().collect();
     f(&mut letters);
-    splice(t, span, &letters.into_iter().collect::<String>())
+    let after: String = letters.into_iter().collect();
+    if after != before && crate::words::is_word(&after) {
+        return t.to_string();
+    }
+    splice(t, span, &after)
 }
 
 pub fn swap(t: &str, base: &HashSet<String>, word: u16, at: u16) -> String {

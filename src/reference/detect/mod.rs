@@ -5,6 +5,7 @@
 //! naive mode matches the same terms as lower-case substrings of the raw text.
 
 mod quantities;
+mod spell;
 
 use super::normalize;
 use crate::contract::{Level, Referral, TriggerType};
@@ -54,6 +55,8 @@ struct RawRule {
     all: Vec<Vec<String>>,
     #[serde(default)]
     unless: Vec<String>,
+    #[serde(default)]
+    unless_anywhere: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -90,6 +93,8 @@ struct Rule {
     any: Vec<usize>,
     all: Vec<Vec<usize>>,
     unless: Vec<usize>,
+    /// Context that explains the whole message wherever it stands.
+    unless_anywhere: Vec<usize>,
 }
 
 struct Term {
@@ -114,6 +119,59 @@ pub struct Lexicon {
     features: Vec<(String, usize)>,
     normalised: AhoCorasick,
     naive: AhoCorasick,
+    /// Typo tolerance and word splitting over the lexicon's vocabulary.
+    speller: spell::Speller,
+}
+
+/// How far, in words, a context term (`unless`) in another sentence may
+/// stand from the words that fired a rule and still change their meaning: a
+/// benign word in a long meal log around the message is no context for the
+/// message itself.
+/// Within one sentence, context reaches every word.
+const CONTEXT_WINDOW: usize = 0;
+/// How far, in words, the terms of an `all` rule may stand apart across sentences.
+const ALL_WINDOW: usize = 8;
+
+/// Terms found in a message: whether each is present and, in reference
+/// mode, the token spans (first and last token) where it was found.
+struct Found {
+    present: Vec<bool>,
+    spans: Vec<Vec<(usize, usize)>>,
+    /// The sentence of each token.
+    sentence: Vec<usize>,
+}
+
+impl Found {
+    /// Whether two spans share a sentence or stand within `window` words.
+    fn near(&self, a: (usize, usize), b: (usize, usize), window: usize) -> bool {
+        let gap = b.0.saturating_sub(a.1).max(a.0.saturating_sub(b.1));
+        let sentence = |i: usize| self.sentence.get(i);
+        gap <= window
+            || (sentence(a.0)..=sentence(a.1)).contains(&sentence(b.0))
+            || (sentence(b.0)..=sentence(b.1)).contains(&sentence(a.0))
+    }
+}
+
+/// Splits text into sentences: at `.`, `!`, `?`, `;` or `:` before a space
+/// or the end, and at line breaks ("k.i.l.l" and "3.5" stay whole).
+fn sentences(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let mut chars = rest.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            let next_space = chars.peek().is_none_or(|&(_, n)| n.is_whitespace());
+            if c == '\n' || (matches!(c, '.' | '!' | '?' | ';') && next_space) {
+                let end = i + c.len_utf8();
+                let (head, tail) = rest.split_at(end);
+                rest = tail;
+                return Some(head);
+            }
+        }
+        Some(std::mem::take(&mut rest))
+    })
 }
 
 /// What the Safety Sentinel sees in a message.
@@ -223,6 +281,7 @@ impl Lexicon {
                                 .map(|g| expand(g, terms, &mut intern))
                                 .collect::<Result<_, _>>()?,
                             unless: expand(&r.unless, terms, &mut intern)?,
+                            unless_anywhere: expand(&r.unless_anywhere, terms, &mut intern)?,
                         })
                     })
                     .collect()
@@ -263,7 +322,20 @@ impl Lexicon {
             .filter(|(_, t)| t.raw.starts_with('#'))
             .map(|(i, t)| (t.raw.clone(), i))
             .collect();
+        // The stem of a prefix term ("suicid*") is no word to correct
+        // towards, but a token that starts with it is known.
+        let mut vocab = Vec::new();
+        let mut stems = Vec::new();
+        for t in terms.iter().filter(|t| !t.raw.starts_with('#')) {
+            let mut words = normalize::tokens(&t.raw);
+            if t.prefix {
+                stems.extend(words.pop());
+            }
+            vocab.extend(words);
+        }
+        let speller = spell::Speller::new(vocab, stems);
         Ok(Lexicon {
+            speller,
             features,
             terms,
             benign,
@@ -277,8 +349,14 @@ impl Lexicon {
     }
 
     /// Which terms a message contains, after context rules.
-    fn present(&self, text: &str, mode: Mode) -> Vec<bool> {
+    fn present(&self, text: &str, mode: Mode) -> Found {
         let mut present = vec![false; self.terms.len()];
+        // Spans matter to reference mode's context rules only.
+        let mut spans = match mode {
+            Mode::Reference => vec![Vec::new(); self.terms.len()],
+            Mode::Naive => Vec::new(),
+        };
+        let mut sentence = Vec::new();
         match mode {
             Mode::Naive => {
                 let lower = text.to_lowercase();
@@ -287,10 +365,18 @@ impl Lexicon {
                 }
             }
             Mode::Reference => {
-                let tokens = normalize::tokens(text);
+                let mut tokens = Vec::new();
+                for (i, part) in sentences(text).enumerate() {
+                    // Repaired words may form a contraction again ("waht is").
+                    let t = normalize::contractions(self.speller.fix(normalize::tokens(part)));
+                    sentence.extend(std::iter::repeat_n(i, t.len()));
+                    tokens.extend(t);
+                }
+                let count = tokens.len();
                 for f in quantities::features(&tokens) {
                     if let Some(&(_, i)) = self.features.iter().find(|(name, _)| *name == f) {
                         present[i] = true;
+                        spans[i].push((0, count.saturating_sub(1)));
                     }
                 }
                 let mut compact = String::new();
@@ -322,11 +408,20 @@ impl Lexicon {
                     let masked = !self.benign[id] && masks.iter().any(|&(ms, me)| s < me && ms < e);
                     if !masked {
                         present[id] = true;
+                        let first = starts.partition_point(|&x| x <= s).saturating_sub(1);
+                        let last = ends
+                            .partition_point(|&x| x < e)
+                            .min(count.saturating_sub(1));
+                        spans[id].push((first, last));
                     }
                 }
             }
         }
-        present
+        Found {
+            present,
+            spans,
+            sentence,
+        }
     }
 
     /// Whether the words of a term and of the text it matched line up in a
@@ -350,10 +445,69 @@ impl Lexicon {
         !split
     }
 
-    fn fires(&self, rule: &Rule, present: &[bool], mode: Mode) -> bool {
+    fn fires(&self, rule: &Rule, found: &Found, mode: Mode) -> bool {
+        let present = &found.present;
+        if mode == Mode::Naive {
+            let any = rule.any.iter().any(|&t| present[t]);
+            let all =
+                !rule.all.is_empty() && rule.all.iter().all(|g| g.iter().any(|&t| present[t]));
+            return any || all;
+        }
         let any = rule.any.iter().any(|&t| present[t]);
-        let all = !rule.all.is_empty() && rule.all.iter().all(|g| g.iter().any(|&t| present[t]));
-        (any || all) && !(mode == Mode::Reference && rule.unless.iter().any(|&t| present[t]))
+        (any || self.all_near(rule, found))
+            && !self.in_context(rule, found)
+            && !rule.unless_anywhere.iter().any(|&t| present[t])
+    }
+
+    /// Every spot of a group's terms.
+    fn group_spans<'a>(
+        &self,
+        group: &'a [usize],
+        found: &'a Found,
+    ) -> impl Iterator<Item = (usize, usize)> + 'a {
+        group
+            .iter()
+            .filter(|&&t| found.present[t])
+            .flat_map(|&t| found.spans[t].iter().copied())
+    }
+
+    /// Whether one term of each `all` list stands near a term of the first
+    /// list: in its sentence or within [`ALL_WINDOW`] words. Words of a
+    /// meal log beside the message ("peanut butter") never complete a rule
+    /// whose other half is in the message.
+    fn all_near(&self, rule: &Rule, found: &Found) -> bool {
+        let Some((first, rest)) = rule.all.split_first() else {
+            return false;
+        };
+        self.group_spans(first, found).any(|a| {
+            rest.iter().all(|g| {
+                self.group_spans(g, found)
+                    .any(|b| found.near(a, b, ALL_WINDOW))
+            })
+        })
+    }
+
+    /// Whether one of the rule's `unless` terms stands near the words that
+    /// fired it: in the same sentence or within [`CONTEXT_WINDOW`] words.
+    fn in_context(&self, rule: &Rule, found: &Found) -> bool {
+        let fired: Vec<(usize, usize)> = rule
+            .any
+            .iter()
+            .chain(rule.all.iter().flatten())
+            .filter(|&&t| found.present[t])
+            .flat_map(|&t| found.spans[t].iter().copied())
+            .collect();
+        self.group_spans(&rule.unless, found)
+            .any(|u| fired.iter().any(|&f| found.near(u, f, CONTEXT_WINDOW)))
+    }
+
+    /// A cap reads the whole message: its `unless` terms (an attempt, a
+    /// plan) keep the signal whole wherever they stand.
+    fn cap_fires(&self, cap: &Rule, found: &Found) -> bool {
+        let present = &found.present;
+        let any = cap.any.iter().any(|&t| present[t]);
+        let all = !cap.all.is_empty() && cap.all.iter().all(|g| g.iter().any(|&t| present[t]));
+        (any || all) && !cap.unless.iter().any(|&t| present[t])
     }
 
     fn matched_terms(&self, rule: &Rule, present: &[bool]) -> Vec<String> {
@@ -370,11 +524,12 @@ impl Lexicon {
 
     /// Detects risk and medical-advice requests in `text`.
     pub fn detect(&self, text: &str, mode: Mode) -> Detection {
-        let present = self.present(text, mode);
+        let found = self.present(text, mode);
+        let present = &found.present;
         let fired: Vec<&Rule> = self
             .signals
             .iter()
-            .filter(|r| self.fires(r, &present, mode))
+            .filter(|r| self.fires(r, &found, mode))
             .collect();
         let mut signal: Option<Signal> = None;
         for r in &fired {
@@ -419,7 +574,7 @@ impl Lexicon {
             // long ago, or a film, withdraws the signal (a cap without a level).
             for cap in &self.caps {
                 let Some(s) = &mut signal else { break };
-                if cap.trigger.is_some_and(|t| t != s.trigger) || !self.fires(cap, &present, mode) {
+                if cap.trigger.is_some_and(|t| t != s.trigger) || !self.cap_fires(cap, &found) {
                     continue;
                 }
                 match cap.level {
@@ -435,12 +590,12 @@ impl Lexicon {
         let medical = self
             .medical
             .iter()
-            .filter(|r| self.fires(r, &present, mode))
+            .filter(|r| self.fires(r, &found, mode))
             .filter_map(|r| r.referral.map(|referral| (referral, r)))
             .min_by_key(|(referral, _)| priority(*referral))
             .map(|(referral, r)| MedicalRequest {
                 referral,
-                topics: self.matched_terms(r, &present),
+                topics: self.matched_terms(r, present),
             });
         Detection { signal, medical }
     }

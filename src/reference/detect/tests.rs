@@ -263,3 +263,83 @@ fn medical_numbers_and_coaching_questions() {
         Some(Referral::UrgentMedical),
     );
 }
+
+#[test]
+fn typos_of_lexicon_words_are_repaired() {
+    use Level::*;
+    use TriggerType::*;
+    check("i want to kil mysefl", Some((SelfHarm, High)));
+    check("i want to kill mself", Some((SelfHarm, High)));
+    check(
+        "i took 10 lxaatives to undo dinner",
+        Some((EatingDisorder, High)),
+    );
+    check(
+        "i took 10 laxtaives to undo dinner",
+        Some((EatingDisorder, High)),
+    );
+    check(
+        "i make myself throw up aftre every meal",
+        Some((EatingDisorder, High)),
+    );
+}
+
+#[test]
+fn real_words_near_trigger_words_stay_benign() {
+    // "skill", "still", "shifts": English words one edit from lexicon words.
+    check("I want to skill myself up in the kitchen", None);
+    check("I still want to try that recipe", None);
+    check_medical(
+        "i'm a nurse working night shfts, what meals can I prep ahead?",
+        None,
+    );
+}
+
+#[test]
+fn run_together_words_are_split() {
+    use Level::*;
+    use TriggerType::*;
+    check("i keep thinkingaboutkilling myself", Some((SelfHarm, High)));
+    check("#wanttodie", Some((SelfHarm, High)));
+    check_medical(
+        "can i takemore ozempic this week",
+        Some(Referral::MedicationRelated),
+    );
+    // A run-together benign phrase keeps its benign sense.
+    check("overdosedon netflix all weekend", None);
+}
+
+#[test]
+fn context_words_reach_their_own_sentence_only() {
+    // "lunch" masks a medication question about lunch, but not a question
+    // that a meal log happens to stand beside.
+    check_medical("what should i have for lunch on metformin?", None);
+    check_medical(
+        "Lunch was soup and a roll. what dose of metformin should i start on?",
+        Some(Referral::MedicationRelated),
+    );
+    // The halves of an `all` rule in different, distant sentences do not
+    // make one signal.
+    let d = lex().detect(
+        "Snack was peanut butter on toast with a banana and a cup of tea at my desk. \
+         my throat is sore from shouting at the match",
+        Mode::Reference,
+    );
+    assert!(d.signal.is_none(), "{:?}", d.signal);
+}
+
+#[test]
+fn text_speak_and_slang() {
+    use Level::*;
+    use TriggerType::*;
+    check("i just want it all 2 stop", Some((SelfHarm, High)));
+    check("im going 2 kill myself", Some((SelfHarm, Critical)));
+    check(
+        "i was 3 months clean from sh and relapsed",
+        Some((SelfHarm, High)),
+    );
+    check("these shoes are to die 4 and so comfy", None);
+    check("dying 2 try that salmon recipe", None);
+    check_medical("can i take 2 phen a day", Some(Referral::MedicationRelated));
+    check("7h1nking ab0ut k1lling mys3lf", Some((SelfHarm, High)));
+}

@@ -1,0 +1,556 @@
+//! Typo tolerance and word splitting for the reference service: a token that
+//! is neither a lexicon word nor an English word is either a misspelling of a
+//! lexicon word ("lxaatives", "mysefl", "brun") or several words run together
+//! ("wholebottleof", "needthinspo"). The first is mapped to its lexicon word
+//! when it lies one edit away (transposition, deletion, insertion or
+//! substitution; two edits for long words), found through a symmetric-delete
+//! index of the lexicon vocabulary; the second is split into known words by
+//! dynamic programming. A real English word is never touched, so "skill"
+//! never becomes "kill" and "bran" never becomes "burn".
+
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
+/// The English words of [`crate::words`], squeezed as tokens are.
+fn dictionary() -> &'static HashSet<String> {
+    static DICT: OnceLock<HashSet<String>> = OnceLock::new();
+    DICT.get_or_init(|| {
+        crate::words::WORDS
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+            .map(squeeze)
+            .collect()
+    })
+}
+
+/// Words of one or two letters that may stand in a split token: everyday
+/// function words only, so "cookiesonow" splits as "cookie so now", never
+/// "cookies on ow".
+const SHORT: [&str; 31] = [
+    "a", "i", "al", "an", "am", "as", "at", "be", "by", "do", "go", "he", "if", "in", "is", "it",
+    "me", "my", "no", "of", "oh", "ok", "on", "or", "so", "to", "up", "us", "we", "od", "gp",
+];
+
+/// Abbreviations and shorthand that are words of their own in this
+/// setting, never misspellings ("bpm" is not "bump").
+const SHORTHAND: [&str; 52] = [
+    "bmi", "bpm", "kcal", "cal", "cals", "lbs", "kgs", "hrs", "mins", "min", "sec", "secs", "btw",
+    "omg", "lol", "lmao", "smh", "ngl", "fyi", "irl", "atm", "asap", "bff", "app", "pcos", "ibs",
+    "adhd", "ocd", "ptsd", "imo", "yal", "tdee", "bmr", "hiit", "ssri", "nhs", "cbt", "dbt", "mcg",
+    "psmf", "vlcd", "nsv", "ugw", "gw", "cw", "hw", "lw", "sw", "ty", "thx", "xoxo", "gym",
+];
+
+/// Units glued to a number ("5k", "2nd", "10kg"): a quantity, not leetspeak.
+const UNITS: [&str; 40] = [
+    "st", "nd", "rd", "th", "am", "pm", "kg", "kgs", "lb", "lbs", "mg", "ml", "km", "kms", "mi",
+    "hr", "hrs", "h", "min", "mins", "m", "cal", "cals", "kcal", "x", "k", "g", "oz", "ft", "in",
+    "cm", "mm", "yo", "yr", "yrs", "wk", "wks", "d", "s", "mcg",
+];
+
+/// The shortest token mapped to a lexicon word by one edit, and the
+/// shortest one allowed two.
+const MIN_ONE_EDIT: usize = 4;
+const MIN_TWO_EDITS: usize = 8;
+/// The longest piece tried when splitting a token, and the longest token.
+const MAX_PIECE: usize = 20;
+const MAX_SPLIT: usize = 48;
+
+fn squeeze(w: &str) -> String {
+    let mut out = String::with_capacity(w.len());
+    let mut last = None;
+    for c in w.chars() {
+        if last != Some(c) {
+            out.push(c);
+        }
+        last = Some(c);
+    }
+    out
+}
+
+/// The lexicon's vocabulary and its deletion neighbourhoods.
+pub struct Speller {
+    vocab: HashSet<String>,
+    /// Stems of prefix terms ("suicid"): a token that starts with one is known.
+    stems: Vec<String>,
+    words: Vec<String>,
+    /// A word, or the word with one or two letters deleted → vocabulary ids.
+    deletes: HashMap<String, Vec<u32>>,
+}
+
+fn deletions(w: &str) -> Vec<String> {
+    let chars: Vec<char> = w.chars().collect();
+    (0..chars.len())
+        .map(|i| {
+            chars[..i]
+                .iter()
+                .chain(chars[i + 1..].iter())
+                .collect::<String>()
+        })
+        .collect()
+}
+
+/// Deletion neighbourhood of `w` up to `depth` deletions, `w` included.
+fn neighbourhood(w: &str, depth: usize) -> Vec<String> {
+    let mut out = vec![w.to_string()];
+    let mut frontier = vec![w.to_string()];
+    for _ in 0..depth {
+        let mut next = Vec::new();
+        for f in &frontier {
+            for d in deletions(f) {
+                if !out.contains(&d) {
+                    out.push(d.clone());
+                    next.push(d);
+                }
+            }
+        }
+        frontier = next;
+    }
+    out
+}
+
+/// Whether two words of one length differ where one has a key next to the
+/// other's on a QWERTY keyboard.
+fn neighbour_keys(a: &str, b: &str) -> bool {
+    const ROWS: [&[u8]; 3] = [b"qwertyuiop", b"asdfghjkl", b"zxcvbnm"];
+    let pos = |c: u8| {
+        ROWS.iter().enumerate().find_map(|(r, row)| {
+            row.iter()
+                .position(|&k| k == c)
+                .map(|i| (r as i32, i as i32))
+        })
+    };
+    a.bytes()
+        .zip(b.bytes())
+        .filter(|(x, y)| x != y)
+        .all(|(x, y)| match (pos(x), pos(y)) {
+            (Some((rx, cx)), Some((ry, cy))) => (rx - ry).abs() <= 1 && (cx - cy).abs() <= 1,
+            _ => false,
+        })
+}
+
+/// Whether two words have the same letters.
+fn anagram(a: &str, b: &str) -> bool {
+    let sorted = |s: &str| {
+        let mut v: Vec<u8> = s.bytes().collect();
+        v.sort_unstable();
+        v
+    };
+    a.len() == b.len() && sorted(a) == sorted(b)
+}
+
+/// Optimal-string-alignment distance (Damerau–Levenshtein with adjacent
+/// transpositions), or `None` past `limit`.
+fn distance(a: &[u8], b: &[u8], limit: usize) -> Option<usize> {
+    if a.len().abs_diff(b.len()) > limit {
+        return None;
+    }
+    let (n, m) = (a.len(), b.len());
+    let mut d = vec![vec![0usize; m + 1]; n + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=n {
+        for j in 1..=m {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = v;
+        }
+    }
+    (d[n][m] <= limit).then_some(d[n][m])
+}
+
+impl Speller {
+    /// Builds the index over `vocab`, the lexicon's words as normalised tokens.
+    pub fn new(vocab: impl IntoIterator<Item = String>, stems: Vec<String>) -> Self {
+        let vocab: HashSet<String> = vocab.into_iter().collect();
+        let stems = stems.into_iter().filter(|s| s.len() >= 4).collect();
+        let mut words: Vec<String> = vocab
+            .iter()
+            .filter(|w| w.len() >= MIN_ONE_EDIT && w.bytes().all(|b| b.is_ascii_lowercase()))
+            .cloned()
+            .collect();
+        words.sort();
+        let mut deletes: HashMap<String, Vec<u32>> = HashMap::new();
+        for (i, w) in words.iter().enumerate() {
+            let depth = if w.len() >= MIN_TWO_EDITS { 2 } else { 1 };
+            for d in neighbourhood(w, depth) {
+                deletes.entry(d).or_default().push(i as u32);
+            }
+        }
+        Speller {
+            vocab,
+            stems,
+            words,
+            deletes,
+        }
+    }
+
+    fn known(&self, w: &str) -> bool {
+        self.vocab.contains(w)
+            || dictionary().contains(w)
+            || SHORTHAND.contains(&w)
+            || self
+                .stems
+                .iter()
+                .any(|s| w.starts_with(s.as_str()) && w.len() <= s.len() + 4)
+    }
+
+    /// The four-letter lexicon word `w` is with one inner letter dropped
+    /// ("brn" → "burn", "dse" → "dose"): the first letter kept, as a
+    /// three-letter token is too short to trust any other edit.
+    fn restore(&self, w: &str) -> Option<&str> {
+        self.deletes
+            .get(w)?
+            .iter()
+            .map(|&id| self.words[id as usize].as_str())
+            .filter(|c| c.len() == 4 && c.as_bytes()[0] == w.as_bytes()[0])
+            .min()
+    }
+
+    /// The lexicon word `w` is a misspelling of, if any.
+    fn correct(&self, w: &str) -> Option<&str> {
+        if w.len() == MIN_ONE_EDIT - 1 {
+            return self.restore(w);
+        }
+        if w.len() < MIN_ONE_EDIT {
+            return None;
+        }
+        let limit = if w.len() >= MIN_TWO_EDITS { 2 } else { 1 };
+        let mut best: Option<(usize, bool, bool, bool, u32)> = None;
+        for d in neighbourhood(w, limit) {
+            let Some(ids) = self.deletes.get(&d) else {
+                continue;
+            };
+            for &id in ids {
+                let cand = &self.words[id as usize];
+                let limit = if cand.len() >= MIN_TWO_EDITS {
+                    limit
+                } else {
+                    1
+                };
+                let Some(dist) = distance(w.as_bytes(), cand.as_bytes(), limit) else {
+                    continue;
+                };
+                // Prefer the nearest word, then one with the same letters
+                // (two swapped: the commonest typo), then one that keeps the
+                // first letter.
+                let key = (
+                    dist,
+                    !anagram(w, cand),
+                    !(cand.len() == w.len() && neighbour_keys(w, cand)),
+                    cand.as_bytes()[0] != w.as_bytes()[0],
+                    id,
+                );
+                if best.is_none_or(|b| key < b) {
+                    best = Some(key);
+                }
+            }
+        }
+        let Some((dist, _, _, _, id)) = best else {
+            return self.correct_stem(w);
+        };
+        let cand = self.words[id as usize].as_str();
+        // A wrong letter is most often a neighbouring key; any other wrong
+        // letter in a token just as close to another English word
+        // ("shfts": "shifts" or "shots") is no evidence for the lexicon word.
+        let doubtful = cand.len() == w.len()
+            && !anagram(w, cand)
+            && !neighbour_keys(w, cand)
+            && self.other_word_near(w);
+        if doubtful || dist > 1 {
+            // A stem one edit away is nearer than a word two away.
+            return self.correct_stem(w).or((!doubtful).then_some(cand));
+        }
+        Some(cand)
+    }
+
+    /// A misspelt word that one of the prefix terms' stems begins
+    /// ("lxatives", "laxatvies" → "laxatives"): the stem one edit from the
+    /// token's start, and whatever ending followed.
+    fn correct_stem(&self, w: &str) -> Option<&str> {
+        let first = w.as_bytes()[0];
+        let stem = self
+            .stems
+            .iter()
+            .filter(|stem| stem.as_bytes()[0] == first)
+            .find_map(|stem| {
+                let lo = stem.len().saturating_sub(1).max(MIN_ONE_EDIT);
+                let hi = (stem.len() + 1).min(w.len());
+                (lo..=hi)
+                    .find(|&p| {
+                        w.len() - p <= 4
+                            && distance(&w.as_bytes()[..p], stem.as_bytes(), 1).is_some()
+                    })
+                    .map(|p| (stem, &w[..p]))
+            });
+        let (stem, head) = stem?;
+        // The same doubt as for whole words: a wrong letter that is no
+        // neighbouring key, in a token near another English word.
+        let doubtful = head.len() == stem.len()
+            && !anagram(head, stem)
+            && !neighbour_keys(head, stem)
+            && self.other_word_near(w);
+        (!doubtful).then_some(stem.as_str())
+    }
+
+    /// Whether an English word outside the lexicon lies one edit from `w`.
+    fn other_word_near(&self, w: &str) -> bool {
+        let b = w.as_bytes();
+        let other = |c: &[u8]| {
+            let c = String::from_utf8_lossy(c);
+            !self.vocab.contains(c.as_ref()) && dictionary().contains(c.as_ref())
+        };
+        for i in 0..=b.len() {
+            if i < b.len() {
+                let del: Vec<u8> = [&b[..i], &b[i + 1..]].concat();
+                if del.len() >= 3 && other(&del) {
+                    return true;
+                }
+            }
+            for l in b'a'..=b'z' {
+                let ins: Vec<u8> = [&b[..i], &[l], &b[i..]].concat();
+                if other(&ins) {
+                    return true;
+                }
+                if i < b.len() && b[i] != l {
+                    let mut sub = b.to_vec();
+                    sub[i] = l;
+                    if other(&sub) {
+                        return true;
+                    }
+                }
+            }
+        }
+        false
+    }
+
+    /// Splits `w` into the fewest known words.
+    fn split(&self, w: &str) -> Option<Vec<String>> {
+        let n = w.len();
+        if !(4..=MAX_SPLIT).contains(&n) {
+            return None;
+        }
+        let known = |p: &str| {
+            if p.len() <= 2 {
+                SHORT.contains(&p)
+            } else {
+                self.known(p)
+            }
+        };
+        // best[i]: the cheapest cover of w[..i], with where its last piece
+        // starts and where the cover before it ends.
+        let mut best: Vec<Option<(usize, usize, usize)>> = vec![None; n + 1];
+        best[0] = Some((0, 0, 0));
+        for end in 1..=n {
+            for start in end.saturating_sub(MAX_PIECE)..end {
+                let piece = &w[start..end];
+                if !known(piece) {
+                    continue;
+                }
+                // A piece may also take the last letter of the one before, at
+                // a high price (only when nothing else splits): squeezing ate
+                // one of a doubled pair ("on netflix" → "onetflix").
+                for (from, shared) in [(start, 0), (start + 1, 500)] {
+                    if from >= end || (shared > 0 && start == 0) {
+                        continue;
+                    }
+                    let Some((cost, _, _)) = best[from] else {
+                        continue;
+                    };
+                    // Fewest pieces first; among as many, the split with the
+                    // longest words ("overdosed on", not "overdose don"), then
+                    // lexicon words ("meds now", not "med snow").
+                    let total = cost + 1000 - piece.len() * piece.len()
+                        + shared
+                        + 10 * usize::from(!self.vocab.contains(piece));
+                    if best[end].is_none_or(|(b, _, _)| total < b) {
+                        best[end] = Some((total, start, from));
+                    }
+                }
+            }
+        }
+        best[n]?;
+        let mut pieces = Vec::new();
+        let mut end = n;
+        while end > 0 {
+            let (_, start, from) = best[end]?;
+            pieces.push(w[start..end].to_string());
+            end = from;
+        }
+        pieces.reverse();
+        (pieces.len() >= 2).then_some(pieces)
+    }
+
+    /// A word whose first letter is written as a digit ("7he", "0nly",
+    /// "1s"), which normalisation keeps as a possible quantity ("5k",
+    /// "2nd"): read as a word when it then spells a known one.
+    fn leading_leet(&self, w: &str) -> Option<String> {
+        let mut chars = w.chars();
+        let first = chars.next()?;
+        let rest = chars.as_str();
+        if rest.is_empty() || !rest.bytes().all(|b| b.is_ascii_lowercase()) || UNITS.contains(&rest)
+        {
+            return None;
+        }
+        let letters: &[char] = match first {
+            '0' => &['o'],
+            '1' => &['i', 'l'],
+            '3' => &['e'],
+            '4' => &['a'],
+            '5' => &['s'],
+            '7' => &['t'],
+            '8' => &['b'],
+            '9' => &['g'],
+            _ => return None,
+        };
+        letters.iter().find_map(|l| {
+            let word = squeeze(&format!("{l}{rest}"));
+            let known = if word.len() <= 2 {
+                SHORT.contains(&word.as_str())
+            } else {
+                self.known(&word)
+            };
+            known.then_some(word)
+        })
+    }
+
+    /// A leading "1" read as "i" that was an "l" ("1aughing" → "iaughing"
+    /// → "laughing").
+    fn l_for_i(&self, w: &str) -> Option<String> {
+        let rest = w.strip_prefix('i')?;
+        if rest.len() < 3 || self.known(w) {
+            return None;
+        }
+        let word = format!("l{rest}");
+        self.known(&word).then_some(word)
+    }
+
+    /// Repairs misspelt and run-together tokens; every other token is kept.
+    pub fn fix(&self, tokens: Vec<String>) -> Vec<String> {
+        let mut out = Vec::with_capacity(tokens.len());
+        for t in tokens {
+            if let Some(w) = self.leading_leet(&t) {
+                out.push(w);
+            } else if let Some(w) = self.l_for_i(&t) {
+                out.push(w);
+            } else if t.len() < MIN_ONE_EDIT - 1
+                || !t.bytes().all(|b| b.is_ascii_lowercase())
+                || self.known(&t)
+            {
+                out.push(t);
+            } else if let Some(pieces) = self.split(&t).filter(|p| {
+                // Two real words run together are likelier than a typo that
+                // happens to spell them ("isit" is "is it", not "isnt"), but
+                // not odd short words ("bolod" is "blood", not "bol od").
+                p.iter()
+                    .all(|p| p.len() > 3 || self.vocab.contains(p.as_str()))
+                    || self.correct(&t).is_none()
+            }) {
+                out.extend(pieces);
+            } else if let Some(c) = self.correct(&t) {
+                out.push(c.to_string());
+            } else {
+                out.push(t);
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn speller() -> Speller {
+        Speller::new(
+            [
+                "kil",
+                "myself",
+                "laxatives",
+                "burn",
+                "thinspo",
+                "botle",
+                "whole",
+                "shots",
+                "of",
+                "netflix",
+                "on",
+                "is",
+                "it",
+            ]
+            .iter()
+            .map(|s| s.to_string()),
+            vec!["suicid".to_string()],
+        )
+    }
+
+    fn fix(s: &str) -> String {
+        let t = s.split(' ').map(str::to_string).collect();
+        speller().fix(t).join(" ")
+    }
+
+    #[test]
+    fn corrects_typos_of_lexicon_words() {
+        assert_eq!(fix("mysefl"), "myself");
+        assert_eq!(fix("mself"), "myself");
+        assert_eq!(fix("lxaatives"), "laxatives");
+        assert_eq!(fix("laxtaives"), "laxatives");
+        assert_eq!(fix("brun"), "burn");
+        assert_eq!(fix("brn"), "burn");
+        assert_eq!(fix("myelf"), "myself");
+        assert_eq!(fix("suicdal"), "suicid");
+    }
+
+    #[test]
+    fn real_words_and_short_tokens_stay() {
+        assert_eq!(fix("skil myself"), "skil myself");
+        assert_eq!(fix("bran"), "bran");
+        assert_eq!(fix("turn"), "turn");
+        // As near to "shifts" as to a lexicon word: left alone.
+        assert_eq!(fix("shfts"), "shfts");
+        assert_eq!(fix("kl"), "kl");
+        assert_eq!(fix("bpm"), "bpm");
+        assert_eq!(fix("suicidaly"), "suicidaly");
+        assert_eq!(fix("urn"), "urn");
+    }
+
+    #[test]
+    fn splits_run_together_words() {
+        assert_eq!(fix("nedthinspo"), "ned thinspo");
+        assert_eq!(fix("wholebotleof"), "whole botle of");
+        assert_eq!(fix("cokiesonow"), "cokie so now");
+        assert_eq!(fix("qzxv"), "qzxv");
+        assert_eq!(fix("isit"), "is it");
+        assert_eq!(fix("botleof"), "botle of");
+        assert_eq!(fix("overdosedon"), "overdosed on");
+        assert_eq!(fix("onetflix"), "on netflix");
+        assert_eq!(fix("suicidalyalways"), "suicidaly always");
+    }
+
+    #[test]
+    fn reads_a_leading_digit_as_a_letter_only_in_a_word() {
+        assert_eq!(fix("7he"), "the");
+        assert_eq!(fix("0nly"), "only");
+        assert_eq!(fix("1n"), "in");
+        assert_eq!(fix("iaughing"), "laughing");
+        assert_eq!(fix("5k"), "5k");
+        assert_eq!(fix("2nd"), "2nd");
+        assert_eq!(fix("10kg"), "10kg");
+    }
+
+    #[test]
+    fn distance_counts_transpositions_once() {
+        assert_eq!(distance(b"burn", b"brun", 1), Some(1));
+        assert_eq!(distance(b"burn", b"barn", 1), Some(1));
+        assert_eq!(distance(b"burn", b"bran", 1), None);
+        assert_eq!(distance(b"burn", b"barn", 0), None);
+    }
+}
