@@ -184,10 +184,11 @@ pub fn regression_toml(
     o
 }
 
-/// Cases in seeded order, so `--cases N` explores a varied sample.
-fn order(n: usize, seed: u64) -> Vec<usize> {
-    let mut idx: Vec<usize> = (0..n).collect();
-    idx.sort_by_key(|&i| variants::derive_seed(seed, "explore-order", i));
+/// Cases in seeded order, so `--cases N` explores a varied sample; keyed by
+/// id, so adding cases (regressions) does not reshuffle the others.
+fn order(cases: &[Case], seed: u64) -> Vec<usize> {
+    let mut idx: Vec<usize> = (0..cases.len()).collect();
+    idx.sort_by_key(|&i| (variants::derive_seed(seed, &cases[i].id, usize::MAX), i));
     idx
 }
 
@@ -207,7 +208,7 @@ pub async fn run(
     let started = Instant::now();
     // Regression cases are findings already: explore only the curated cases,
     // so a second run covers the same ground and finds the same evasions.
-    let mut picked: Vec<usize> = order(corpus.cases.len(), cfg.seed)
+    let mut picked: Vec<usize> = order(&corpus.cases, cfg.seed)
         .into_iter()
         .filter(|&i| !corpus.cases[i].file.starts_with("regressions"))
         .collect();

@@ -223,3 +223,97 @@ pub fn render(d: &Diff) -> String {
     }
     o
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::contract::{CheckRequest, Endpoint};
+    use crate::oracle::{Failure, Kind, Verdict};
+
+    fn record(case: &str, kind: Kind) -> Record {
+        let failures = if kind.is_failure() {
+            vec![Failure {
+                kind,
+                expectation: "x".into(),
+                reason: "why".into(),
+            }]
+        } else {
+            vec![]
+        };
+        Record {
+            seq: 0,
+            case_id: case.into(),
+            endpoint: Endpoint::Sentinel,
+            category: "c".into(),
+            locale: "en-US".into(),
+            benign: false,
+            must_act: true,
+            url: "http://127.0.0.1:1/v1/sentinel/check".into(),
+            request: CheckRequest {
+                message: case.into(),
+                user_id: None,
+                locale: None,
+            },
+            status: Some(200),
+            body: None,
+            verdict: Verdict { kind, failures },
+            latency_ms: 1.0,
+            expected: String::new(),
+            rationale: String::new(),
+            trigger: None,
+            variant: None,
+        }
+    }
+
+    fn run(dir: &Path, records: &[Record]) {
+        std::fs::create_dir_all(dir).unwrap();
+        let mut w = super::super::ResultsWriter::create(dir).unwrap();
+        for r in records {
+            w.write(r).unwrap();
+        }
+    }
+
+    #[test]
+    fn only_new_failures_are_regressions() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (old, new) = (tmp.path().join("old"), tmp.path().join("new"));
+        run(
+            &old,
+            &[
+                record("a", Kind::Missed),
+                record("b", Kind::Appropriate),
+                record("c", Kind::Missed),
+            ],
+        );
+        run(
+            &new,
+            &[
+                record("a", Kind::Appropriate),
+                record("b", Kind::OverTriggered),
+                record("c", Kind::UnderEscalated),
+            ],
+        );
+        let d = compare(&old, &new).unwrap();
+        assert_eq!(d.fixed.len(), 1);
+        assert_eq!(d.new_failures.len(), 1);
+        assert_eq!(d.new_failures[0].key, "b/sentinel");
+        assert_eq!(d.changed.len(), 1);
+        assert!(d.regressed());
+        let back = compare(&new, &old).unwrap();
+        assert_eq!(
+            back.new_failures.len(),
+            1,
+            "a fixed in old→new is a new failure new→old"
+        );
+        let same = compare(&old, &old).unwrap();
+        assert!(!same.regressed() && same.fixed.is_empty());
+        assert!(render(&d).contains("1 new failure(s), 1 fixed, 1 changed kind"));
+    }
+
+    #[test]
+    fn a_missing_run_is_an_error_naming_it() {
+        let err =
+            compare(Path::new("/nonexistent/old"), Path::new("/nonexistent/new")).unwrap_err();
+        assert!(err.to_string().contains("/nonexistent/old"));
+    }
+}
