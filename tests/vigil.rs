@@ -794,7 +794,7 @@ fn too_few_samples_are_inconclusive() {
     let _serial = serial();
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
-    let (code, text, s) = gate(&out, &["--rate", "10", "--duration-s", "5"]);
+    let (code, text, s) = gate(&out, &["--rate", "10", "--duration-s", "5", "--variants", "0"]);
     assert_eq!(code, 3, "{text}");
     assert_eq!(s["verdict"], "inconclusive", "{s}");
     assert!(
