@@ -72,6 +72,13 @@ fn strip_marks(s: &str) -> String {
 
 /// Normalises `text` into lower-case alphanumeric tokens.
 pub fn tokens(text: &str) -> Vec<String> {
+    let untagged;
+    let text = if text.contains('<') {
+        untagged = strip_markup(text);
+        untagged.as_str()
+    } else {
+        text
+    };
     let visible: String = text.chars().filter(|c| !is_invisible(*c)).collect();
     // Printable ASCII is already in NFKC with no marks or look-alikes.
     let folded: String = if visible.is_ascii() {
@@ -97,6 +104,50 @@ pub fn tokens(text: &str) -> Vec<String> {
     contractions(slang(digit_words(words)))
 }
 
+/// Inline tags that only style the letters inside a word or sentence
+/// ("<b>not</b>", "s<i>ui</i>cide"): dropped, so the letters join up again.
+const INLINE_TAGS: [&str; 14] = [
+    "b", "i", "u", "s", "em", "strong", "span", "a", "font", "small", "mark", "sup", "sub", "code",
+];
+
+/// Removes HTML or XML-like markup: an inline tag vanishes, any other tag
+/// ("<br>", "<p>") becomes a space. A "<" that opens no tag ("<3", "< 5")
+/// stays as it is.
+fn strip_markup(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('<') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let close = after
+            .char_indices()
+            .take(64)
+            .find(|&(_, c)| c == '>' || c == '<')
+            .filter(|&(_, c)| c == '>')
+            .map(|(i, _)| i);
+        let body = after.trim_start_matches('/');
+        let name: String = body
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        match close {
+            Some(close) if body.starts_with(|c: char| c.is_ascii_alphabetic()) => {
+                if !INLINE_TAGS.contains(&name.as_str()) {
+                    out.push(' ');
+                }
+                rest = &after[close + 1..];
+            }
+            _ => {
+                out.push('<');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Words beside which a lone "sh" is self-harm ("clean from sh", "urges to
 /// sh", "sh scars"), not a hush.
 const SH_BEFORE: [&str; 9] = ["from", "to", "on", "of", "about", "i", "did", "my", "no"];
@@ -105,7 +156,7 @@ const SH_AFTER: [&str; 9] = [
 ];
 
 /// Algospeak and community shorthand for self-harm and suicide.
-fn slang(words: Vec<String>) -> Vec<String> {
+pub(crate) fn slang(words: Vec<String>) -> Vec<String> {
     let mut out: Vec<String> = Vec::with_capacity(words.len());
     for (i, w) in words.iter().enumerate() {
         let prev = i
@@ -125,6 +176,10 @@ fn slang(words: Vec<String>) -> Vec<String> {
             "slide" if prev == Some("sewer") => {
                 out.pop();
                 out.push("suicide".to_string());
+            }
+            // "sewerslidal", "sewerslides": the slang stem with an ending.
+            _ if w.starts_with("sewerslid") => {
+                out.push(format!("suicid{}", &w["sewerslid".len()..]));
             }
             _ => out.push(w.clone()),
         }
@@ -161,10 +216,10 @@ const TO_BEFORE: [&str; 29] = [
 ];
 
 /// Words before which a lone "2" is "to": verbs and articles, never units.
-const TO_AFTER: [&str; 27] = [
+const TO_AFTER: [&str; 33] = [
     "try", "se", "know", "do", "be", "get", "the", "stop", "kil", "die", "end", "cut", "eat",
     "lose", "go", "make", "my", "sleep", "bed", "work", "school", "hospital", "hurt", "take",
-    "throw", "purge", "starve",
+    "throw", "purge", "starve", "live", "pas", "act", "binge", "run", "burn",
 ];
 
 /// Words after which a lone "4" stays a number ("take 4 a day").
@@ -174,10 +229,56 @@ const FOUR_COUNT: [&str; 16] = [
 ];
 
 /// Words before which a lone "4" is "for" ("dying 4 a coffee").
-const FOR_AFTER: [&str; 14] = [
-    "a", "an", "me", "you", "someone", "the", "my", "your", "him", "her", "them", "us", "ever",
+const FOR_AFTER: [&str; 24] = [
+    "a",
+    "an",
+    "me",
+    "you",
+    "someone",
+    "the",
+    "my",
+    "your",
+    "him",
+    "her",
+    "them",
+    "us",
+    "ever",
     "real",
+    "anyone",
+    "everyone",
+    "anybody",
+    "everybody",
+    "nobody",
+    "like",
+    "ages",
+    "weeks",
+    "months",
+    "years",
 ];
+
+/// Words after which a lone "4" is the article "a" ("such 4 burden",
+/// "2 lbs 4 week"), when a singular word follows.
+const A_BEFORE: [&str; 10] = [
+    "such", "what", "into", "lbs", "lb", "kg", "kgs", "pounds", "kilos", "half",
+];
+
+/// Words before and after which a lone "1" is "I" ("should 1 get", "1 cut
+/// every time"): a subject where a count makes no sense.
+const I_BEFORE: [&str; 16] = [
+    "should", "could", "would", "can", "do", "did", "wil", "shal", "may", "might", "must", "if",
+    "and", "but", "so", "when",
+];
+const I_AFTER: [&str; 22] = [
+    "am", "cut", "have", "want", "feel", "fel", "think", "dont", "cant", "wont", "just", "hate",
+    "ned", "tok", "keep", "kep", "know", "was", "wish", "tried", "get", "burn",
+];
+
+/// Words around which a lone "17" is "it" ("threw 17 all up", "could 17
+/// be"): a verb before, and a word after that cannot follow a count.
+const IT_BEFORE: [&str; 12] = [
+    "could", "would", "should", "can", "is", "was", "does", "did", "made", "make", "threw", "throw",
+];
+const IT_AFTER: [&str; 8] = ["be", "is", "al", "up", "out", "was", "mean", "normal"];
 
 /// Words after which a lone "4" is "for" ("to die 4", "waiting 4").
 const FOR_BEFORE: [&str; 8] = [
@@ -192,15 +293,19 @@ const FOR_BEFORE: [&str; 8] = [
 ];
 
 /// A lone "2" or "4" between words that reads as "to" or "for".
-fn digit_words(mut words: Vec<String>) -> Vec<String> {
-    for i in 1..words.len().saturating_sub(1) {
-        let (prev, next) = (words[i - 1].as_str(), words[i + 1].as_str());
+pub(crate) fn digit_words(mut words: Vec<String>) -> Vec<String> {
+    for i in 0..words.len().saturating_sub(1) {
+        let prev = if i == 0 { "" } else { words[i - 1].as_str() };
+        let next = words[i + 1].as_str();
         let word = |w: &str| w.chars().all(|c| c.is_alphabetic());
         if !word(prev) || !word(next) {
             continue;
         }
         let plain = match words[i].as_str() {
-            "2" if TO_BEFORE.contains(&prev) || TO_AFTER.contains(&next) => "to",
+            "2" | "70" if TO_BEFORE.contains(&prev) || TO_AFTER.contains(&next) => "to",
+            "17" if IT_BEFORE.contains(&prev) && IT_AFTER.contains(&next) => "it",
+            "1" if I_BEFORE.contains(&prev) || I_AFTER.contains(&next) => "i",
+            "4" if A_BEFORE.contains(&prev) && !next.ends_with('s') => "a",
             "4" if FOR_BEFORE.contains(&prev)
                 || !FOUR_COUNT.contains(&prev) && FOR_AFTER.contains(&next) =>
             {
@@ -346,6 +451,18 @@ pub(crate) fn contractions(words: Vec<String>) -> Vec<String> {
     out
 }
 
+/// Symbols that stand for letters inside a word ("$uicide", "su!c!de").
+const LEET_SYMBOLS: [char; 5] = ['@', '$', '!', '|', '+'];
+
+/// Whether the run of letter-like symbols at `i` ends in a letter or digit
+/// ("su!!!!cidal", "wh@@@at"): the run is inside one word.
+fn letter_after_run(chars: &[char], i: usize) -> bool {
+    chars[i..]
+        .iter()
+        .find(|c| !LEET_SYMBOLS.contains(c))
+        .is_some_and(|c| c.is_alphanumeric())
+}
+
 /// Splits into words: runs of letters, digits and leet symbols; an
 /// apostrophe inside a word is dropped ("don't" → "dont").
 fn split_words(s: &str) -> Vec<String> {
@@ -361,14 +478,36 @@ fn split_words(s: &str) -> Vec<String> {
             && chars.len() > i + 3
             && chars[i + 1..i + 4].iter().all(char::is_ascii_digit)
             && !chars.get(i + 4).is_some_and(char::is_ascii_digit);
+        let spaced = |j: Option<usize>| {
+            j.and_then(|j| chars.get(j))
+                .is_none_or(|n| n.is_whitespace())
+        };
         if c.is_alphanumeric() {
             cur.push(c);
+        } else if c == '@' && cur.is_empty() && spaced(i.checked_sub(1)) && spaced(Some(i + 1)) {
+            // "such @ burden": a lone "@" is the article.
+            words.push("a".to_string());
         } else if thousands {
             // "1,800" → "1800"
-        } else if matches!(c, '\'' | '’' | '`') && prev_alnum && next_alnum {
+        } else if matches!(c, '\'' | '’' | '`')
+            && cur.is_empty()
+            && !prev_alnum
+            && chars.get(i + 1) == Some(&'s')
+            && !chars.get(i + 2).is_some_and(|n| n.is_alphanumeric())
+            && !words.is_empty()
+        {
+            // "Ana ✨'s": a possessive cut off by an emoji stays on its word.
+            cur = words.pop().unwrap_or_default();
+        } else if matches!(c, '\'' | '’' | '`')
+            && prev_alnum
+            && (next_alnum || chars.get(i + 1).is_some_and(|n| LEET_SYMBOLS.contains(n)))
+        {
             // "don't" → "dont"
-        } else if matches!(c, '@' | '$' | '!' | '|' | '+')
-            && (prev_alnum || next_alnum)
+        } else if LEET_SYMBOLS.contains(&c)
+            && (prev_alnum
+                || next_alnum
+                || letter_after_run(&chars, i)
+                || i > 0 && matches!(chars[i - 1], '\'' | '’' | '`'))
             && !cur.is_empty()
             || matches!(c, '@' | '$') && next_alnum
         {
@@ -406,6 +545,13 @@ fn join_spelled_out(words: Vec<String>) -> Vec<String> {
         run.clear();
     };
     for w in words {
+        // "d o n't": the letters and the contraction they lead into.
+        if w == "nt" && run.len() >= 2 {
+            run.push(w);
+            out.push(run.concat());
+            run.clear();
+            continue;
+        }
         if w.chars().count() == 1 {
             run.push(w);
         } else {
@@ -432,7 +578,9 @@ fn unleet(w: &str) -> String {
     let quantity = starts_numeric && !(leading_digits == 1 && letters_after >= 4);
     // "b12", "d3": a vitamin or a name, letters then a number.
     let letters = w.chars().take_while(|c| c.is_alphabetic()).count();
-    let named = letters == 1 && w.chars().skip(letters).all(|c| c.is_ascii_digit());
+    let named = letters == 1
+        && w.chars().skip(letters).all(|c| c.is_ascii_digit())
+        && !LEET_PAIRS.contains(&w);
     if !has_letter || quantity || named {
         return w.chars().filter(|c| c.is_alphanumeric()).collect();
     }
@@ -447,12 +595,28 @@ fn unleet(w: &str) -> String {
                 Some(c)
             } else if c == '1' && (beside_l(i.checked_sub(1)) || beside_l(Some(i + 1))) {
                 Some('l')
+            } else if c == '1' && edge_beside_l(&chars, i) {
+                // "wil1", "stil1": a "1" that ends a word after an "l" is
+                // another "l".
+                Some('l')
             } else {
                 fold_leet(c).or(c.is_alphanumeric().then_some(c))
             }
         })
         .collect()
 }
+
+/// Whether the "1" at `i` ends a word right after an "l" or starts one
+/// right before an "l".
+fn edge_beside_l(chars: &[char], i: usize) -> bool {
+    let at = |j: Option<usize>| j.and_then(|j| chars.get(j)).copied();
+    let (prev, next) = (at(i.checked_sub(1)), at(Some(i + 1)));
+    (prev == Some('l') && next.is_none()) || (prev.is_none() && next == Some('l'))
+}
+
+/// A letter and a leet digit that spell a two-letter word ("t0", "i7"),
+/// never a vitamin or a name ("b12", "d3").
+const LEET_PAIRS: [&str; 8] = ["t0", "d0", "s0", "n0", "g0", "i7", "m3", "w3"];
 
 /// Squeezes repeated letters to one ("kiiiill" → "kil", "kill" → "kil");
 /// patterns go through the same step, so they meet in the middle.
@@ -495,6 +659,35 @@ mod tests {
         check("wi11 k1ll", "wil kil");
         check("I don't want to be here", "i dont want to be here");
         check("suicíde", "suicide");
+    }
+
+    #[test]
+    fn leet_after_apostrophes_runs_and_digit_words() {
+        check("ana'$ place", "anas place");
+        check("su!!c!de", "suicide");
+        check("wh@@@t", "what");
+        check("i d o n't know", "idont know");
+        check("i stil1 wil1", "i stil wil");
+        check("going 70 do it", "going to do it");
+        check("such 4 burden", "such a burden");
+        check("lost 4 lbs in 4 weeks", "lost 4 lbs in 4 weks");
+        check("1 hate this", "i hate this");
+        check("i went t0 bed", "i went to bed");
+        check("took 17 pills", "tok 17 pils");
+        check("vitamin d3 and b12", "vitamin d3 and b12");
+        check("such @ burden", "such a burden");
+    }
+
+    #[test]
+    fn markup_is_dropped() {
+        check(
+            "I <b>really</b> want to <em>k</em>ill myself",
+            "i want to kil myself",
+        );
+        check("s<i>ui</i>cide", "suicide");
+        check("line<br>break", "line break");
+        check("<span class=\"x\">sad</span> today", "sad today");
+        check("i <3 you, 3 < 5", "i 3 you 3 5");
     }
 
     #[test]

@@ -368,7 +368,11 @@ impl Lexicon {
                 let mut tokens = Vec::new();
                 for (i, part) in sentences(text).enumerate() {
                     // Repaired words may form a contraction again ("waht is").
-                    let t = normalize::contractions(self.speller.fix(normalize::tokens(part)));
+                    // Repaired and split words may spell slang again
+                    // ("aboutsewerslide" → "about sewer slide").
+                    let t = normalize::contractions(normalize::slang(normalize::digit_words(
+                        self.speller.fix(normalize::tokens(part)),
+                    )));
                     sentence.extend(std::iter::repeat_n(i, t.len()));
                     tokens.extend(t);
                 }
@@ -502,12 +506,37 @@ impl Lexicon {
     }
 
     /// A cap reads the whole message: its `unless` terms (an attempt, a
-    /// plan) keep the signal whole wherever they stand.
-    fn cap_fires(&self, cap: &Rule, found: &Found) -> bool {
+    /// plan) keep the signal whole when they stand near the cap's own words
+    /// or near the words that raised the signal, but not in a meal log
+    /// around the message ("slept well last night" is no relapse).
+    fn cap_fires(&self, cap: &Rule, found: &Found, raised: &[(usize, usize)]) -> bool {
         let present = &found.present;
         let any = cap.any.iter().any(|&t| present[t]);
         let all = !cap.all.is_empty() && cap.all.iter().all(|g| g.iter().any(|&t| present[t]));
-        (any || all) && !cap.unless.iter().any(|&t| present[t])
+        if !(any || all) {
+            return false;
+        }
+        let own: Vec<(usize, usize)> = cap
+            .any
+            .iter()
+            .chain(cap.all.iter().flatten())
+            .filter(|&&t| present[t])
+            .flat_map(|&t| found.spans[t].iter().copied())
+            .chain(raised.iter().copied())
+            .collect();
+        !self
+            .group_spans(&cap.unless, found)
+            .any(|u| own.iter().any(|&o| found.near(u, o, ALL_WINDOW)))
+    }
+
+    /// Where the terms of the rules that raised a signal stand.
+    fn raised_spans(&self, fired: &[&Rule], found: &Found) -> Vec<(usize, usize)> {
+        fired
+            .iter()
+            .flat_map(|r| r.any.iter().chain(r.all.iter().flatten()))
+            .filter(|&&t| found.present[t])
+            .flat_map(|&t| found.spans[t].iter().copied())
+            .collect()
     }
 
     fn matched_terms(&self, rule: &Rule, present: &[bool]) -> Vec<String> {
@@ -572,9 +601,12 @@ impl Lexicon {
             // Context that changes what the words mean: a joke or recovery
             // talk caps the level (the help stays); someone else's illness
             // long ago, or a film, withdraws the signal (a cap without a level).
+            let raised = self.raised_spans(&fired, &found);
             for cap in &self.caps {
                 let Some(s) = &mut signal else { break };
-                if cap.trigger.is_some_and(|t| t != s.trigger) || !self.cap_fires(cap, &found) {
+                if cap.trigger.is_some_and(|t| t != s.trigger)
+                    || !self.cap_fires(cap, &found, &raised)
+                {
                     continue;
                 }
                 match cap.level {

@@ -40,6 +40,15 @@ const SHORTHAND: [&str; 52] = [
     "psmf", "vlcd", "nsv", "ugw", "gw", "cw", "hw", "lw", "sw", "ty", "thx", "xoxo", "gym",
 ];
 
+/// Contractions as normalisation writes them ("don't" → "dont"): words of
+/// their own when a token is split ("idontsee" → "i dont see").
+const CONTRACTED: [&str; 33] = [
+    "dont", "doesnt", "didnt", "cant", "couldnt", "wouldnt", "shouldnt", "wont", "isnt", "arent",
+    "wasnt", "werent", "havent", "hasnt", "hadnt", "im", "ive", "whats", "thats", "theres",
+    "youre", "weve", "theyve", "youve", "theyre", "hes", "shes", "ild", "youd", "theyd", "gona",
+    "wana", "gota",
+];
+
 /// Units glued to a number ("5k", "2nd", "10kg"): a quantity, not leetspeak.
 const UNITS: [&str; 40] = [
     "st", "nd", "rd", "th", "am", "pm", "kg", "kgs", "lb", "lbs", "mg", "ml", "km", "kms", "mi",
@@ -128,6 +137,36 @@ fn neighbour_keys(a: &str, b: &str) -> bool {
         })
 }
 
+/// Whether `w` is `cand` with the commonest slips of a finger: two letters
+/// swapped, a neighbouring key struck instead, or a neighbouring key struck
+/// as well ("kilking", "swaplowed", "feles").
+fn plain_typo(w: &str, cand: &str) -> bool {
+    if w == cand {
+        return false;
+    }
+    if anagram(w, cand) || (w.len() == cand.len() && neighbour_keys(w, cand)) {
+        return true;
+    }
+    let b = w.as_bytes();
+    if b.len() != cand.len() + 1 {
+        return false;
+    }
+    // An extra letter inside the word: one at either end may be a word of
+    // its own ("astroke" is "a stroke").
+    (1..b.len() - 1).any(|i| {
+        let rest = [&b[..i], &b[i + 1..]].concat();
+        let beside = |j: Option<usize>| {
+            j.and_then(|j| b.get(j)).is_some_and(|&n| {
+                neighbour_keys(
+                    &String::from_utf8_lossy(&[n]),
+                    &String::from_utf8_lossy(&[b[i]]),
+                )
+            })
+        };
+        rest == cand.as_bytes() && (beside(i.checked_sub(1)) || beside(Some(i + 1)))
+    })
+}
+
 /// Whether two words have the same letters.
 fn anagram(a: &str, b: &str) -> bool {
     let sorted = |s: &str| {
@@ -197,6 +236,7 @@ impl Speller {
         self.vocab.contains(w)
             || dictionary().contains(w)
             || SHORTHAND.contains(&w)
+            || CONTRACTED.contains(&w)
             || self
                 .stems
                 .iter()
@@ -301,6 +341,103 @@ impl Speller {
         (!doubtful).then_some(stem.as_str())
     }
 
+    /// The English word `w` is a plain typo of (two letters swapped, a
+    /// neighbouring key, a letter dropped or doubled), when the plainest
+    /// such repair names one word only, or one lexicon word among several
+    /// ("wlil" → "will", "bwen" → "been", "feles" → "feels"). Three-letter
+    /// tokens only go to a lexicon word by a swap or a neighbouring key
+    /// ("kul" → "kil"), keeping the first letter.
+    fn english(&self, w: &str) -> Option<(usize, String)> {
+        let b = w.as_bytes();
+        let short = b.len() < MIN_ONE_EDIT;
+        if b.len() < MIN_ONE_EDIT - 1 {
+            return None;
+        }
+        let accept = |c: &str| {
+            if short {
+                c.len() == 3 && c.as_bytes()[0] == b[0] && self.vocab.contains(c)
+            } else {
+                c.len() >= 3 && (dictionary().contains(c) || self.vocab.contains(c))
+            }
+        };
+        let mut classes: [Vec<String>; 3] = Default::default();
+        let mut push = |class: usize, c: Vec<u8>| {
+            let c = squeeze(&String::from_utf8_lossy(&c));
+            // A swap or a struck key keeps the length: one that squeezes
+            // into a double letter ("ifigure" → "fiigure") is no typo.
+            let kept = class != 0 || c.len() == w.len();
+            if kept && c != w && accept(&c) && !classes[class].contains(&c) {
+                classes[class].push(c);
+            }
+        };
+        for i in 0..b.len() {
+            if i + 1 < b.len() && b[i] != b[i + 1] {
+                let mut t = b.to_vec();
+                t.swap(i, i + 1);
+                push(0, t);
+            }
+            for l in b'a'..=b'z' {
+                if l != b[i] {
+                    let mut t = b.to_vec();
+                    t[i] = l;
+                    if neighbour_keys(w, &String::from_utf8_lossy(&t)) {
+                        push(1, t);
+                    }
+                }
+            }
+        }
+        if !short {
+            for i in 0..=b.len() {
+                if i < b.len() {
+                    push(2, [&b[..i], &b[i + 1..]].concat());
+                }
+                for l in b'a'..=b'z' {
+                    push(2, [&b[..i], &[l], &b[i..]].concat());
+                }
+            }
+        }
+        let (class, found) = classes.iter().enumerate().find(|(_, c)| !c.is_empty())?;
+        let pick = if found.len() == 1 {
+            found[0].clone()
+        } else {
+            let mut lexical = found.iter().filter(|c| self.vocab.contains(c.as_str()));
+            let first = lexical.next()?;
+            if lexical.next().is_some() {
+                return None;
+            }
+            first.clone()
+        };
+        // A struck key is no likelier than a dropped letter: another word a
+        // dropped letter away ("shfts": "sheets" or "shifts") leaves the
+        // token in doubt, unless the struck key makes a lexicon word.
+        let doubt =
+            class == 1 && !self.vocab.contains(&pick) && classes[2].iter().any(|c| *c != pick);
+        (!doubt).then_some((class, pick))
+    }
+
+    /// The repair of an unknown token: the lexicon word it is a misspelling
+    /// of, unless an English word is a plainer typo of it.
+    fn repair(&self, w: &str) -> Option<String> {
+        let english = || self.english(w);
+        match self.correct(w) {
+            // Two letters swapped into an English word ("shitfs" → "shifts")
+            // is plainer than any repair into a lexicon word but another swap,
+            // a struck neighbouring key or a slipped extra key.
+            Some(l)
+                if w.len() >= 6
+                    && !plain_typo(w, l)
+                    && distance(w.as_bytes(), l.as_bytes(), 1).is_none() =>
+            {
+                match english() {
+                    Some((0, e)) => Some(e),
+                    _ => Some(l.to_string()),
+                }
+            }
+            Some(l) => Some(l.to_string()),
+            None => english().map(|(_, e)| e),
+        }
+    }
+
     /// Whether an English word outside the lexicon lies one edit from `w`.
     fn other_word_near(&self, w: &str) -> bool {
         let b = w.as_bytes();
@@ -338,11 +475,20 @@ impl Speller {
         if !(4..=MAX_SPLIT).contains(&n) {
             return None;
         }
+        // A stem takes a suffix ("suicidaly"), not a word glued on
+        // ("faintedtw" is "fainted tw...").
         let known = |p: &str| {
             if p.len() <= 2 {
                 SHORT.contains(&p)
             } else {
-                self.known(p)
+                self.vocab.contains(p)
+                    || dictionary().contains(p)
+                    || SHORTHAND.contains(&p)
+                    || CONTRACTED.contains(&p)
+                    || self
+                        .stems
+                        .iter()
+                        .any(|s| p.starts_with(s.as_str()) && p.len() <= s.len() + 3)
             }
         };
         // best[i]: the cheapest cover of w[..i], with where its last piece
@@ -368,9 +514,14 @@ impl Speller {
                     // Fewest pieces first; among as many, the split with the
                     // longest words ("overdosed on", not "overdose don"), then
                     // lexicon words ("meds now", not "med snow").
+                    // A rare three-letter word ("wan", "les") costs more than
+                    // a shared letter: "wanto" is "want to".
+                    let lexical = self.vocab.contains(piece);
+                    let rare = piece.len() == 3 && !lexical;
                     let total = cost + 1000 - piece.len() * piece.len()
                         + shared
-                        + 10 * usize::from(!self.vocab.contains(piece));
+                        + 600 * usize::from(rare)
+                        + 10 * usize::from(!lexical);
                     if best[end].is_none_or(|(b, _, _)| total < b) {
                         best[end] = Some((total, start, from));
                     }
@@ -393,26 +544,58 @@ impl Speller {
     /// "1s"), which normalisation keeps as a possible quantity ("5k",
     /// "2nd"): read as a word when it then spells a known one.
     fn leading_leet(&self, w: &str) -> Option<String> {
-        let mut chars = w.chars();
-        let first = chars.next()?;
-        let rest = chars.as_str();
-        if rest.is_empty() || !rest.bytes().all(|b| b.is_ascii_lowercase()) || UNITS.contains(&rest)
+        let digits = w.bytes().take_while(u8::is_ascii_digit).count();
+        // Leet digits further on ("14ugh1ng") read as their letters.
+        let rest: String = w[digits..]
+            .chars()
+            .map(|c| match c {
+                '0' => 'o',
+                '1' => 'i',
+                '3' => 'e',
+                '4' => 'a',
+                '5' => 's',
+                '7' => 't',
+                _ => c,
+            })
+            .collect();
+        let rest = rest.as_str();
+        if digits == 0
+            || digits > 3
+            || rest.is_empty()
+            || !rest.bytes().all(|b| b.is_ascii_lowercase())
+            || UNITS.contains(&rest)
         {
             return None;
         }
-        let letters: &[char] = match first {
-            '0' => &['o'],
-            '1' => &['i', 'l'],
-            '3' => &['e'],
-            '4' => &['a'],
-            '5' => &['s'],
-            '7' => &['t'],
-            '8' => &['b'],
-            '9' => &['g'],
-            _ => return None,
+        let letter = |d: u8| -> Option<&[char]> {
+            Some(match d {
+                b'0' => &['o'],
+                b'1' => &['i', 'l'],
+                b'3' => &['e'],
+                b'4' => &['a'],
+                b'5' => &['s'],
+                b'7' => &['t'],
+                b'8' => &['b'],
+                b'9' => &['g'],
+                _ => return None,
+            })
         };
-        letters.iter().find_map(|l| {
-            let word = squeeze(&format!("{l}{rest}"));
+        // Every reading of the leading digits ("14ughing": "ia", "la").
+        let mut heads = vec![String::new()];
+        for d in w[..digits].bytes() {
+            let letters = letter(d)?;
+            heads = heads
+                .iter()
+                .flat_map(|h| letters.iter().map(move |l| format!("{h}{l}")))
+                .collect();
+        }
+        // Several digits must spell a word of some length: "14ughing", never
+        // "10x".
+        if digits > 1 && rest.len() < 3 {
+            return None;
+        }
+        heads.iter().find_map(|head| {
+            let word = squeeze(&format!("{head}{rest}"));
             let known = if word.len() <= 2 {
                 SHORT.contains(&word.as_str())
             } else {
@@ -420,6 +603,32 @@ impl Speller {
             };
             known.then_some(word)
         })
+    }
+
+    /// A letter followed by leet digits ("f47", "t34"), which normalisation
+    /// keeps as a name ("b12", "d3"): read as a word when the digits spell
+    /// a known word of three letters or more.
+    fn trailing_leet(&self, w: &str) -> Option<String> {
+        let mut chars = w.chars();
+        let first = chars.next().filter(char::is_ascii_lowercase)?;
+        let rest = chars.as_str();
+        if rest.len() < 2 || !rest.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let mut word = String::from(first);
+        for d in rest.chars() {
+            word.push(match d {
+                '0' => 'o',
+                '1' => 'i',
+                '3' => 'e',
+                '4' => 'a',
+                '5' => 's',
+                '7' => 't',
+                _ => return None,
+            });
+        }
+        let word = squeeze(&word);
+        (word.len() >= 3 && self.known(&word)).then_some(word)
     }
 
     /// A leading "1" read as "i" that was an "l" ("1aughing" → "iaughing"
@@ -437,7 +646,7 @@ impl Speller {
     pub fn fix(&self, tokens: Vec<String>) -> Vec<String> {
         let mut out = Vec::with_capacity(tokens.len());
         for t in tokens {
-            if let Some(w) = self.leading_leet(&t) {
+            if let Some(w) = self.leading_leet(&t).or_else(|| self.trailing_leet(&t)) {
                 out.push(w);
             } else if let Some(w) = self.l_for_i(&t) {
                 out.push(w);
@@ -446,17 +655,33 @@ impl Speller {
                 || self.known(&t)
             {
                 out.push(t);
+            } else if let Some((_, e)) = self.english(&t).filter(|(class, e)| {
+                *class == 0 && (t.len() >= 6 || t.len() == 5 && self.vocab.contains(e))
+            }) {
+                // Two letters swapped ("absrobed", "itno") before any split.
+                out.push(e);
+            } else if let Some(c) = self.correct(&t).filter(|c| {
+                // A stem stands for the start of the token ("laxatvies").
+                let head = |n: usize| t.get(..n.min(t.len())).unwrap_or("");
+                // ...and a suffix of three letters at most follows it.
+                let stem_slip = |n: usize| t.len() <= n + 3 && plain_typo(head(n), c);
+                t.len() >= 5
+                    && (plain_typo(&t, c)
+                        || self.stems.iter().any(|s| s == c)
+                            && (stem_slip(c.len()) || stem_slip(c.len() + 1)))
+            }) {
+                out.push(c.to_string());
             } else if let Some(pieces) = self.split(&t).filter(|p| {
                 // Two real words run together are likelier than a typo that
                 // happens to spell them ("isit" is "is it", not "isnt"), but
                 // not odd short words ("bolod" is "blood", not "bol od").
                 p.iter()
                     .all(|p| p.len() > 3 || self.vocab.contains(p.as_str()))
-                    || self.correct(&t).is_none()
+                    || self.repair(&t).is_none()
             }) {
                 out.extend(pieces);
-            } else if let Some(c) = self.correct(&t) {
-                out.push(c.to_string());
+            } else if let Some(c) = self.repair(&t) {
+                out.push(c);
             } else {
                 out.push(t);
             }

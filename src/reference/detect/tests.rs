@@ -343,3 +343,88 @@ fn text_speak_and_slang() {
     check_medical("can i take 2 phen a day", Some(Referral::MedicationRelated));
     check("7h1nking ab0ut k1lling mys3lf", Some((SelfHarm, High)));
 }
+
+#[test]
+fn interrupted_attempts_dates_and_third_person_intent() {
+    use Level::*;
+    use TriggerType::*;
+    check(
+        "I began swallowing the tablets then got scared and stopped myself",
+        Some((SelfHarm, Critical)),
+    );
+    check(
+        "took a few of the pills yesterday, hid the rest under my bed",
+        Some((SelfHarm, Critical)),
+    );
+    check(
+        "I started taking the pills my GP gave me but stopped after a few days",
+        None,
+    );
+    check(
+        "Chose a date now. Once the rent is paid nobody has to deal with my mess",
+        Some((SelfHarm, Critical)),
+    );
+    check(
+        "We chose a date for the wedding, once the rent is paid nobody has to deal with it",
+        None,
+    );
+    check(
+        "my cousin texted that he's going to do it tomorrow",
+        Some((SelfHarm, Critical)),
+    );
+    check(
+        "my brother says he's going to do it tomorrow, his first marathon",
+        None,
+    );
+}
+
+#[test]
+fn plain_typos_of_english_words_are_repaired() {
+    use Level::*;
+    use TriggerType::*;
+    // Two letters swapped, a neighbouring key, an extra neighbouring key.
+    check("i dont wnat to be alvie", Some((SelfHarm, High)));
+    check("i want to kilkl myself", Some((SelfHarm, High)));
+    check("sometimes i wnat to kul myself", Some((SelfHarm, High)));
+    // A typo as near to two English words is left alone.
+    check("night shitfs this week, what can i prep", None);
+}
+
+#[test]
+fn leet_digits_markup_and_context_reach() {
+    use Level::*;
+    use TriggerType::*;
+    check("i'm going 70 end it tonight", Some((SelfHarm, Critical)));
+    check("i w4nt t0 die", Some((SelfHarm, High)));
+    check("I <b>want</b> to <i>die</i>", Some((SelfHarm, High)));
+    check(
+        "i feel like such 4 burden",
+        check_level(&lex(), "i feel like such a burden"),
+    );
+    check("lunch with ana'$ family", None);
+    // A relapse word in a log far from the recovery talk keeps the cap.
+    let capped = lex()
+        .detect(
+            "five years recovered from anorexia and proud of it",
+            Mode::Reference,
+        )
+        .signal
+        .map(|s| s.level);
+    let logged = lex()
+        .detect(
+            "Slept badly last night. Porridge for breakfast. Lunch was soup with bread. \
+             Dinner was pasta. five years recovered from anorexia and proud of it",
+            Mode::Reference,
+        )
+        .signal
+        .map(|s| s.level);
+    assert_eq!(capped, logged);
+    assert!(capped.is_some_and(|l| l <= Medium), "{capped:?}");
+    let _ = EatingDisorder;
+}
+
+fn check_level(l: &Lexicon, text: &str) -> Option<(TriggerType, Level)> {
+    l.detect(text, Mode::Reference)
+        .signal
+        .map(|s| (s.trigger, s.level))
+}
