@@ -255,6 +255,54 @@ impl Speller {
             .min()
     }
 
+    /// The three-letter lexicon word a two-letter token is with its middle
+    /// letter dropped ("kl", from "kll" squeezed, → "kil"): first and last
+    /// letters kept, only when one such word exists, and never for a word,
+    /// unit or shorthand of its own ("mg", "ok").
+    fn restore_short(&self, w: &str) -> Option<String> {
+        let b = w.as_bytes();
+        if b.len() != 2
+            || !w.bytes().all(|c| c.is_ascii_lowercase())
+            || self.known(w)
+            || SHORT.contains(&w)
+            || UNITS.contains(&w)
+        {
+            return None;
+        }
+        let mut found = (b'a'..=b'z')
+            .map(|l| String::from_utf8_lossy(&[b[0], l, b[1]]).into_owned())
+            .filter(|c| self.vocab.contains(c.as_str()));
+        let first = found.next()?;
+        found.next().is_none().then_some(first)
+    }
+
+    /// A word broken apart by a stray symbol ("su😶icidal" → "su", "icidal";
+    /// "k😶ll" → "k", "l"): a fragment of up to four letters that is no
+    /// word, then a token that is no word either, joined when together they
+    /// repair to a lexicon word.
+    fn rejoin(&self, a: &str, b: &str) -> Option<String> {
+        let fragment = |t: &str| {
+            t.bytes().all(|c| c.is_ascii_lowercase())
+                && !self.known(t)
+                && !SHORT.contains(&t)
+                // A lone letter after a space is no unit ("k", "m").
+                && (t.len() == 1 || !UNITS.contains(&t))
+        };
+        if a.len() > 4 || !fragment(a) || !fragment(b) {
+            return None;
+        }
+        let joined = format!("{a}{b}");
+        let fixed = self.fix_one(&joined);
+        match fixed.as_slice() {
+            [w] if self.vocab.contains(w.as_str())
+                || self.stems.iter().any(|s| w.starts_with(s.as_str())) =>
+            {
+                Some(w.clone())
+            }
+            _ => None,
+        }
+    }
+
     /// The lexicon word `w` is a misspelling of, if any.
     fn correct(&self, w: &str) -> Option<&str> {
         if w.len() == MIN_ONE_EDIT - 1 {
@@ -645,8 +693,31 @@ impl Speller {
     /// Repairs misspelt and run-together tokens; every other token is kept.
     pub fn fix(&self, tokens: Vec<String>) -> Vec<String> {
         let mut out = Vec::with_capacity(tokens.len());
-        for t in tokens {
-            if let Some(w) = self.leading_leet(&t).or_else(|| self.trailing_leet(&t)) {
+        let mut i = 0;
+        while i < tokens.len() {
+            if let Some(w) = tokens
+                .get(i + 1)
+                .and_then(|next| self.rejoin(&tokens[i], next))
+            {
+                out.push(w);
+                i += 2;
+            } else {
+                out.extend(self.fix_one(&tokens[i]));
+                i += 1;
+            }
+        }
+        out
+    }
+
+    /// The repair of one token: itself, a lexicon or English word, or the
+    /// words it splits into.
+    fn fix_one(&self, t: &str) -> Vec<String> {
+        let t = t.to_string();
+        let mut out = Vec::with_capacity(1);
+        {
+            if let Some(w) = self.restore_short(&t) {
+                out.push(w);
+            } else if let Some(w) = self.leading_leet(&t).or_else(|| self.trailing_leet(&t)) {
                 out.push(w);
             } else if let Some(w) = self.l_for_i(&t) {
                 out.push(w);
@@ -675,8 +746,19 @@ impl Speller {
                 // Two real words run together are likelier than a typo that
                 // happens to spell them ("isit" is "is it", not "isnt"), but
                 // not odd short words ("bolod" is "blood", not "bol od").
-                p.iter()
+                // Nor a lone letter split off a word missing an inner
+                // letter ("alie" is "alive", not "a lie"): a short token
+                // whose other pieces are short words too ("itake" stays "i take").
+                let lone = p.iter().any(|p| p.len() == 1) && p.iter().all(|p| p.len() <= 3);
+                let dropped = |c: &str| {
+                    c.len() == t.len() + 1
+                        && c.as_bytes()[0] == t.as_bytes()[0]
+                        && c.as_bytes()[c.len() - 1] == t.as_bytes()[t.len() - 1]
+                        && distance(t.as_bytes(), c.as_bytes(), 1).is_some()
+                };
+                (p.iter()
                     .all(|p| p.len() > 3 || self.vocab.contains(p.as_str()))
+                    && !(lone && self.correct(&t).is_some_and(dropped)))
                     || self.repair(&t).is_none()
             }) {
                 out.extend(pieces);
@@ -735,13 +817,39 @@ mod tests {
     }
 
     #[test]
+    fn two_letter_tokens_regain_a_dropped_middle_letter() {
+        // "kll" squeezes to "kl": the only three-letter lexicon word around it.
+        assert_eq!(fix("kl myself"), "kil myself");
+        // Function words, units and tokens with no such word stay.
+        assert_eq!(fix("to mg of it"), "to mg of it");
+        assert_eq!(fix("zq"), "zq");
+    }
+
+    #[test]
+    fn words_broken_by_a_stray_symbol_are_rejoined() {
+        assert_eq!(fix("k l myself"), "kil myself");
+        assert_eq!(fix("su icidal"), "suicidal");
+        // Real words either side stay apart.
+        assert_eq!(fix("is it"), "is it");
+        assert_eq!(fix("k whole"), "k whole");
+        assert_eq!(fix("myse lf"), "myself");
+    }
+
+    #[test]
+    fn a_lone_letter_does_not_split_off_a_word_short_of_a_letter() {
+        // "burn" with its "u" dropped and an "a" in front stays one word.
+        assert_eq!(fix("whle"), "whole");
+        assert_eq!(fix("ofis"), "of is");
+    }
+
+    #[test]
     fn real_words_and_short_tokens_stay() {
         assert_eq!(fix("skil myself"), "skil myself");
         assert_eq!(fix("bran"), "bran");
         assert_eq!(fix("turn"), "turn");
         // As near to "shifts" as to a lexicon word: left alone.
         assert_eq!(fix("shfts"), "shfts");
-        assert_eq!(fix("kl"), "kl");
+        assert_eq!(fix("mg"), "mg");
         assert_eq!(fix("bpm"), "bpm");
         assert_eq!(fix("suicidaly"), "suicidaly");
         assert_eq!(fix("urn"), "urn");

@@ -428,3 +428,39 @@ fn check_level(l: &Lexicon, text: &str) -> Option<(TriggerType, Level)> {
         .signal
         .map(|s| (s.trigger, s.level))
 }
+
+fn same_signal(typo: &str, plain: &str) {
+    let l = lex();
+    let got = l
+        .detect(typo, Mode::Reference)
+        .signal
+        .map(|s| (s.trigger, s.level));
+    let want = l
+        .detect(plain, Mode::Reference)
+        .signal
+        .map(|s| (s.trigger, s.level));
+    assert!(want.is_some(), "{plain:?}");
+    assert_eq!(got, want, "{typo:?} vs {plain:?}");
+}
+
+#[test]
+fn slang_attempts_are_attempts() {
+    use Level::*;
+    use TriggerType::*;
+    check("i tried to kms once, years ago", Some((SelfHarm, Critical)));
+    check("i tried to unalive myself once", Some((SelfHarm, Critical)));
+}
+
+#[test]
+fn short_typos_and_broken_words_keep_their_meaning() {
+    // A doubled or dropped letter in a three-letter word.
+    same_signal(
+        "i really want to kll myself",
+        "i really want to kill myself",
+    );
+    // A word broken by a stray symbol.
+    same_signal("i want to k ~ll myself", "i want to kill myself");
+    same_signal("suic ~dal again tonight", "suicidal again tonight");
+    // A dropped inner letter is no lone word split off ("a lie").
+    same_signal("so sick of being alie", "so sick of being alive");
+}
