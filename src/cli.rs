@@ -63,18 +63,11 @@ struct GateArgs {
     /// Directory of corpus files (with resources.toml and rules.toml).
     #[arg(long, default_value = "corpora")]
     corpus: PathBuf,
-    /// Base URL of the service under test (http://host:port). Default: the embedded reference service.
-    #[arg(long)]
-    target: Option<String>,
-    /// Extra request header, `Name: value`; repeatable. The value may name environment variables as ${VAR} (for secrets: reports show only the template).
-    #[arg(long = "header", value_name = "HEADER")]
-    headers: Vec<String>,
+    #[command(flatten)]
+    service: ServiceArgs,
     /// Where to write the reports. Default: vigil-out/<UTC timestamp>/.
     #[arg(long)]
     out: Option<PathBuf>,
-    /// Per-request timeout, in milliseconds. A request is never retried.
-    #[arg(long, default_value_t = 5000)]
-    timeout_ms: u64,
     /// Requests in flight at once.
     #[arg(long, default_value_t = 8)]
     concurrency: usize,
@@ -161,6 +154,34 @@ struct ServeArgs {
     seed: u64,
 }
 
+/// How to reach the service under test (shared by gate, replay and explore).
+#[derive(Args, Debug)]
+struct ServiceArgs {
+    /// Base URL of the service under test (http://host:port). Default: the embedded reference service.
+    #[arg(long)]
+    target: Option<String>,
+    /// Extra request header, `Name: value`; repeatable. The value may name environment variables as ${VAR} (for secrets: reports show only the template).
+    #[arg(long = "header", value_name = "HEADER")]
+    headers: Vec<String>,
+    /// Per-request timeout, in milliseconds. A request is never retried.
+    #[arg(long, default_value_t = 5000)]
+    timeout_ms: u64,
+}
+
+impl ServiceArgs {
+    fn timeout(&self) -> Duration {
+        Duration::from_millis(self.timeout_ms)
+    }
+
+    /// The `--header` values; a bad one is invalid input (exit 2).
+    fn headers(&self) -> Result<Vec<crate::target::Header>, i32> {
+        self.headers
+            .iter()
+            .map(|h| crate::target::Header::parse(h).map_err(invalid))
+            .collect()
+    }
+}
+
 #[derive(ValueEnum, Debug, Clone, Copy)]
 enum EndpointArg {
     Sentinel,
@@ -181,15 +202,8 @@ struct ReplayArgs {
     /// Directory of corpus files.
     #[arg(long, default_value = "corpora")]
     corpus: PathBuf,
-    /// Base URL of the service (default: the embedded reference service).
-    #[arg(long)]
-    target: Option<String>,
-    /// Extra request header, `Name: value`; repeatable. The value may name environment variables as ${VAR} (for secrets: reports show only the template).
-    #[arg(long = "header", value_name = "HEADER")]
-    headers: Vec<String>,
-    /// Per-request timeout, in milliseconds.
-    #[arg(long, default_value_t = 5000)]
-    timeout_ms: u64,
+    #[command(flatten)]
+    service: ServiceArgs,
 }
 
 #[derive(Args, Debug)]
@@ -197,12 +211,8 @@ struct ExploreArgs {
     /// Directory of corpus files; regressions go to <corpus>/regressions/<name>.toml.
     #[arg(long, default_value = "corpora")]
     corpus: PathBuf,
-    /// Base URL of the service (default: the embedded reference service).
-    #[arg(long)]
-    target: Option<String>,
-    /// Extra request header, `Name: value`; repeatable. The value may name environment variables as ${VAR} (for secrets: reports show only the template).
-    #[arg(long = "header", value_name = "HEADER")]
-    headers: Vec<String>,
+    #[command(flatten)]
+    service: ServiceArgs,
     /// Name of the target, for the regression file (default: the target's host).
     #[arg(long)]
     name: Option<String>,
@@ -218,9 +228,6 @@ struct ExploreArgs {
     /// Seed for the variants.
     #[arg(long, default_value_t = 1)]
     seed: u64,
-    /// Per-request timeout, in milliseconds.
-    #[arg(long, default_value_t = 5000)]
-    timeout_ms: u64,
 }
 
 #[derive(Args, Debug)]
@@ -313,7 +320,7 @@ fn gate_cmd(a: GateArgs) -> i32 {
     if a.p99_budget_ms.is_nan() || a.p99_budget_ms <= 0.0 {
         return invalid("--p99-budget-ms must be a positive number of milliseconds");
     }
-    if a.timeout_ms == 0 || a.deadline_s == 0 {
+    if a.service.timeout_ms == 0 || a.deadline_s == 0 {
         return invalid("--timeout-ms and --deadline-s must be positive");
     }
     let mut formats = Vec::new();
@@ -328,7 +335,7 @@ fn gate_cmd(a: GateArgs) -> i32 {
             }
         }
     }
-    let headers = match parse_headers(&a.headers) {
+    let headers = match a.service.headers() {
         Ok(h) => h,
         Err(code) => return code,
     };
@@ -358,7 +365,7 @@ fn gate_cmd(a: GateArgs) -> i32 {
             p99_budget_ms: a.p99_budget_ms,
             max_error_rate: a.max_error_rate,
             seed: a.seed,
-            request_timeout: Duration::from_millis(a.timeout_ms),
+            request_timeout: a.service.timeout(),
         };
         if let Err(e) = cfg.check() {
             return invalid(e);
@@ -368,11 +375,11 @@ fn gate_cmd(a: GateArgs) -> i32 {
     let stamp = timestamp();
     let cfg = GateConfig {
         corpus_dir: a.corpus,
-        target: a.target,
+        target: a.service.target.clone(),
         out_dir: a
             .out
             .unwrap_or_else(|| PathBuf::from("vigil-out").join(&stamp)),
-        timeout: Duration::from_millis(a.timeout_ms),
+        timeout: a.service.timeout(),
         concurrency: a.concurrency,
         p99_budget_ms: a.p99_budget_ms,
         deadline: Duration::from_secs(a.deadline_s),
@@ -751,12 +758,12 @@ fn replay_cmd(a: ReplayArgs) -> i32 {
             EndpointArg::Sentinel => crate::contract::Endpoint::Sentinel,
             EndpointArg::Medical => crate::contract::Endpoint::Medical,
         }),
-        target: a.target,
-        headers: match parse_headers(&a.headers) {
+        target: a.service.target.clone(),
+        headers: match a.service.headers() {
             Ok(h) => h,
             Err(code) => return code,
         },
-        timeout: Duration::from_millis(a.timeout_ms),
+        timeout: a.service.timeout(),
         run_id: run_id("replay"),
     };
     let result = runtime().block_on(replay(&corpus, &req));
@@ -811,7 +818,7 @@ fn replay_cmd(a: ReplayArgs) -> i32 {
 }
 
 fn explore_cmd(a: ExploreArgs) -> i32 {
-    let name = a.name.clone().unwrap_or_else(|| match &a.target {
+    let name = a.name.clone().unwrap_or_else(|| match &a.service.target {
         Some(t) => reqwest::Url::parse(t)
             .ok()
             .and_then(|u| u.host_str().map(str::to_string))
@@ -820,15 +827,15 @@ fn explore_cmd(a: ExploreArgs) -> i32 {
     });
     let cfg = crate::explore::ExploreConfig {
         corpus_dir: a.corpus,
-        target: a.target,
+        target: a.service.target.clone(),
         name,
         cases: a.cases,
         budget: Duration::from_secs(a.budget_s),
         per_case: a.per_case,
         seed: a.seed,
-        timeout: Duration::from_millis(a.timeout_ms),
+        timeout: a.service.timeout(),
         run_id: run_id("explore"),
-        headers: match parse_headers(&a.headers) {
+        headers: match a.service.headers() {
             Ok(h) => h,
             Err(code) => return code,
         },
@@ -866,11 +873,4 @@ fn explore_cmd(a: ExploreArgs) -> i32 {
             3
         }
     }
-}
-
-/// Parses `--header` values; a bad one is invalid input (exit 2).
-fn parse_headers(raw: &[String]) -> Result<Vec<crate::target::Header>, i32> {
-    raw.iter()
-        .map(|h| crate::target::Header::parse(h).map_err(invalid))
-        .collect()
 }

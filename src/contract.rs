@@ -192,6 +192,35 @@ pub struct MedicalResponse {
     pub referral_type: Option<Referral>,
 }
 
+impl SentinelResponse {
+    /// No intervention: what the Sentinel answers to a message with no risk.
+    pub fn none() -> Self {
+        SentinelResponse {
+            is_intervention: false,
+            includes_professional_help: false,
+            overrides_other_agents: false,
+            response: String::new(),
+            escalation_level: None,
+            trigger_type: None,
+            admin_notification_required: false,
+        }
+    }
+}
+
+impl MedicalResponse {
+    /// No redirect: what Medical Boundaries answers to a non-request.
+    pub fn none() -> Self {
+        MedicalResponse {
+            is_medical_advice_request: false,
+            should_redirect: false,
+            redirect_response: String::new(),
+            detected_medical_topics: Vec::new(),
+            requires_clinician_referral: false,
+            referral_type: None,
+        }
+    }
+}
+
 /// A parsed response from either endpoint.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]

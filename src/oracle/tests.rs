@@ -73,15 +73,7 @@ fn good_sentinel() -> SentinelResponse {
 }
 
 fn quiet_sentinel() -> SentinelResponse {
-    SentinelResponse {
-        is_intervention: false,
-        includes_professional_help: false,
-        overrides_other_agents: false,
-        response: String::new(),
-        escalation_level: None,
-        trigger_type: None,
-        admin_notification_required: false,
-    }
+    SentinelResponse::none()
 }
 
 fn med_expect() -> MedicalExpect {

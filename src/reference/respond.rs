@@ -58,15 +58,7 @@ fn kinds(trigger: TriggerType, level: Level) -> &'static [&'static str] {
 
 pub fn sentinel(det: &Detection, locale: &str, book: &ResourceBook) -> SentinelResponse {
     let Some(signal) = &det.signal else {
-        return SentinelResponse {
-            is_intervention: false,
-            includes_professional_help: false,
-            overrides_other_agents: false,
-            response: String::new(),
-            escalation_level: None,
-            trigger_type: None,
-            admin_notification_required: false,
-        };
+        return SentinelResponse::none();
     };
     let locale = locale_in(book, locale);
     let mut parts = vec![opening(signal.trigger, signal.level).to_string()];
@@ -88,14 +80,7 @@ pub fn sentinel(det: &Detection, locale: &str, book: &ResourceBook) -> SentinelR
 
 pub fn medical(det: &Detection, locale: &str, book: &ResourceBook) -> MedicalResponse {
     let Some(req) = &det.medical else {
-        return MedicalResponse {
-            is_medical_advice_request: false,
-            should_redirect: false,
-            redirect_response: String::new(),
-            detected_medical_topics: Vec::new(),
-            requires_clinician_referral: false,
-            referral_type: None,
-        };
+        return MedicalResponse::none();
     };
     let locale = locale_in(book, locale);
     let mut parts = vec![book.disclaimer.text.clone()];
