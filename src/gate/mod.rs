@@ -301,7 +301,7 @@ pub async fn run(
         };
         let mut stop = stop_rx.clone();
         tokio::select! {
-            rep = load::run(&target, &workload, lcfg) => load_report = Some(rep),
+            rep = load::run(&target, &workload, lcfg) => load_report = Some(rep?),
             _ = ticker => {}
             why = stop_signal(&mut stop) => stopped = Some(why),
         }

@@ -1,31 +1,33 @@
-//! The open-loop engine for one endpoint, in three stages joined by
-//! channels so that none can slow the one before it:
+//! The open-loop engine for one endpoint: a ticker and a crew of workers,
+//! so that the schedule never waits on the service.
 //!
 //! - the **ticker** sleeps until each request's due time (absolute deadlines,
 //!   so it never drifts), notes how late it woke (the lag: the generator's
-//!   own health) and queues the request; it waits on nothing else;
-//! - the **dispatcher** takes queued requests in order, waits for one of the
-//!   `max_in_flight` slots (that wait is backpressure and counts in the
-//!   corrected latency, not in the lag) and starts the request, until the
-//!   end of the run;
-//! - each **request** sends once, is cut off at its deadline (recorded there,
-//!   as an error), and reports its due, send and completion instants to the
-//!   **recorder**, which keeps one histogram per one-second interval.
+//!   own health) and queues the request; it waits on nothing but the clock;
+//! - each of the `max_in_flight` **workers** owns one connection and takes
+//!   queued requests in order, one at a time: a request that waits in the
+//!   queue for a free worker keeps its due time, so that wait is
+//!   backpressure and counts in the corrected latency, not in the lag. A
+//!   request is sent once, cut off at its deadline (recorded there, as an
+//!   error), and its due, send and completion instants are filed in the
+//!   shared recorder, which keeps one histogram per one-second interval.
 //!
-//! Requests still in flight at the end get at most the request timeout.
+//! Requests still queued at the end of the run are not sent; those in
+//! flight get at most the request timeout. Messages are serialised once
+//! before the run, so a request costs one exchange on the wire and a few
+//! hundred nanoseconds of bookkeeping.
 
 use super::schedule::Schedule;
 use crate::contract::Endpoint;
 use crate::latency;
-use crate::oracle::Outcome;
-use crate::target::Target;
+use crate::target::{Connection, Prepared, Target, Wire};
 use hdrhistogram::Histogram;
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
-use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
+use tokio::sync::{oneshot, Semaphore};
 use tokio::time::Instant;
 
 /// Distinct error descriptions kept per endpoint; the rest are "other".
@@ -65,56 +67,102 @@ struct Job {
     message: usize,
 }
 
-struct Sample {
-    interval: usize,
-    corrected: Duration,
-    service: Duration,
-    error: Option<String>,
+/// What the ticker and the workers share.
+struct Shared {
+    plan: Plan,
+    wire: Wire,
+    prepared: Vec<Prepared>,
+    /// Requests due and not yet taken, in due order.
+    queue: Mutex<VecDeque<Job>>,
+    /// One permit per queued request; closed at the end of the run.
+    queued: Semaphore,
+    recorder: Mutex<Recorded>,
+}
+
+/// One endpoint's engine, running on a thread of its own.
+pub(crate) struct Running {
+    done: oneshot::Receiver<Recorded>,
+    /// Dropping it stops the engine.
+    _stop: oneshot::Sender<()>,
+}
+
+/// Starts [`drive`] on a thread of its own with a single-threaded runtime:
+/// the generator shares no scheduler with anything else in the process (the
+/// embedded service, the other endpoint's engine), so its timing is its own
+/// and its wake-ups never cross threads. Dropping the handle stops it.
+pub(crate) fn start(target: Target, wire: Wire, plan: Plan) -> Running {
+    let (done_tx, done) = oneshot::channel();
+    let (stop, stopped) = oneshot::channel::<()>();
+    let name = format!("vigil-load-{}", plan.endpoint.as_str());
+    std::thread::Builder::new()
+        .name(name)
+        .spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("a single-threaded runtime starts");
+            rt.block_on(async move {
+                tokio::select! {
+                    rec = drive(&target, wire, plan) => {
+                        let _ = done_tx.send(rec);
+                    }
+                    _ = stopped => {}
+                }
+            });
+        })
+        .expect("a load thread starts");
+    Running { done, _stop: stop }
+}
+
+impl Running {
+    /// Waits for the end of the run.
+    pub async fn finish(self) -> Recorded {
+        self.done.await.expect("the load engine does not panic")
+    }
 }
 
 /// Runs one endpoint's schedule to the end and returns what was measured.
-pub(crate) async fn drive(target: Target, plan: Plan) -> Recorded {
-    let plan = Arc::new(plan);
-    let (job_tx, mut job_rx) = mpsc::unbounded_channel::<Job>();
-    let (sample_tx, sample_rx) = mpsc::unbounded_channel::<Sample>();
-
-    let ticker = tokio::spawn(tick(plan.clone(), job_tx));
-    let recorder = tokio::spawn(record(plan.schedule, sample_rx));
-
-    let slots = Arc::new(Semaphore::new(plan.max_in_flight.max(1)));
-    let end = plan.t0 + plan.schedule.end();
-    let measured = plan.schedule.measured();
-    let mut dispatched = 0u64;
-    while let Some(job) = job_rx.recv().await {
-        let permit = match tokio::time::timeout_at(end, slots.clone().acquire_owned()).await {
-            Ok(Ok(permit)) => permit,
-            // The run ended while every slot was busy.
-            _ => break,
-        };
-        if Instant::now() >= end {
-            break;
-        }
-        let measured = measured.contains(&job.index);
-        dispatched += u64::from(measured);
-        let sink = measured.then(|| sample_tx.clone());
-        tokio::spawn(request(target.clone(), plan.clone(), job, permit, sink));
+async fn drive(target: &Target, wire: Wire, plan: Plan) -> Recorded {
+    let prepared = plan
+        .messages
+        .iter()
+        .map(|(text, locale)| target.prepare(plan.endpoint, text, locale))
+        .collect();
+    let recorder = Mutex::new(Recorded::new(plan.schedule.intervals()));
+    let shared = Arc::new(Shared {
+        plan,
+        wire,
+        prepared,
+        queue: Mutex::new(VecDeque::new()),
+        queued: Semaphore::new(0),
+        recorder,
+    });
+    let workers: Vec<_> = (0..shared.plan.max_in_flight.max(1))
+        .map(|_| tokio::spawn(work(shared.clone())))
+        .collect();
+    let lag = tick(&shared).await;
+    for w in workers {
+        w.await.expect("a load worker does not panic");
     }
-    // Stop the ticker (if it is behind) and let the recorder finish once
-    // the last request in flight reports.
-    drop(job_rx);
-    drop(sample_tx);
-    let lag = ticker.await.expect("the ticker does not panic");
-    let mut rec = recorder.await.expect("the recorder does not panic");
+    let mut rec = std::mem::replace(
+        &mut *shared
+            .recorder
+            .lock()
+            .expect("the recorder is never poisoned"),
+        Recorded::new(0),
+    );
     rec.lag = lag;
-    rec.dispatched = dispatched;
     rec
 }
 
-/// The ticker: wakes at each due time and queues the request.
-async fn tick(plan: Arc<Plan>, jobs: mpsc::UnboundedSender<Job>) -> Histogram<u64> {
+/// The ticker: wakes at each due time and queues the request; at the end
+/// of the run it stops the workers.
+async fn tick(shared: &Shared) -> Histogram<u64> {
+    let plan = &shared.plan;
     let mut lag = latency::histogram();
     let mut rng = SmallRng::seed_from_u64(plan.seed);
     let measured = plan.schedule.measured();
+    let end = plan.t0 + plan.schedule.end();
     let count = plan.messages.len().max(1);
     for index in 0..plan.schedule.total() {
         let due = plan.t0 + plan.schedule.offset(index);
@@ -123,53 +171,81 @@ async fn tick(plan: Arc<Plan>, jobs: mpsc::UnboundedSender<Job>) -> Histogram<u6
         if measured.contains(&index) {
             latency::record(&mut lag, woke.saturating_duration_since(due));
         }
+        if woke >= end {
+            break;
+        }
         let message = rng.random_range(0..count);
-        if jobs
-            .send(Job {
+        shared
+            .queue
+            .lock()
+            .expect("the queue is never poisoned")
+            .push_back(Job {
                 index,
                 due,
                 message,
-            })
-            .is_err()
-        {
-            break;
-        }
+            });
+        shared.queued.add_permits(1);
     }
+    // Requests still queued at the end are not sent.
+    tokio::time::sleep_until(end).await;
+    shared.queued.close();
     lag
 }
 
-/// One request: sent once, cut off at its deadline.
-async fn request(
-    target: Target,
-    plan: Arc<Plan>,
-    job: Job,
-    permit: OwnedSemaphorePermit,
-    sink: Option<mpsc::UnboundedSender<Sample>>,
-) {
-    let (text, locale) = &plan.messages[job.message];
-    let sent = Instant::now();
-    let deadline = sent + plan.request_timeout;
-    let answer = tokio::time::timeout_at(deadline, target.send(plan.endpoint, text, locale)).await;
-    // A timeout (ours or the client's) is recorded at its deadline.
-    let done = Instant::now().min(deadline);
-    drop(permit);
-    let error = match answer {
-        Err(_) => Some(format!(
-            "no answer within {} ms",
-            plan.request_timeout.as_millis()
-        )),
-        Ok(ex) => match ex.outcome {
-            Outcome::Reply { .. } => None,
-            Outcome::Transport { error } | Outcome::Contract { error } => Some(error),
-        },
-    };
-    if let Some(sink) = sink {
-        let _ = sink.send(Sample {
-            interval: plan.schedule.interval_of(job.index),
-            corrected: done.saturating_duration_since(job.due),
-            service: done.saturating_duration_since(sent),
-            error,
-        });
+/// A worker: takes queued requests one at a time over its own connection
+/// until the run ends.
+async fn work(shared: Arc<Shared>) {
+    let plan = &shared.plan;
+    let end = plan.t0 + plan.schedule.end();
+    let measured = plan.schedule.measured();
+    let mut conn = Connection::default();
+    while let Ok(permit) = shared.queued.acquire().await {
+        permit.forget();
+        let Some(job) = shared
+            .queue
+            .lock()
+            .expect("the queue is never poisoned")
+            .pop_front()
+        else {
+            continue;
+        };
+        let sent = Instant::now();
+        if sent >= end {
+            break;
+        }
+        let deadline = sent + plan.request_timeout;
+        let answer = tokio::time::timeout_at(
+            deadline,
+            shared.wire.send(&mut conn, &shared.prepared[job.message]),
+        )
+        .await;
+        // A timeout is recorded at its deadline.
+        let done = Instant::now().min(deadline);
+        let error = match answer {
+            Ok(Ok(())) => None,
+            Ok(Err(e)) => Some(e),
+            Err(_) => {
+                conn.reset();
+                Some(format!(
+                    "no answer within {} ms",
+                    plan.request_timeout.as_millis()
+                ))
+            }
+        };
+        if measured.contains(&job.index) {
+            let interval = plan.schedule.interval_of(job.index);
+            let mut rec = shared
+                .recorder
+                .lock()
+                .expect("the recorder is never poisoned");
+            rec.dispatched += 1;
+            rec.file(
+                interval,
+                done.saturating_duration_since(job.due),
+                done.saturating_duration_since(sent),
+                error,
+            );
+        }
     }
 }
 
@@ -180,43 +256,49 @@ fn interval_histogram() -> Histogram<u64> {
     h
 }
 
-/// The recorder: files every sample under its interval.
-async fn record(schedule: Schedule, mut samples: mpsc::UnboundedReceiver<Sample>) -> Recorded {
-    let mut rec = Recorded {
-        lag: latency::histogram(),
-        intervals: (0..schedule.intervals())
-            .map(|_| IntervalHists {
-                corrected: interval_histogram(),
-                service: interval_histogram(),
-            })
-            .collect(),
-        dispatched: 0,
-        completed: 0,
-        errors: 0,
-        error_kinds: BTreeMap::new(),
-    };
-    while let Some(s) = samples.recv().await {
-        let iv = &mut rec.intervals[s.interval];
-        latency::record(&mut iv.corrected, s.corrected);
-        latency::record(&mut iv.service, s.service);
-        match s.error {
-            None => rec.completed += 1,
+impl Recorded {
+    fn new(intervals: usize) -> Recorded {
+        Recorded {
+            lag: latency::histogram(),
+            intervals: (0..intervals)
+                .map(|_| IntervalHists {
+                    corrected: interval_histogram(),
+                    service: interval_histogram(),
+                })
+                .collect(),
+            dispatched: 0,
+            completed: 0,
+            errors: 0,
+            error_kinds: BTreeMap::new(),
+        }
+    }
+
+    /// Files one request's sample under its interval.
+    fn file(
+        &mut self,
+        interval: usize,
+        corrected: Duration,
+        service: Duration,
+        error: Option<String>,
+    ) {
+        let iv = &mut self.intervals[interval];
+        latency::record(&mut iv.corrected, corrected);
+        latency::record(&mut iv.service, service);
+        match error {
+            None => self.completed += 1,
             Some(e) => {
-                rec.errors += 1;
-                let kinds = rec.error_kinds.len();
-                let key = if kinds < MAX_ERROR_KINDS || rec.error_kinds.contains_key(&e) {
+                self.errors += 1;
+                let kinds = self.error_kinds.len();
+                let key = if kinds < MAX_ERROR_KINDS || self.error_kinds.contains_key(&e) {
                     e
                 } else {
                     "other".to_string()
                 };
-                *rec.error_kinds.entry(key).or_default() += 1;
+                *self.error_kinds.entry(key).or_default() += 1;
             }
         }
     }
-    rec
-}
 
-impl Recorded {
     /// The whole run's corrected and service histograms, merged exactly
     /// from the intervals.
     pub fn totals(&self) -> (Histogram<u64>, Histogram<u64>) {
@@ -240,19 +322,7 @@ mod tests {
 
     #[test]
     fn interval_histograms_merge_exactly() {
-        let mut rec = Recorded {
-            lag: latency::histogram(),
-            intervals: (0..3)
-                .map(|_| IntervalHists {
-                    corrected: interval_histogram(),
-                    service: interval_histogram(),
-                })
-                .collect(),
-            dispatched: 0,
-            completed: 0,
-            errors: 0,
-            error_kinds: BTreeMap::new(),
-        };
+        let mut rec = Recorded::new(3);
         let mut direct = latency::histogram();
         for i in 0..3000u64 {
             let d = Duration::from_micros(1 + i * i % 250_000);
@@ -265,5 +335,21 @@ mod tests {
         assert_eq!(merged, direct);
         assert_eq!(merged.len(), 3001);
         assert!(service.is_empty());
+    }
+
+    #[test]
+    fn error_descriptions_are_kept_up_to_a_limit() {
+        let mut rec = Recorded::new(1);
+        let ms = Duration::from_millis(1);
+        rec.file(0, ms, ms, None);
+        for i in 0..MAX_ERROR_KINDS + 3 {
+            rec.file(0, ms, ms, Some(format!("error {i}")));
+        }
+        rec.file(0, ms, ms, Some("error 0".into()));
+        assert_eq!((rec.completed, rec.errors), (1, MAX_ERROR_KINDS as u64 + 4));
+        assert_eq!(rec.error_kinds.len(), MAX_ERROR_KINDS + 1);
+        assert_eq!(rec.error_kinds["error 0"], 2);
+        assert_eq!(rec.error_kinds["other"], 3);
+        assert_eq!(rec.totals().0.len(), MAX_ERROR_KINDS as u64 + 5);
     }
 }

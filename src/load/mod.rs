@@ -19,7 +19,7 @@ mod tests;
 
 use crate::contract::Endpoint;
 use crate::latency::{self, Interval, Stats};
-use crate::target::Target;
+use crate::target::{Target, TargetError};
 use hdrhistogram::Histogram;
 use schedule::Schedule;
 use serde::{Deserialize, Serialize, Serializer};
@@ -247,14 +247,20 @@ impl EndpointLoad {
 }
 
 /// Loads every endpoint of `workload` at `cfg.rate_per_s` for the warm-up
-/// and then `cfg.duration`, at the same time, and judges the result. Never
-/// fails: a dead target shows as errors. Takes about warm-up + duration,
+/// and then `cfg.duration`, at the same time, and judges the result. Fails
+/// only for a target the load phase cannot speak to (not plain HTTP): a
+/// dead or misbehaving target shows as errors. Takes about warm-up + duration,
 /// plus at most `cfg.request_timeout` for the requests still in flight.
 ///
 /// # Panics
 ///
 /// When the rate is not positive and finite ([`LoadConfig::check`] first).
-pub async fn run(target: &Target, workload: &Workload, cfg: &LoadConfig) -> LoadReport {
+pub async fn run(
+    target: &Target,
+    workload: &Workload,
+    cfg: &LoadConfig,
+) -> Result<LoadReport, TargetError> {
+    let wire = target.wire()?;
     let schedule = Schedule::new(cfg.rate_per_s, cfg.warmup, cfg.duration);
     // Leave the tasks time to start before the first due time.
     let t0 = tokio::time::Instant::now() + Duration::from_millis(20);
@@ -272,18 +278,18 @@ pub async fn run(target: &Target, workload: &Workload, cfg: &LoadConfig) -> Load
             request_timeout: cfg.request_timeout,
             seed: cfg.seed.wrapping_add(i as u64),
         };
-        runs.push((*endpoint, tokio::spawn(engine::drive(target.clone(), plan))));
+        runs.push((*endpoint, engine::start(target.clone(), wire.clone(), plan)));
     }
     let measured_from = wall_clock(t0 + cfg.warmup);
     let mut endpoints = BTreeMap::new();
-    for (endpoint, handle) in runs {
-        let rec = handle.await.expect("the load engine does not panic");
+    for (endpoint, running) in runs {
+        let rec = running.finish().await;
         endpoints.insert(
             endpoint,
             assemble(endpoint, rec, &schedule, cfg, measured_from),
         );
     }
-    report(cfg.clone(), endpoints)
+    Ok(report(cfg.clone(), endpoints))
 }
 
 /// The wall-clock time of `at`.

@@ -65,7 +65,9 @@ async fn load_on(
         .unwrap();
         let target = Target::new(&svc.url(), "load-test", Duration::from_secs(5)).unwrap();
         let started = Instant::now();
-        let report = run(&target, &workload(endpoints), cfg).await;
+        let report = run(&target, &workload(endpoints), cfg)
+            .await
+            .expect("the reference service speaks plain HTTP");
         let took = started.elapsed();
         svc.stop().await;
         let lagging = report

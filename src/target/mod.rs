@@ -5,8 +5,10 @@
 //! never an error of vigil's.
 
 mod parse;
+mod wire;
 
 pub use parse::{parse_medical, parse_sentinel};
+pub use wire::{Connection, Prepared, Wire};
 
 use crate::contract::{CheckRequest, Endpoint, Reply, RUN_HEADER};
 use crate::oracle::Outcome;
@@ -84,6 +86,19 @@ impl Header {
     }
 }
 
+/// vigil's HTTP client: one attempt per request, cut off at `timeout`.
+fn client(timeout: Duration) -> Result<reqwest::Client, TargetError> {
+    reqwest::Client::builder()
+        .timeout(timeout)
+        .connect_timeout(timeout.min(Duration::from_secs(5)))
+        .pool_idle_timeout(Duration::from_secs(30))
+        // A redirect is an answer to judge, not a hop to take.
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!("vigil/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(TargetError::Client)
+}
+
 /// The URL without any user name or password in it, for reports.
 pub fn redact(url: &str) -> String {
     match reqwest::Url::parse(url) {
@@ -115,6 +130,8 @@ pub struct Exchange {
 pub struct Target {
     base: String,
     client: reqwest::Client,
+    /// The endpoints' URLs, parsed once (Sentinel, Medical).
+    urls: [reqwest::Url; 2],
     run_id: String,
     timeout: Duration,
     headers: Vec<(reqwest::header::HeaderName, reqwest::header::HeaderValue)>,
@@ -136,16 +153,20 @@ impl Target {
                 reason: "only http and https are supported".into(),
             });
         }
-        let client = reqwest::Client::builder()
-            .timeout(timeout)
-            .connect_timeout(timeout.min(Duration::from_secs(5)))
-            .pool_idle_timeout(Duration::from_secs(30))
-            .user_agent(concat!("vigil/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(TargetError::Client)?;
+        let client = client(timeout)?;
+        let base = base.trim_end_matches('/').to_string();
+        let parse = |endpoint: Endpoint| {
+            let url = format!("{base}{}", endpoint.default_path());
+            reqwest::Url::parse(&url).map_err(|e| TargetError::BadUrl {
+                url: redact(&url),
+                reason: e.to_string(),
+            })
+        };
+        let urls = [parse(Endpoint::Sentinel)?, parse(Endpoint::Medical)?];
         Ok(Target {
-            base: base.trim_end_matches('/').to_string(),
+            base,
             client,
+            urls,
             run_id: run_id.to_string(),
             timeout,
             headers: Vec::new(),
@@ -194,6 +215,13 @@ impl Target {
         format!("{}{}", self.base, endpoint.default_path())
     }
 
+    fn parsed_url(&self, endpoint: Endpoint) -> reqwest::Url {
+        match endpoint {
+            Endpoint::Sentinel => self.urls[0].clone(),
+            Endpoint::Medical => self.urls[1].clone(),
+        }
+    }
+
     /// The request body vigil sends for `message`.
     pub fn request(&self, endpoint: Endpoint, message: &str, locale: &str) -> CheckRequest {
         CheckRequest {
@@ -222,21 +250,27 @@ impl Target {
         }
     }
 
+    /// A POST to `url` with vigil's run header and the extra headers.
+    fn post(&self, url: reqwest::Url) -> reqwest::RequestBuilder {
+        let mut req = self
+            .client
+            .post(url)
+            .header(RUN_HEADER, &self.run_id)
+            .header(reqwest::header::CONTENT_TYPE, "application/json");
+        for (k, v) in &self.headers {
+            req = req.header(k, v);
+        }
+        req
+    }
+
     /// Sends one message and records what came back. Never fails: transport
     /// and contract problems are outcomes.
     pub async fn send(&self, endpoint: Endpoint, message: &str, locale: &str) -> Exchange {
         let request = self.request(endpoint, message, locale);
         let url = self.url(endpoint);
         let start = Instant::now();
-        let mut req = self
-            .client
-            .post(&url)
-            .header(RUN_HEADER, &self.run_id)
-            .json(&request);
-        for (k, v) in &self.headers {
-            req = req.header(k, v);
-        }
-        let sent = req.send().await;
+        let body = serde_json::to_vec(&request).expect("a request serialises");
+        let sent = self.post(self.parsed_url(endpoint)).body(body).send().await;
         let (status, body, outcome) = match sent {
             Err(e) => (
                 None,

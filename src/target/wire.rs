@@ -1,0 +1,324 @@
+//! The load phase's own HTTP/1.1 client: one connection per load worker,
+//! requests serialised once before the run, nothing between vigil and the
+//! socket but hyper. The appropriateness phase goes through reqwest, which
+//! keeps every answer for the oracle; the load phase only needs to know
+//! whether an answer came back and followed the contract, and it needs that
+//! cheaply, so the generator is never the bottleneck it measures. Both send
+//! the same body with the same headers (the run header, the user agent and
+//! the extra headers), and both judge the answer with the same
+//! [`super::judge_body`]; neither retries or follows redirects.
+
+use super::{judge_body, Target, TargetError};
+use crate::contract::{Endpoint, RUN_HEADER};
+use crate::oracle::Outcome;
+use bytes::Bytes;
+use http::header::{HeaderMap, HeaderValue, CONTENT_TYPE, HOST, USER_AGENT};
+use http::uri::PathAndQuery;
+use http::{Method, Request};
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::client::conn::http1::SendRequest;
+use hyper_util::rt::TokioIo;
+
+/// The largest answer body read; a longer one is a contract error.
+const MAX_BODY: usize = 1024 * 1024;
+
+/// Where and how the load phase sends: the target's address and paths, and
+/// the headers every request carries.
+#[derive(Debug, Clone)]
+pub struct Wire {
+    /// `host:port`, for connecting.
+    addr: String,
+    paths: [PathAndQuery; 2],
+    headers: HeaderMap,
+}
+
+/// One message ready to be sent many times.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    endpoint: Endpoint,
+    body: Bytes,
+}
+
+/// One worker's connection, opened on its first request and again after a
+/// failure (a request that failed or timed out leaves the connection in an
+/// unknown state, so it is closed).
+#[derive(Debug, Default)]
+pub struct Connection {
+    sender: Option<SendRequest<Full<Bytes>>>,
+}
+
+impl Target {
+    /// The load phase's view of this target. Fails for targets it cannot
+    /// reach over plain HTTP.
+    pub fn wire(&self) -> Result<Wire, TargetError> {
+        let url = &self.urls[0];
+        let bad = |reason: &str| TargetError::BadUrl {
+            url: super::redact(&self.base),
+            reason: reason.to_string(),
+        };
+        if url.scheme() != "http" {
+            return Err(bad("the load phase speaks plain HTTP only"));
+        }
+        let host = url.host_str().ok_or_else(|| bad("no host"))?;
+        let port = url.port_or_known_default().ok_or_else(|| bad("no port"))?;
+        let authority = match url.port() {
+            Some(p) => format!("{host}:{p}"),
+            None => host.to_string(),
+        };
+        let path = |endpoint: Endpoint| {
+            let u = self.parsed_url(endpoint);
+            let pq = match u.query() {
+                Some(q) => format!("{}?{q}", u.path()),
+                None => u.path().to_string(),
+            };
+            PathAndQuery::try_from(pq).map_err(|e| bad(&e.to_string()))
+        };
+        let mut headers = HeaderMap::new();
+        let value = |v: &str| HeaderValue::from_str(v).map_err(|e| bad(&e.to_string()));
+        headers.insert(HOST, value(&authority)?);
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        headers.insert(
+            USER_AGENT,
+            HeaderValue::from_static(concat!("vigil/", env!("CARGO_PKG_VERSION"))),
+        );
+        headers.insert(RUN_HEADER, value(&self.run_id)?);
+        for (k, v) in &self.headers {
+            headers.append(k.clone(), v.clone());
+        }
+        // IPv6 hosts come with their brackets.
+        let addr = format!("{host}:{port}");
+        Ok(Wire {
+            addr,
+            paths: [path(Endpoint::Sentinel)?, path(Endpoint::Medical)?],
+            headers,
+        })
+    }
+
+    /// Prepares `message` for `endpoint`, with the same body
+    /// [`Target::send`] sends.
+    pub fn prepare(&self, endpoint: Endpoint, message: &str, locale: &str) -> Prepared {
+        let request = self.request(endpoint, message, locale);
+        Prepared {
+            endpoint,
+            body: serde_json::to_vec(&request)
+                .expect("a request serialises")
+                .into(),
+        }
+    }
+}
+
+impl Wire {
+    /// Sends a prepared message once over `conn` (opening it first if need
+    /// be) and says what was wrong with the answer, if anything: a transport
+    /// failure or a body that breaks the contract. The caller bounds it in
+    /// time; a request it abandons must be followed by [`Connection::reset`].
+    pub async fn send(&self, conn: &mut Connection, p: &Prepared) -> Result<(), String> {
+        let result = self.exchange(conn, p).await;
+        if result.is_err() {
+            conn.reset();
+        }
+        result
+    }
+
+    async fn exchange(&self, conn: &mut Connection, p: &Prepared) -> Result<(), String> {
+        let sender = match conn.sender.as_mut() {
+            Some(s) if !s.is_closed() => s,
+            _ => conn.sender.insert(self.connect().await?),
+        };
+        sender
+            .ready()
+            .await
+            .map_err(|e| format!("connection lost ({e})"))?;
+        let mut req = Request::new(Full::new(p.body.clone()));
+        *req.method_mut() = Method::POST;
+        *req.uri_mut() = match p.endpoint {
+            Endpoint::Sentinel => self.paths[0].clone(),
+            Endpoint::Medical => self.paths[1].clone(),
+        }
+        .into();
+        *req.headers_mut() = self.headers.clone();
+        let resp = sender
+            .send_request(req)
+            .await
+            .map_err(|e| format!("request failed ({e})"))?;
+        let status = resp.status().as_u16();
+        let body = Limited::new(resp.into_body(), MAX_BODY)
+            .collect()
+            .await
+            .map_err(|e| format!("reading the answer failed ({e})"))?
+            .to_bytes();
+        match judge_body(p.endpoint, status, &body) {
+            Outcome::Reply { .. } => Ok(()),
+            Outcome::Transport { error } | Outcome::Contract { error } => Err(error),
+        }
+    }
+
+    async fn connect(&self) -> Result<SendRequest<Full<Bytes>>, String> {
+        let failed = |e: &dyn std::fmt::Display| format!("connection failed ({e})");
+        let stream = tokio::net::TcpStream::connect(&self.addr)
+            .await
+            .map_err(|e| failed(&e))?;
+        stream.set_nodelay(true).map_err(|e| failed(&e))?;
+        let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+            .await
+            .map_err(|e| failed(&e))?;
+        tokio::spawn(async move {
+            // Its errors reach the request that was using it.
+            let _ = connection.await;
+        });
+        Ok(sender)
+    }
+}
+
+impl Connection {
+    /// Closes the connection; the next request opens a new one.
+    pub fn reset(&mut self) {
+        self.sender = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::contract::SentinelResponse;
+    use crate::target::Header;
+    use std::time::Duration;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpListener;
+
+    /// A one-connection server on 127.0.0.1:0 that answers with `body` and
+    /// hands back what it received.
+    async fn server(body: String) -> (String, tokio::task::JoinHandle<String>) {
+        let answer = format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{}",
+            body.len(),
+            body
+        );
+        raw_server(answer).await
+    }
+
+    /// The same, answering with `answer` as it is.
+    async fn raw_server(answer: String) -> (String, tokio::task::JoinHandle<String>) {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let handle = tokio::spawn(async move {
+            let (mut sock, _) = listener.accept().await.unwrap();
+            let mut seen = Vec::new();
+            let mut buf = [0u8; 4096];
+            // Read the head, then as much body as Content-Length says.
+            loop {
+                let n = sock.read(&mut buf).await.unwrap();
+                seen.extend_from_slice(&buf[..n]);
+                let text = String::from_utf8_lossy(&seen).to_string();
+                if let Some(head_end) = text.find("\r\n\r\n") {
+                    let len: usize = text
+                        .lines()
+                        .find_map(|l| l.strip_prefix("content-length: "))
+                        .map(|v| v.trim().parse().unwrap())
+                        .unwrap_or(0);
+                    if seen.len() >= head_end + 4 + len {
+                        break;
+                    }
+                }
+            }
+            sock.write_all(answer.as_bytes()).await.unwrap();
+            String::from_utf8(seen).unwrap()
+        });
+        (url, handle)
+    }
+
+    fn target(url: &str) -> Target {
+        std::env::set_var("VIGIL_WIRE_TEST_TOKEN", "s3cret");
+        Target::new(url, "run-1", Duration::from_secs(5))
+            .unwrap()
+            .with_headers(&[
+                Header::parse("Authorization: Bearer ${VIGIL_WIRE_TEST_TOKEN}").unwrap(),
+            ])
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn sends_what_the_appropriateness_phase_sends() {
+        let ok = serde_json::to_string(&SentinelResponse::none()).unwrap();
+        let (url, seen) = server(ok).await;
+        let t = target(&url);
+        let wire = t.wire().unwrap();
+        let p = t.prepare(Endpoint::Sentinel, "I walked 5 km", "en-GB");
+        let mut conn = Connection::default();
+        assert_eq!(wire.send(&mut conn, &p).await, Ok(()));
+        let seen = seen.await.unwrap();
+        assert!(
+            seen.starts_with("POST /v1/sentinel/check HTTP/1.1\r\n"),
+            "{seen}"
+        );
+        for header in [
+            "x-vigil-run: run-1",
+            "authorization: Bearer s3cret",
+            "content-type: application/json",
+            &format!("host: {}", url.trim_start_matches("http://")),
+        ] {
+            assert!(seen.contains(header), "{header} missing from {seen}");
+        }
+        let body = seen.split("\r\n\r\n").nth(1).unwrap();
+        let sent = serde_json::to_string(&t.request(Endpoint::Sentinel, "I walked 5 km", "en-GB"))
+            .unwrap();
+        assert_eq!(body, sent);
+    }
+
+    #[tokio::test]
+    async fn a_body_that_breaks_the_contract_is_an_error() {
+        let (url, _seen) = server("{\"isIntervention\":\"maybe\"}".into()).await;
+        let t = target(&url);
+        let p = t.prepare(Endpoint::Sentinel, "hello", "en-US");
+        let mut conn = Connection::default();
+        let err = t.wire().unwrap().send(&mut conn, &p).await.unwrap_err();
+        assert!(err.contains("isIntervention"), "{err}");
+        // The connection is closed after a failure.
+        assert!(conn.sender.is_none());
+    }
+
+    #[tokio::test]
+    async fn a_redirect_is_judged_not_followed() {
+        let answer = "HTTP/1.1 302 Found\r\nlocation: /elsewhere\r\ncontent-length: 0\r\n\r\n";
+        let (url, _seen) = raw_server(answer.into()).await;
+        let t = target(&url);
+        let ex = t.send(Endpoint::Sentinel, "hello", "en-US").await;
+        assert_eq!(ex.status, Some(302));
+        assert!(
+            matches!(&ex.outcome, Outcome::Contract { error } if error.contains("302")),
+            "{:?}",
+            ex.outcome
+        );
+        let (url, _seen) = raw_server(answer.into()).await;
+        let p = t.prepare(Endpoint::Sentinel, "hello", "en-US");
+        let t = target(&url);
+        let err = t.wire().unwrap().send(&mut Connection::default(), &p).await;
+        assert!(err.unwrap_err().contains("302"));
+    }
+
+    #[tokio::test]
+    async fn a_dead_port_is_a_connection_failure() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        drop(listener);
+        let t = target(&url);
+        let p = t.prepare(Endpoint::Medical, "hello", "en-US");
+        let err = t
+            .wire()
+            .unwrap()
+            .send(&mut Connection::default(), &p)
+            .await
+            .unwrap_err();
+        assert!(err.starts_with("connection failed"), "{err}");
+    }
+
+    #[test]
+    fn only_plain_http_is_spoken() {
+        let t = Target::new("https://127.0.0.1:9", "r", Duration::from_secs(1)).unwrap();
+        assert!(matches!(t.wire(), Err(TargetError::BadUrl { .. })));
+        let t = Target::new("http://127.0.0.1:9/base/", "r", Duration::from_secs(1)).unwrap();
+        let w = t.wire().unwrap();
+        assert_eq!(w.addr, "127.0.0.1:9");
+        assert_eq!(w.paths[1].as_str(), "/base/v1/medical-boundaries/check");
+    }
+}
