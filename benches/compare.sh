@@ -3,7 +3,7 @@
 # embedded reference service (`vigil serve`) on this machine, one tool after
 # the other: client CPU time per request (user + system, from GNU time) and
 # the rate each one achieved. Needs `wrk` (Debian package) and `oha`
-# (`cargo install oha`). Usage: benches/compare.sh [RATE] [SECONDS] [CONNECTIONS]
+# (`cargo install oha`). Usage: [SWEEP="2000 4000 …"] benches/compare.sh [RATE] [SECONDS] [CONNECTIONS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RATE=${1:-1000}      # total requests per second
@@ -66,3 +66,25 @@ LUA
 /usr/bin/time -f "%U %S" -o "$tmp/wrk.time" wrk -t2 -c"$CONN" -d"$((DUR + WARM))s" -s "$tmp/post.lua" "$URL/v1/sentinel/check" >"$tmp/wrk.txt"
 w_total=$(awk '/requests in/ {print $1}' "$tmp/wrk.txt")
 echo "wrk    rate=max achieved=$((w_total / (DUR + WARM)))/s requests=$w_total cpu=$(cpu "$tmp/wrk.time")s per_request=$(per_req "$(cpu "$tmp/wrk.time")" "$w_total")us (closed loop: $(grep -E 'Latency' "$tmp/wrk.txt" | xargs))"
+
+# The highest sustainable rate: vigil and oha at rising rates (SWEEP, total
+# requests per second), 5 s each. vigil's run is valid when it dispatched 99%
+# of its schedule with its own lag p99 under 10 ms; oha's "achieved" is what it
+# completed.
+for r in ${SWEEP:-}; do
+  "$VIGIL" gate --target "$URL" --corpus "$tmp/corpus" --variants 0 --rate "$r" --duration-s 5 \
+    --warmup-s 1 --max-in-flight "$CONN" --out "$tmp/sweep" --format json -q >/dev/null 2>&1 || true
+  python3 - "$tmp/sweep/summary.json" "$r" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1])); e = s["endpoints"]["sentinel"]; l = s["latency"]["sentinel"]
+print(f"vigil  rate={sys.argv[2]}/s achieved={e['achieved_rate']:.0f}/s verdict={s['verdict']} "
+      f"lag_p99={l['lag']['p99_ms']}ms service_p99={l['service']['p99_ms']}ms corrected_p99={l['corrected']['p99_ms']}ms")
+PY
+  oha -z 6s -q "$r" -c "$CONN" --latency-correction -m POST -T application/json -d "$BODY" --no-tui \
+    --output-format json "$URL/v1/sentinel/check" >"$tmp/oha-sweep.json"
+  python3 - "$tmp/oha-sweep.json" "$r" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1])); n = sum(d["statusCodeDistribution"].values())
+print(f"oha    rate={sys.argv[2]}/s achieved={n / 6:.0f}/s p99={d['latencyPercentiles']['p99'] * 1000:.3f}ms")
+PY
+done

@@ -71,6 +71,7 @@ struct Service {
 
 /// The router, apart from any listener, so tests can drive it directly.
 pub fn app(config: ServiceConfig) -> Router {
+    config.lexicon.warm();
     let service = Arc::new(Service {
         rng: Mutex::new(SmallRng::seed_from_u64(config.seed)),
         config,

@@ -10,7 +10,8 @@ use std::sync::OnceLock;
 /// The list itself: one word a line, `#` comment lines first.
 pub const WORDS: &str = include_str!("words.txt");
 
-fn set() -> &'static HashSet<String> {
+/// Every word, lower-case.
+pub fn set() -> &'static HashSet<String> {
     static SET: OnceLock<HashSet<String>> = OnceLock::new();
     SET.get_or_init(|| {
         WORDS

@@ -4,6 +4,7 @@
 //! boundaries, with context rules that mask benign senses ("cutting carbs");
 //! naive mode matches the same terms as lower-case substrings of the raw text.
 
+mod context;
 mod quantities;
 mod spell;
 
@@ -121,6 +122,9 @@ pub struct Lexicon {
     naive: AhoCorasick,
     /// Typo tolerance and word splitting over the lexicon's vocabulary.
     speller: spell::Speller,
+    /// For each one-word term that fires no rule alone, the `all` lists it
+    /// stands in: (medical rule?, rule, list).
+    completes: Vec<Vec<(bool, usize, usize)>>,
 }
 
 /// How far, in words, a context term (`unless`) in another sentence may
@@ -163,7 +167,14 @@ fn sentences(text: &str) -> impl Iterator<Item = &str> {
         let mut chars = rest.char_indices().peekable();
         while let Some((i, c)) = chars.next() {
             let next_space = chars.peek().is_none_or(|&(_, n)| n.is_whitespace());
-            if c == '\n' || (matches!(c, '.' | '!' | '?' | ';') && next_space) {
+            // A run of "!" or "?" glued to a word and followed by a word in
+            // lower case is stress inside a sentence ("my metformin!!! is").
+            let stress = matches!(c, '!' | '?')
+                && rest[..i].ends_with(['!', '?'])
+                && rest[i + 1..]
+                    .trim_start_matches([' ', '\t'])
+                    .starts_with(|n: char| n.is_ascii_lowercase());
+            if c == '\n' || (matches!(c, '.' | '!' | '?' | ';') && next_space && !stress) {
                 let end = i + c.len_utf8();
                 let (head, tail) = rest.split_at(end);
                 rest = tail;
@@ -203,6 +214,11 @@ pub struct Detection {
 pub const BUILTIN: &str = include_str!("lexicon.toml");
 
 impl Lexicon {
+    /// Readies everything the first message would otherwise build.
+    pub fn warm(&self) {
+        spell::warm();
+    }
+
     pub fn builtin() -> Self {
         Self::parse(BUILTIN).expect("the built-in lexicon is valid (checked by tests)")
     }
@@ -325,6 +341,7 @@ impl Lexicon {
         // The stem of a prefix term ("suicid*") is no word to correct
         // towards, but a token that starts with it is known.
         let mut vocab = Vec::new();
+        let mut raw_vocab = Vec::new();
         let mut stems = Vec::new();
         for t in terms.iter().filter(|t| !t.raw.starts_with('#')) {
             let mut words = normalize::tokens(&t.raw);
@@ -332,9 +349,17 @@ impl Lexicon {
                 stems.extend(words.pop());
             }
             vocab.extend(words);
+            raw_vocab.extend(
+                t.raw
+                    .split(|c: char| !c.is_ascii_alphanumeric())
+                    .filter(|w| !w.is_empty())
+                    .map(str::to_string),
+            );
         }
-        let speller = spell::Speller::new(vocab, stems);
+        let speller = spell::Speller::new(vocab, raw_vocab, stems);
+        let completes = context::completions(&terms, &signals, &medical);
         Ok(Lexicon {
+            completes,
             speller,
             features,
             terms,
@@ -370,8 +395,11 @@ impl Lexicon {
                     // Repaired words may form a contraction again ("waht is").
                     // Repaired and split words may spell slang again
                     // ("aboutsewerslide" → "about sewer slide").
+                    let (words, written) = normalize::tokens_and_raw(part);
+                    let fits =
+                        |t: &[String], s: usize, e: usize, plain: bool| self.fits(t, s, e, plain);
                     let t = normalize::contractions(normalize::slang(normalize::digit_words(
-                        self.speller.fix(normalize::tokens(part)),
+                        self.speller.fix(words, &written, &fits),
                     )));
                     sentence.extend(std::iter::repeat_n(i, t.len()));
                     tokens.extend(t);

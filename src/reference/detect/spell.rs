@@ -8,8 +8,19 @@
 //! dynamic programming. A real English word is never touched, so "skill"
 //! never becomes "kill" and "bran" never becomes "burn".
 
+mod alternatives;
+mod leet;
+mod split;
+
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
+
+/// Builds the word lists now rather than on the first message that needs
+/// them, so a service that answers its first request is already at speed.
+pub fn warm() {
+    dictionary();
+    crate::words::set();
+}
 
 /// The English words of [`crate::words`], squeezed as tokens are.
 fn dictionary() -> &'static HashSet<String> {
@@ -26,9 +37,10 @@ fn dictionary() -> &'static HashSet<String> {
 /// Words of one or two letters that may stand in a split token: everyday
 /// function words only, so "cookiesonow" splits as "cookie so now", never
 /// "cookies on ow".
-const SHORT: [&str; 31] = [
+/// "se" is "see" squeezed.
+const SHORT: [&str; 32] = [
     "a", "i", "al", "an", "am", "as", "at", "be", "by", "do", "go", "he", "if", "in", "is", "it",
-    "me", "my", "no", "of", "oh", "ok", "on", "or", "so", "to", "up", "us", "we", "od", "gp",
+    "me", "my", "no", "of", "oh", "ok", "on", "or", "so", "to", "up", "us", "we", "od", "gp", "se",
 ];
 
 /// Abbreviations and shorthand that are words of their own in this
@@ -76,9 +88,15 @@ fn squeeze(w: &str) -> String {
     out
 }
 
+/// Scores a reading in context: `(tokens, start, end, plain)`, see
+/// [`Speller::fix`].
+pub type Fits<'a> = dyn Fn(&[String], usize, usize, bool) -> usize + 'a;
+
 /// The lexicon's vocabulary and its deletion neighbourhoods.
 pub struct Speller {
     vocab: HashSet<String>,
+    /// The lexicon's words as written, repeated letters kept.
+    raw_vocab: HashSet<String>,
     /// Stems of prefix terms ("suicid"): a token that starts with one is known.
     stems: Vec<String>,
     words: Vec<String>,
@@ -208,8 +226,13 @@ fn distance(a: &[u8], b: &[u8], limit: usize) -> Option<usize> {
 
 impl Speller {
     /// Builds the index over `vocab`, the lexicon's words as normalised tokens.
-    pub fn new(vocab: impl IntoIterator<Item = String>, stems: Vec<String>) -> Self {
+    pub fn new(
+        vocab: impl IntoIterator<Item = String>,
+        raw_vocab: impl IntoIterator<Item = String>,
+        stems: Vec<String>,
+    ) -> Self {
         let vocab: HashSet<String> = vocab.into_iter().collect();
+        let raw_vocab = raw_vocab.into_iter().collect();
         let stems = stems.into_iter().filter(|s| s.len() >= 4).collect();
         let mut words: Vec<String> = vocab
             .iter()
@@ -226,6 +249,7 @@ impl Speller {
         }
         Speller {
             vocab,
+            raw_vocab,
             stems,
             words,
             deletes,
@@ -517,182 +541,20 @@ impl Speller {
         false
     }
 
-    /// Splits `w` into the fewest known words.
-    fn split(&self, w: &str) -> Option<Vec<String>> {
-        let n = w.len();
-        if !(4..=MAX_SPLIT).contains(&n) {
-            return None;
-        }
-        // A stem takes a suffix ("suicidaly"), not a word glued on
-        // ("faintedtw" is "fainted tw...").
-        let known = |p: &str| {
-            if p.len() <= 2 {
-                SHORT.contains(&p)
-            } else {
-                self.vocab.contains(p)
-                    || dictionary().contains(p)
-                    || SHORTHAND.contains(&p)
-                    || CONTRACTED.contains(&p)
-                    || self
-                        .stems
-                        .iter()
-                        .any(|s| p.starts_with(s.as_str()) && p.len() <= s.len() + 3)
-            }
-        };
-        // best[i]: the cheapest cover of w[..i], with where its last piece
-        // starts and where the cover before it ends.
-        let mut best: Vec<Option<(usize, usize, usize)>> = vec![None; n + 1];
-        best[0] = Some((0, 0, 0));
-        for end in 1..=n {
-            for start in end.saturating_sub(MAX_PIECE)..end {
-                let piece = &w[start..end];
-                if !known(piece) {
-                    continue;
-                }
-                // A piece may also take the last letter of the one before, at
-                // a high price (only when nothing else splits): squeezing ate
-                // one of a doubled pair ("on netflix" → "onetflix").
-                for (from, shared) in [(start, 0), (start + 1, 500)] {
-                    if from >= end || (shared > 0 && start == 0) {
-                        continue;
-                    }
-                    let Some((cost, _, _)) = best[from] else {
-                        continue;
-                    };
-                    // Fewest pieces first; among as many, the split with the
-                    // longest words ("overdosed on", not "overdose don"), then
-                    // lexicon words ("meds now", not "med snow").
-                    // A rare three-letter word ("wan", "les") costs more than
-                    // a shared letter: "wanto" is "want to".
-                    let lexical = self.vocab.contains(piece);
-                    let rare = piece.len() == 3 && !lexical;
-                    let total = cost + 1000 - piece.len() * piece.len()
-                        + shared
-                        + 600 * usize::from(rare)
-                        + 10 * usize::from(!lexical);
-                    if best[end].is_none_or(|(b, _, _)| total < b) {
-                        best[end] = Some((total, start, from));
-                    }
-                }
-            }
-        }
-        best[n]?;
-        let mut pieces = Vec::new();
-        let mut end = n;
-        while end > 0 {
-            let (_, start, from) = best[end]?;
-            pieces.push(w[start..end].to_string());
-            end = from;
-        }
-        pieces.reverse();
-        (pieces.len() >= 2).then_some(pieces)
-    }
-
-    /// A word whose first letter is written as a digit ("7he", "0nly",
-    /// "1s"), which normalisation keeps as a possible quantity ("5k",
-    /// "2nd"): read as a word when it then spells a known one.
-    fn leading_leet(&self, w: &str) -> Option<String> {
-        let digits = w.bytes().take_while(u8::is_ascii_digit).count();
-        // Leet digits further on ("14ugh1ng") read as their letters.
-        let rest: String = w[digits..]
-            .chars()
-            .map(|c| match c {
-                '0' => 'o',
-                '1' => 'i',
-                '3' => 'e',
-                '4' => 'a',
-                '5' => 's',
-                '7' => 't',
-                _ => c,
-            })
-            .collect();
-        let rest = rest.as_str();
-        if digits == 0
-            || digits > 3
-            || rest.is_empty()
-            || !rest.bytes().all(|b| b.is_ascii_lowercase())
-            || UNITS.contains(&rest)
-        {
-            return None;
-        }
-        let letter = |d: u8| -> Option<&[char]> {
-            Some(match d {
-                b'0' => &['o'],
-                b'1' => &['i', 'l'],
-                b'3' => &['e'],
-                b'4' => &['a'],
-                b'5' => &['s'],
-                b'7' => &['t'],
-                b'8' => &['b'],
-                b'9' => &['g'],
-                _ => return None,
-            })
-        };
-        // Every reading of the leading digits ("14ughing": "ia", "la").
-        let mut heads = vec![String::new()];
-        for d in w[..digits].bytes() {
-            let letters = letter(d)?;
-            heads = heads
-                .iter()
-                .flat_map(|h| letters.iter().map(move |l| format!("{h}{l}")))
-                .collect();
-        }
-        // Several digits must spell a word of some length: "14ughing", never
-        // "10x".
-        if digits > 1 && rest.len() < 3 {
-            return None;
-        }
-        heads.iter().find_map(|head| {
-            let word = squeeze(&format!("{head}{rest}"));
-            let known = if word.len() <= 2 {
-                SHORT.contains(&word.as_str())
-            } else {
-                self.known(&word)
-            };
-            known.then_some(word)
-        })
-    }
-
-    /// A letter followed by leet digits ("f47", "t34"), which normalisation
-    /// keeps as a name ("b12", "d3"): read as a word when the digits spell
-    /// a known word of three letters or more.
-    fn trailing_leet(&self, w: &str) -> Option<String> {
-        let mut chars = w.chars();
-        let first = chars.next().filter(char::is_ascii_lowercase)?;
-        let rest = chars.as_str();
-        if rest.len() < 2 || !rest.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        let mut word = String::from(first);
-        for d in rest.chars() {
-            word.push(match d {
-                '0' => 'o',
-                '1' => 'i',
-                '3' => 'e',
-                '4' => 'a',
-                '5' => 's',
-                '7' => 't',
-                _ => return None,
-            });
-        }
-        let word = squeeze(&word);
-        (word.len() >= 3 && self.known(&word)).then_some(word)
-    }
-
-    /// A leading "1" read as "i" that was an "l" ("1aughing" → "iaughing"
-    /// → "laughing").
-    fn l_for_i(&self, w: &str) -> Option<String> {
-        let rest = w.strip_prefix('i')?;
-        if rest.len() < 3 || self.known(w) {
-            return None;
-        }
-        let word = format!("l{rest}");
-        self.known(&word).then_some(word)
-    }
-
     /// Repairs misspelt and run-together tokens; every other token is kept.
-    pub fn fix(&self, tokens: Vec<String>) -> Vec<String> {
+    /// `written` pairs a squeezed token with its spelling as written, when
+    /// they differ; `fits(tokens, start, end, plain)` scores how well the words
+    /// from `start` to `end` complete phrases of the lexicon with their
+    /// neighbours, and picks among the readings of a doubtful token: another
+    /// reading replaces the speller's guess only when it scores higher.
+    pub fn fix(
+        &self,
+        tokens: Vec<String>,
+        written: &[(String, String)],
+        fits: &Fits,
+    ) -> Vec<String> {
         let mut out = Vec::with_capacity(tokens.len());
+        let mut doubts = Vec::new();
         let mut i = 0;
         while i < tokens.len() {
             if let Some(w) = tokens
@@ -702,11 +564,60 @@ impl Speller {
                 out.push(w);
                 i += 2;
             } else {
-                out.extend(self.fix_one(&tokens[i]));
+                let t = &tokens[i];
+                let raw = written
+                    .iter()
+                    .find(|(s, _)| s == t)
+                    .map(|(_, w)| w.as_str());
+                let fixed = self.fix_written(t, raw);
+                let readings = self.alternatives(t, raw, &fixed);
+                if !readings.is_empty() {
+                    doubts.push((out.len(), fixed.len(), readings));
+                }
+                out.extend(fixed);
                 i += 1;
             }
         }
+        // Later doubts move as earlier readings change the token count.
+        let mut shift = 0isize;
+        for (start, len, readings) in doubts {
+            let s = start.saturating_add_signed(shift);
+            let mut best = (fits(&out, s, s + len, true), None);
+            for (r, plain) in readings {
+                let mut cand = out[..s].to_vec();
+                cand.extend(r.iter().cloned());
+                cand.extend_from_slice(&out[s + len..]);
+                let score = fits(&cand, s, s + r.len(), plain);
+                if score > best.0 {
+                    best = (score, Some((cand, r.len())));
+                }
+            }
+            if let (_, Some((cand, n))) = best {
+                shift += n as isize - len as isize;
+                out = cand;
+            }
+        }
         out
+    }
+
+    /// The repair of one token, trusting its spelling as written when
+    /// squeezing made it no word: "laatives" is "laxatives" short of a
+    /// letter, which "latives" no longer shows.
+    fn fix_written(&self, t: &str, written: Option<&str>) -> Vec<String> {
+        if let Some(w) = written.filter(|w| {
+            w.bytes().all(|b| b.is_ascii_lowercase())
+                && w.len() > MIN_ONE_EDIT
+                && !self.known(t)
+                && !self.raw_known(w)
+        }) {
+            if let Some(c) = self.correct(w).filter(|c| {
+                distance(w.as_bytes(), c.as_bytes(), 1).is_some()
+                    || self.stems.iter().any(|s| s == c)
+            }) {
+                return vec![c.to_string()];
+            }
+        }
+        self.fix_one(t)
     }
 
     /// The repair of one token: itself, a lexicon or English word, or the
@@ -756,14 +667,35 @@ impl Speller {
                         && c.as_bytes()[c.len() - 1] == t.as_bytes()[t.len() - 1]
                         && distance(t.as_bytes(), c.as_bytes(), 1).is_some()
                 };
-                (p.iter()
-                    .all(|p| p.len() > 3 || self.vocab.contains(p.as_str()))
-                    && !(lone && self.correct(&t).is_some_and(dropped)))
-                    || self.repair(&t).is_none()
+                // An odd short piece, a word only once squeezed, with a typo
+                // beside it ("bol od" in "threwupbolod") is no split when
+                // the typo repairs.
+                let odd = p.iter().any(|p| !self.solid(p) && !self.raw_known(p));
+                // Nor a letter split off a word short of a letter whose stem
+                // the lexicon knows ("laxaties" is no "lax a ties").
+                let stem_short = p.iter().any(|p| p.len() == 1)
+                    && self.correct(&t).is_some_and(|c| {
+                        let near = |n: usize| {
+                            distance(&t.as_bytes()[..n.min(t.len())], c.as_bytes(), 1).is_some()
+                        };
+                        self.stems.iter().any(|s| s == c) && (near(c.len()) || near(c.len() - 1))
+                    });
+                !stem_short
+                    && ((p
+                        .iter()
+                        .all(|p| p.len() > 3 || self.vocab.contains(p.as_str()))
+                        && !(lone && self.correct(&t).is_some_and(dropped)))
+                        || self.repair(&t).is_none() && !(odd && self.split_repaired(&t).is_some()))
             }) {
-                out.extend(pieces);
+                out.extend(self.seam_to_lexicon(pieces));
             } else if let Some(c) = self.repair(&t) {
                 out.push(c);
+            } else if let Some(pieces) = self.split_repaired(&t) {
+                // No word and no clean split: words around one typo.
+                out.extend(pieces);
+            } else if let Some(pieces) = self.split_head(&t, 4) {
+                // Known words and a short unknown ending ("pics").
+                out.extend(pieces);
             } else {
                 out.push(t);
             }
@@ -773,117 +705,4 @@ impl Speller {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn speller() -> Speller {
-        Speller::new(
-            [
-                "kil",
-                "myself",
-                "laxatives",
-                "burn",
-                "thinspo",
-                "botle",
-                "whole",
-                "shots",
-                "of",
-                "netflix",
-                "on",
-                "is",
-                "it",
-            ]
-            .iter()
-            .map(|s| s.to_string()),
-            vec!["suicid".to_string()],
-        )
-    }
-
-    fn fix(s: &str) -> String {
-        let t = s.split(' ').map(str::to_string).collect();
-        speller().fix(t).join(" ")
-    }
-
-    #[test]
-    fn corrects_typos_of_lexicon_words() {
-        assert_eq!(fix("mysefl"), "myself");
-        assert_eq!(fix("mself"), "myself");
-        assert_eq!(fix("lxaatives"), "laxatives");
-        assert_eq!(fix("laxtaives"), "laxatives");
-        assert_eq!(fix("brun"), "burn");
-        assert_eq!(fix("brn"), "burn");
-        assert_eq!(fix("myelf"), "myself");
-        assert_eq!(fix("suicdal"), "suicid");
-    }
-
-    #[test]
-    fn two_letter_tokens_regain_a_dropped_middle_letter() {
-        // "kll" squeezes to "kl": the only three-letter lexicon word around it.
-        assert_eq!(fix("kl myself"), "kil myself");
-        // Function words, units and tokens with no such word stay.
-        assert_eq!(fix("to mg of it"), "to mg of it");
-        assert_eq!(fix("zq"), "zq");
-    }
-
-    #[test]
-    fn words_broken_by_a_stray_symbol_are_rejoined() {
-        assert_eq!(fix("k l myself"), "kil myself");
-        assert_eq!(fix("su icidal"), "suicidal");
-        // Real words either side stay apart.
-        assert_eq!(fix("is it"), "is it");
-        assert_eq!(fix("k whole"), "k whole");
-        assert_eq!(fix("myse lf"), "myself");
-    }
-
-    #[test]
-    fn a_lone_letter_does_not_split_off_a_word_short_of_a_letter() {
-        // "burn" with its "u" dropped and an "a" in front stays one word.
-        assert_eq!(fix("whle"), "whole");
-        assert_eq!(fix("ofis"), "of is");
-    }
-
-    #[test]
-    fn real_words_and_short_tokens_stay() {
-        assert_eq!(fix("skil myself"), "skil myself");
-        assert_eq!(fix("bran"), "bran");
-        assert_eq!(fix("turn"), "turn");
-        // As near to "shifts" as to a lexicon word: left alone.
-        assert_eq!(fix("shfts"), "shfts");
-        assert_eq!(fix("mg"), "mg");
-        assert_eq!(fix("bpm"), "bpm");
-        assert_eq!(fix("suicidaly"), "suicidaly");
-        assert_eq!(fix("urn"), "urn");
-    }
-
-    #[test]
-    fn splits_run_together_words() {
-        assert_eq!(fix("nedthinspo"), "ned thinspo");
-        assert_eq!(fix("wholebotleof"), "whole botle of");
-        assert_eq!(fix("cokiesonow"), "cokie so now");
-        assert_eq!(fix("qzxv"), "qzxv");
-        assert_eq!(fix("isit"), "is it");
-        assert_eq!(fix("botleof"), "botle of");
-        assert_eq!(fix("overdosedon"), "overdosed on");
-        assert_eq!(fix("onetflix"), "on netflix");
-        assert_eq!(fix("suicidalyalways"), "suicidaly always");
-    }
-
-    #[test]
-    fn reads_a_leading_digit_as_a_letter_only_in_a_word() {
-        assert_eq!(fix("7he"), "the");
-        assert_eq!(fix("0nly"), "only");
-        assert_eq!(fix("1n"), "in");
-        assert_eq!(fix("iaughing"), "laughing");
-        assert_eq!(fix("5k"), "5k");
-        assert_eq!(fix("2nd"), "2nd");
-        assert_eq!(fix("10kg"), "10kg");
-    }
-
-    #[test]
-    fn distance_counts_transpositions_once() {
-        assert_eq!(distance(b"burn", b"brun", 1), Some(1));
-        assert_eq!(distance(b"burn", b"barn", 1), Some(1));
-        assert_eq!(distance(b"burn", b"bran", 1), None);
-        assert_eq!(distance(b"burn", b"barn", 0), None);
-    }
-}
+mod tests;

@@ -464,3 +464,112 @@ fn short_typos_and_broken_words_keep_their_meaning() {
     // A dropped inner letter is no lone word split off ("a lie").
     same_signal("so sick of being alie", "so sick of being alive");
 }
+
+#[test]
+fn a_doubtful_token_takes_the_reading_its_phrase_calls_for() {
+    use Level::*;
+    use TriggerType::*;
+    // "hee" squeezes to "he", but as written it is "here" short of a letter.
+    check("Feel like I'd rather not be hee.", Some((SelfHarm, High)));
+    check("tehre's no pont in me bing alive", Some((SelfHarm, High)));
+    check_medical(
+        "LDL 162 and HDL 38, do i nred a statin?",
+        Some(Referral::MedicationRelated),
+    );
+    check_medical(
+        "should I get a gastric sleee? my bmi is 38",
+        Some(Referral::GeneralMedical),
+    );
+    // Stretched letters stay a stretched word; no reading is a guess
+    // toward a trigger word.
+    check("hee hee that was funny", None);
+    check("I'm dying oof thirst after that hike, drink recs?", None);
+    check(
+        "why do teens say 'unalive' instead oof kill?",
+        Some((SelfHarm, High)),
+    );
+    check_medical("i'm a doctor on nights, what meas can I prep ahead?", None);
+    check_medical("orlistat means i need lower-faat meals, ideas?", None);
+}
+
+#[test]
+fn a_reading_that_makes_a_quantity_readable() {
+    use Level::*;
+    use TriggerType::*;
+    check(
+        "rice cake and green tea. ttal 45 cals. goal tomorrow is 0",
+        Some((EatingDisorder, High)),
+    );
+    // A letter taken out is a guess, never read into a quantity.
+    check("burned 600 calories on the bike tday!", None);
+}
+
+#[test]
+fn the_spelling_as_written_repairs_a_squeezed_word() {
+    use Level::*;
+    use TriggerType::*;
+    check(
+        "took a whole box of laatives and now I'm dizzy",
+        Some((EatingDisorder, Critical)),
+    );
+    check(
+        "took a whole box of laxaties and now I'm dizzy",
+        Some((EatingDisorder, Critical)),
+    );
+}
+
+#[test]
+fn run_together_words_with_a_typo_or_a_lost_letter() {
+    use Level::*;
+    use TriggerType::*;
+    check("I want toklil myself", Some((SelfHarm, High)));
+    check("i want touna1ivemyself", Some((SelfHarm, High)));
+    check(
+        "the thoughtofending my life is always there",
+        Some((SelfHarm, High)),
+    );
+    check(
+        "I don't see myself being aroundbychristmas",
+        Some((SelfHarm, High)),
+    );
+    check_medical(
+        "I keep gettingpalpitationssince I started restricting, is that normal?",
+        Some(Referral::UrgentMedical),
+    );
+    // A hashtag with a typo is not read into a body-image word, and a
+    // name run into words stays benign.
+    check("how do I kill time on a long flight #WhlleWay", None);
+    check("we went to the beachbychristmastree", None);
+}
+
+#[test]
+fn misspelt_slang_and_short_drug_names() {
+    use Level::*;
+    use TriggerType::*;
+    check(
+        "been thinking about swwerslide again",
+        Some((SelfHarm, High)),
+    );
+    check("thinking about sweerslide again", Some((SelfHarm, High)));
+    check("we went down the water slide twice", None);
+    check(
+        "zempic user here, stomach pain so bad, it bores right through into my back",
+        Some((MedicalEmergency, High)),
+    );
+    check("my doctor put me on zempic, meal ideas?", None);
+}
+
+#[test]
+fn stress_marks_and_hedges_keep_a_sentence_whole() {
+    check_medical(
+        "my metformin!!! is 500 twice a day, would upping it to 1000 help me lose weight faster",
+        Some(Referral::MedicationRelated),
+    );
+    check_medical(
+        "pain under my right ribs after i eat and my eyes look kind of yellow, i'm on wegovy",
+        Some(Referral::UrgentMedical),
+    );
+    // "what kind of" names a kind: no hedge.
+    check_medical("what kind of yellow veg goes well with salmon?", None);
+    check("wait...what, the gym is closed?!?! ugh", None);
+}

@@ -1,0 +1,93 @@
+//! Normalisation on hand-written text.
+
+use super::*;
+
+fn check(input: &str, expected: &str) {
+    assert_eq!(tokens(input).join(" "), expected, "{input:?}");
+}
+
+#[test]
+fn folds_the_usual_disguises() {
+    check("I want to KILL myself", "i want to kil myself");
+    check("k1ll mys3lf", "kil myself");
+    check("k i l l myself", "kil myself");
+    check("k.i.l.l m.y.s.e.l.f", "kilmyself");
+    check("kiiiiill myself!!!", "kil myself");
+    check("kіll myself", "kil myself"); // Cyrillic і
+    check("ｋｉｌｌ myself", "kil myself"); // fullwidth
+    check("𝐤𝐢𝐥𝐥 myself", "kil myself"); // mathematical bold
+    check("ki\u{200B}ll my\u{00AD}self", "kil myself");
+    check("\u{202E}kill\u{202C} myself", "kil myself");
+    check("#killmyself", "kilmyself");
+    check("$uicide", "suicide");
+    check("unal1ve", "unalive");
+    check("wi11 k1ll", "wil kil");
+    check("I don't want to be here", "i dont want to be here");
+    check("suicíde", "suicide");
+}
+
+#[test]
+fn leet_after_apostrophes_runs_and_digit_words() {
+    check("ana'$ place", "anas place");
+    check("su!!c!de", "suicide");
+    check("wh@@@t", "what");
+    check("i d o n't know", "idont know");
+    check("i stil1 wil1", "i stil wil");
+    check("going 70 do it", "going to do it");
+    check("such 4 burden", "such a burden");
+    check("lost 4 lbs in 4 weeks", "lost 4 lbs in 4 weks");
+    check("1 hate this", "i hate this");
+    check("i went t0 bed", "i went to bed");
+    check("took 17 pills", "tok 17 pils");
+    check("vitamin d3 and b12", "vitamin d3 and b12");
+    check("such @ burden", "such a burden");
+}
+
+#[test]
+fn markup_is_dropped() {
+    check(
+        "I <b>really</b> want to <em>k</em>ill myself",
+        "i want to kil myself",
+    );
+    check("s<i>ui</i>cide", "suicide");
+    check("line<br>break", "line break");
+    check("<span class=\"x\">sad</span> today", "sad today");
+    check("i <3 you, 3 < 5", "i 3 you 3 5");
+}
+
+#[test]
+fn keeps_quantities_and_plain_words() {
+    check("walked 5 kms", "walked 5kms");
+    check("300mg twice a day", "300mg twice a day");
+    check("a 5k run", "a 5k run");
+    check("16:8 fasting", "16 8 fasting");
+    check("I'm a big fan", "im a big fan");
+    check("I am a big fan", "im a big fan");
+    check("1,800 calories", "1800 calories");
+    check("wanna go", "want to go");
+    check("i do not know", "i dont know");
+    check("cannot", "cant");
+    check("I'm really, like, low tbh", "im low");
+    check("call 988 now!", "cal 988 now");
+    check("my b12 and d3", "my b12 and d3");
+    check(
+        "going 2 do it, to die 4 sure",
+        "going to do it to die for sure",
+    );
+    check("take 2 a day, up 4 lbs", "take 2 a day up 4 lbs");
+}
+
+#[test]
+fn spelled_out_words_leave_numbers_and_marks_alone() {
+    check("dropped a b o u t 7 kg", "droped about 7 kg");
+    check("want it 2 s t o p", "want it to stop");
+    check("5 u i c i d e", "suicide");
+    check("k 1 l l", "kil");
+    check("go?!?!ogling it", "gogling it");
+    check("su!!!c!de", "suicide");
+    check("eyes look kind of yellow", "eyes lok yelow");
+    check("what kind of yellow", "what kind of yelow");
+    check("swerslide", "suicide");
+    // Only the whole word: "sweerslides" is no misspelling of it.
+    check("sweerslides", "swerslides");
+}
