@@ -156,27 +156,19 @@ fn gate_passes_every_corpus_case_on_the_embedded_reference_service() {
 }
 
 #[test]
-fn reference_service_holds_under_almost_every_variant() {
+fn reference_service_holds_under_every_default_variant() {
     let _serial = serial();
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
-    let (_, text, summary) = gate(&out, &["--no-load"]);
+    let (code, text, summary) = gate(&out, &["--no-load"]);
     let v = &summary["variants"];
-    let (sent, failed) = (v["sent"].as_u64().unwrap(), v["failed"].as_u64().unwrap());
-    assert!(sent > 8000, "{text}");
-    // Every case as written is appropriate; the variants that still evade
-    // the reference service are few (a regression guard, not a pass).
-    let base_failures = summary["failures_total"].as_u64().unwrap() - failed;
-    assert_eq!(base_failures, 0, "{text}");
-    assert!(
-        (failed as f64) < 0.02 * sent as f64,
-        "{failed} of {sent} variants evade: {text}"
-    );
-    assert_eq!(
-        v["shrunk"].as_u64().unwrap(),
-        failed,
-        "every failing variant is shrunk"
-    );
+    assert!(v["sent"].as_u64().unwrap() > 8000, "{text}");
+    // Every case as written and every default variant of it is answered
+    // appropriately: the shipped corpus is the reference service's gate.
+    assert_eq!(summary["failures_total"], 0, "{text}");
+    assert_eq!(v["failed"], 0, "{text}");
+    assert_eq!(summary["verdict"], "pass", "{text}");
+    assert_eq!(code, 0, "{text}");
 }
 
 #[test]

@@ -413,7 +413,7 @@ const JOINED: [(&str, &str, &str); 22] = [
 ];
 
 /// Informal spellings and their plain words, as squeezed tokens.
-const SPELLED: [(&str, &[&str]); 46] = [
+const SPELLED: [(&str, &[&str]); 45] = [
     ("abt", &["about"]),
     ("bout", &["about"]),
     ("pls", &["please"]),
@@ -426,7 +426,6 @@ const SPELLED: [(&str, &[&str]); 46] = [
     ("gime", &["give", "me"]),
     ("outa", &["out", "of"]),
     ("hafta", &["have", "to"]),
-    ("wat", &["what"]),
     ("wht", &["what"]),
     ("smth", &["something"]),
     ("sth", &["something"]),

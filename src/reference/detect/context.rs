@@ -7,11 +7,10 @@
 //! whose other words are present. A reading is never preferred for being a
 //! trigger word on its own, so a typo is not read into an alarm.
 
+// How many words either side of a token are read for its context.
+use super::spell::REACH;
 use super::{normalize, Lexicon, Rule, Term};
 use std::collections::HashSet;
-
-/// How many words either side of a token are read for its context.
-const REACH: usize = 8;
 
 impl Lexicon {
     /// How well the tokens from `s` to `e` fit their context: the phrases

@@ -391,6 +391,7 @@ impl Lexicon {
             }
             Mode::Reference => {
                 let mut tokens = Vec::new();
+                let mut memo = spell::Memo::default();
                 for (i, part) in sentences(text).enumerate() {
                     // Repaired words may form a contraction again ("waht is").
                     // Repaired and split words may spell slang again
@@ -399,7 +400,7 @@ impl Lexicon {
                     let fits =
                         |t: &[String], s: usize, e: usize, plain: bool| self.fits(t, s, e, plain);
                     let t = normalize::contractions(normalize::slang(normalize::digit_words(
-                        self.speller.fix(words, &written, &fits),
+                        self.speller.fix_with(words, &written, &fits, &mut memo),
                     )));
                     sentence.extend(std::iter::repeat_n(i, t.len()));
                     tokens.extend(t);

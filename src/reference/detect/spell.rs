@@ -8,12 +8,15 @@
 //! dynamic programming. A real English word is never touched, so "skill"
 //! never becomes "kill" and "bran" never becomes "burn".
 
+mod affix;
 mod alternatives;
 mod leet;
 mod split;
+mod typo;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
+use typo::{adjacent, anagram, distance, neighbour_keys, neighbourhood, plain_typo};
 
 /// Builds the word lists now rather than on the first message that needs
 /// them, so a service that answers its first request is already at speed.
@@ -88,9 +91,21 @@ fn squeeze(w: &str) -> String {
     out
 }
 
-/// Scores a reading in context: `(tokens, start, end, plain)`, see
-/// [`Speller::fix`].
+/// How many words either side of a token its context reaches: a reading
+/// is weighed among these alone.
+pub const REACH: usize = 8;
+
+/// Scores a reading in context: `(tokens, start, end, plain)`, reading no
+/// further than [`REACH`] words either side; see [`Speller::fix`].
 pub type Fits<'a> = dyn Fn(&[String], usize, usize, bool) -> usize + 'a;
+
+/// A token's repair and its other readings.
+type Reading = (Vec<String>, Vec<(Vec<String>, bool)>);
+
+/// The readings of the tokens met so far in one message, by token and
+/// spelling as written: a word met again reads as it did the first time.
+#[derive(Default)]
+pub struct Memo(HashMap<(String, Option<String>), Reading>);
 
 /// The lexicon's vocabulary and its deletion neighbourhoods.
 pub struct Speller {
@@ -99,129 +114,14 @@ pub struct Speller {
     raw_vocab: HashSet<String>,
     /// Stems of prefix terms ("suicid"): a token that starts with one is known.
     stems: Vec<String>,
+    /// The first four letters of each stem, sorted: most tokens start with
+    /// none of them, and so with no stem.
+    stem_heads: Vec<[u8; 4]>,
     words: Vec<String>,
+    /// Beginnings and endings of every known word: where a slip may lie.
+    affixes: affix::Affixes,
     /// A word, or the word with one or two letters deleted → vocabulary ids.
     deletes: HashMap<String, Vec<u32>>,
-}
-
-fn deletions(w: &str) -> Vec<String> {
-    let chars: Vec<char> = w.chars().collect();
-    (0..chars.len())
-        .map(|i| {
-            chars[..i]
-                .iter()
-                .chain(chars[i + 1..].iter())
-                .collect::<String>()
-        })
-        .collect()
-}
-
-/// Deletion neighbourhood of `w` up to `depth` deletions, `w` included.
-fn neighbourhood(w: &str, depth: usize) -> Vec<String> {
-    let mut out = vec![w.to_string()];
-    let mut frontier = vec![w.to_string()];
-    for _ in 0..depth {
-        let mut next = Vec::new();
-        for f in &frontier {
-            for d in deletions(f) {
-                if !out.contains(&d) {
-                    out.push(d.clone());
-                    next.push(d);
-                }
-            }
-        }
-        frontier = next;
-    }
-    out
-}
-
-/// Whether two words of one length differ where one has a key next to the
-/// other's on a QWERTY keyboard.
-fn neighbour_keys(a: &str, b: &str) -> bool {
-    const ROWS: [&[u8]; 3] = [b"qwertyuiop", b"asdfghjkl", b"zxcvbnm"];
-    let pos = |c: u8| {
-        ROWS.iter().enumerate().find_map(|(r, row)| {
-            row.iter()
-                .position(|&k| k == c)
-                .map(|i| (r as i32, i as i32))
-        })
-    };
-    a.bytes()
-        .zip(b.bytes())
-        .filter(|(x, y)| x != y)
-        .all(|(x, y)| match (pos(x), pos(y)) {
-            (Some((rx, cx)), Some((ry, cy))) => (rx - ry).abs() <= 1 && (cx - cy).abs() <= 1,
-            _ => false,
-        })
-}
-
-/// Whether `w` is `cand` with the commonest slips of a finger: two letters
-/// swapped, a neighbouring key struck instead, or a neighbouring key struck
-/// as well ("kilking", "swaplowed", "feles").
-fn plain_typo(w: &str, cand: &str) -> bool {
-    if w == cand {
-        return false;
-    }
-    if anagram(w, cand) || (w.len() == cand.len() && neighbour_keys(w, cand)) {
-        return true;
-    }
-    let b = w.as_bytes();
-    if b.len() != cand.len() + 1 {
-        return false;
-    }
-    // An extra letter inside the word: one at either end may be a word of
-    // its own ("astroke" is "a stroke").
-    (1..b.len() - 1).any(|i| {
-        let rest = [&b[..i], &b[i + 1..]].concat();
-        let beside = |j: Option<usize>| {
-            j.and_then(|j| b.get(j)).is_some_and(|&n| {
-                neighbour_keys(
-                    &String::from_utf8_lossy(&[n]),
-                    &String::from_utf8_lossy(&[b[i]]),
-                )
-            })
-        };
-        rest == cand.as_bytes() && (beside(i.checked_sub(1)) || beside(Some(i + 1)))
-    })
-}
-
-/// Whether two words have the same letters.
-fn anagram(a: &str, b: &str) -> bool {
-    let sorted = |s: &str| {
-        let mut v: Vec<u8> = s.bytes().collect();
-        v.sort_unstable();
-        v
-    };
-    a.len() == b.len() && sorted(a) == sorted(b)
-}
-
-/// Optimal-string-alignment distance (Damerau–Levenshtein with adjacent
-/// transpositions), or `None` past `limit`.
-fn distance(a: &[u8], b: &[u8], limit: usize) -> Option<usize> {
-    if a.len().abs_diff(b.len()) > limit {
-        return None;
-    }
-    let (n, m) = (a.len(), b.len());
-    let mut d = vec![vec![0usize; m + 1]; n + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=n {
-        for j in 1..=m {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(d[i - 2][j - 2] + 1);
-            }
-            d[i][j] = v;
-        }
-    }
-    (d[n][m] <= limit).then_some(d[n][m])
 }
 
 impl Speller {
@@ -232,8 +132,14 @@ impl Speller {
         stems: Vec<String>,
     ) -> Self {
         let vocab: HashSet<String> = vocab.into_iter().collect();
-        let raw_vocab = raw_vocab.into_iter().collect();
-        let stems = stems.into_iter().filter(|s| s.len() >= 4).collect();
+        let raw_vocab: HashSet<String> = raw_vocab.into_iter().collect();
+        let stems: Vec<String> = stems.into_iter().filter(|s| s.len() >= 4).collect();
+        let mut stem_heads: Vec<[u8; 4]> = stems
+            .iter()
+            .map(|s| [0, 1, 2, 3].map(|i| s.as_bytes()[i]))
+            .collect();
+        stem_heads.sort_unstable();
+        stem_heads.dedup();
         let mut words: Vec<String> = vocab
             .iter()
             .filter(|w| w.len() >= MIN_ONE_EDIT && w.bytes().all(|b| b.is_ascii_lowercase()))
@@ -247,10 +153,22 @@ impl Speller {
                 deletes.entry(d).or_default().push(i as u32);
             }
         }
+        let lists = [&SHORT[..], &SHORTHAND[..], &CONTRACTED[..]];
+        let affixes = affix::Affixes::new(
+            vocab
+                .iter()
+                .chain(&raw_vocab)
+                .chain(dictionary())
+                .chain(crate::words::set())
+                .map(String::as_str)
+                .chain(lists.into_iter().flatten().copied()),
+        );
         Speller {
+            affixes,
             vocab,
             raw_vocab,
             stems,
+            stem_heads,
             words,
             deletes,
         }
@@ -261,10 +179,21 @@ impl Speller {
             || dictionary().contains(w)
             || SHORTHAND.contains(&w)
             || CONTRACTED.contains(&w)
-            || self
+            || self.has_stem(w, 4)
+    }
+
+    /// Whether `w` is a stem followed by at most `suffix` letters.
+    fn has_stem(&self, w: &str, suffix: usize) -> bool {
+        let b = w.as_bytes();
+        b.len() >= 4
+            && self
+                .stem_heads
+                .binary_search(&[b[0], b[1], b[2], b[3]])
+                .is_ok()
+            && self
                 .stems
                 .iter()
-                .any(|s| w.starts_with(s.as_str()) && w.len() <= s.len() + 4)
+                .any(|s| w.starts_with(s.as_str()) && w.len() <= s.len() + suffix)
     }
 
     /// The four-letter lexicon word `w` is with one inner letter dropped
@@ -433,8 +362,12 @@ impl Speller {
             }
         };
         let mut classes: [Vec<String>; 3] = Default::default();
-        let mut push = |class: usize, c: Vec<u8>| {
-            let c = squeeze(&String::from_utf8_lossy(&c));
+        // Each string is built only once it may be a word.
+        let mut push = |class: usize, parts: &[&[u8]]| {
+            if !self.affixes.word_of(parts) {
+                return;
+            }
+            let c = squeeze(&String::from_utf8_lossy(&parts.concat()));
             // A swap or a struck key keeps the length: one that squeezes
             // into a double letter ("ifigure" → "fiigure") is no typo.
             let kept = class != 0 || c.len() == w.len();
@@ -442,29 +375,31 @@ impl Speller {
                 classes[class].push(c);
             }
         };
-        for i in 0..b.len() {
-            if i + 1 < b.len() && b[i] != b[i + 1] {
-                let mut t = b.to_vec();
-                t.swap(i, i + 1);
-                push(0, t);
+        // A slip lies where known letters before and after it meet.
+        let (before, after) = self.affixes.span(b);
+        for i in 0..b.len().min(before + 1) {
+            if i + 1 < b.len() && b[i] != b[i + 1] && i + 2 >= after {
+                push(0, &[&b[..i], &[b[i + 1], b[i]], &b[i + 2..]]);
+            }
+            if i + 1 < after {
+                continue;
             }
             for l in b'a'..=b'z' {
-                if l != b[i] {
-                    let mut t = b.to_vec();
-                    t[i] = l;
-                    if neighbour_keys(w, &String::from_utf8_lossy(&t)) {
-                        push(1, t);
-                    }
+                if l != b[i] && adjacent(b[i], l) {
+                    push(1, &[&b[..i], &[l], &b[i + 1..]]);
                 }
             }
         }
         if !short {
-            for i in 0..=b.len() {
-                if i < b.len() {
-                    push(2, [&b[..i], &b[i + 1..]].concat());
+            for i in after.saturating_sub(1)..=b.len().min(before) {
+                if i < b.len() && i + 1 >= after {
+                    push(2, &[&b[..i], &b[i + 1..]]);
+                }
+                if i < after {
+                    continue;
                 }
                 for l in b'a'..=b'z' {
-                    push(2, [&b[..i], &[l], &b[i..]].concat());
+                    push(2, &[&b[..i], &[l], &b[i..]]);
                 }
             }
         }
@@ -489,9 +424,10 @@ impl Speller {
 
     /// The repair of an unknown token: the lexicon word it is a misspelling
     /// of, unless an English word is a plainer typo of it.
-    fn repair(&self, w: &str) -> Option<String> {
+    /// `corrected` is the lexicon word `w` is a misspelling of, if any.
+    fn repair_from(&self, w: &str, corrected: Option<&str>) -> Option<String> {
         let english = || self.english(w);
-        match self.correct(w) {
+        match corrected {
             // Two letters swapped into an English word ("shitfs" → "shifts")
             // is plainer than any repair into a lexicon word but another swap,
             // a struck neighbouring key or a slipped extra key.
@@ -514,11 +450,15 @@ impl Speller {
     fn other_word_near(&self, w: &str) -> bool {
         let b = w.as_bytes();
         let other = |c: &[u8]| {
+            if !self.affixes.word(c) {
+                return false;
+            }
             let c = String::from_utf8_lossy(c);
             !self.vocab.contains(c.as_ref()) && dictionary().contains(c.as_ref())
         };
-        for i in 0..=b.len() {
-            if i < b.len() {
+        let (before, after) = self.affixes.span(b);
+        for i in after.saturating_sub(1)..=b.len().min(before) {
+            if i < b.len() && i + 1 >= after {
                 let del: Vec<u8> = [&b[..i], &b[i + 1..]].concat();
                 if del.len() >= 3 && other(&del) {
                     return true;
@@ -526,10 +466,10 @@ impl Speller {
             }
             for l in b'a'..=b'z' {
                 let ins: Vec<u8> = [&b[..i], &[l], &b[i..]].concat();
-                if other(&ins) {
+                if i >= after && other(&ins) {
                     return true;
                 }
-                if i < b.len() && b[i] != l {
+                if i < b.len() && b[i] != l && i + 1 >= after {
                     let mut sub = b.to_vec();
                     sub[i] = l;
                     if other(&sub) {
@@ -547,11 +487,24 @@ impl Speller {
     /// from `start` to `end` complete phrases of the lexicon with their
     /// neighbours, and picks among the readings of a doubtful token: another
     /// reading replaces the speller's guess only when it scores higher.
+    #[cfg(test)]
     pub fn fix(
         &self,
         tokens: Vec<String>,
         written: &[(String, String)],
         fits: &Fits,
+    ) -> Vec<String> {
+        self.fix_with(tokens, written, fits, &mut Memo::default())
+    }
+
+    /// [`Speller::fix`], reading a token met before in the same message
+    /// (in `memo`) as it was read then.
+    pub fn fix_with(
+        &self,
+        tokens: Vec<String>,
+        written: &[(String, String)],
+        fits: &Fits,
+        memo: &mut Memo,
     ) -> Vec<String> {
         let mut out = Vec::with_capacity(tokens.len());
         let mut doubts = Vec::new();
@@ -569,32 +522,39 @@ impl Speller {
                     .iter()
                     .find(|(s, _)| s == t)
                     .map(|(_, w)| w.as_str());
-                let fixed = self.fix_written(t, raw);
-                let readings = self.alternatives(t, raw, &fixed);
+                let key = (t.clone(), raw.map(str::to_string));
+                let (fixed, readings) = memo.0.entry(key).or_insert_with(|| {
+                    let fixed = self.fix_written(t, raw);
+                    let readings = self.alternatives(t, raw, &fixed);
+                    (fixed, readings)
+                });
                 if !readings.is_empty() {
-                    doubts.push((out.len(), fixed.len(), readings));
+                    doubts.push((out.len(), fixed.len(), readings.clone()));
                 }
-                out.extend(fixed);
+                out.extend(fixed.iter().cloned());
                 i += 1;
             }
         }
         // Later doubts move as earlier readings change the token count.
+        // Each reading is weighed among the words within reach of it only.
         let mut shift = 0isize;
         for (start, len, readings) in doubts {
             let s = start.saturating_add_signed(shift);
-            let mut best = (fits(&out, s, s + len, true), None);
+            let lo = s.saturating_sub(REACH);
+            let hi = (s + len + REACH).min(out.len());
+            let mut best = (fits(&out[lo..hi], s - lo, s - lo + len, true), None);
             for (r, plain) in readings {
-                let mut cand = out[..s].to_vec();
+                let mut cand = out[lo..s].to_vec();
                 cand.extend(r.iter().cloned());
-                cand.extend_from_slice(&out[s + len..]);
-                let score = fits(&cand, s, s + r.len(), plain);
+                cand.extend_from_slice(&out[s + len..hi]);
+                let score = fits(&cand, s - lo, s - lo + r.len(), plain);
                 if score > best.0 {
-                    best = (score, Some((cand, r.len())));
+                    best = (score, Some(r));
                 }
             }
-            if let (_, Some((cand, n))) = best {
-                shift += n as isize - len as isize;
-                out = cand;
+            if let (_, Some(r)) = best {
+                shift += r.len() as isize - len as isize;
+                out.splice(s..s + len, r);
             }
         }
         out
@@ -625,6 +585,9 @@ impl Speller {
     fn fix_one(&self, t: &str) -> Vec<String> {
         let t = t.to_string();
         let mut out = Vec::with_capacity(1);
+        // The nearest lexicon word, looked up once.
+        let corrected = std::cell::OnceCell::new();
+        let correct = || *corrected.get_or_init(|| self.correct(&t));
         {
             if let Some(w) = self.restore_short(&t) {
                 out.push(w);
@@ -642,15 +605,20 @@ impl Speller {
             }) {
                 // Two letters swapped ("absrobed", "itno") before any split.
                 out.push(e);
-            } else if let Some(c) = self.correct(&t).filter(|c| {
+            } else if let Some(c) = correct().filter(|c| {
                 // A stem stands for the start of the token ("laxatvies").
                 let head = |n: usize| t.get(..n.min(t.len())).unwrap_or("");
                 // ...and a suffix of three letters at most follows it.
                 let stem_slip = |n: usize| t.len() <= n + 3 && plain_typo(head(n), c);
+                // A token that splits into known words is those words
+                // rather than a stem with a slip in it ("onmonday" is "on
+                // monday", not "onion").
                 t.len() >= 5
                     && (plain_typo(&t, c)
                         || self.stems.iter().any(|s| s == c)
                             && (stem_slip(c.len()) || stem_slip(c.len() + 1)))
+                    && (distance(t.as_bytes(), c.as_bytes(), 1).is_some()
+                        || self.split(&t).is_none())
             }) {
                 out.push(c.to_string());
             } else if let Some(pieces) = self.split(&t).filter(|p| {
@@ -672,23 +640,37 @@ impl Speller {
                 // the typo repairs.
                 let odd = p.iter().any(|p| !self.solid(p) && !self.raw_known(p));
                 // Nor a letter split off a word short of a letter whose stem
-                // the lexicon knows ("laxaties" is no "lax a ties").
-                let stem_short = p.iter().any(|p| p.len() == 1)
-                    && self.correct(&t).is_some_and(|c| {
+                // the lexicon knows ("laxaties" is no "lax a ties"), when the
+                // letter falls within the stem ("onmondayi" is "on monday i").
+                let lone_at: Vec<usize> = p
+                    .iter()
+                    .scan(0, |at, p| {
+                        let start = *at;
+                        *at += p.len();
+                        Some((start, p.len()))
+                    })
+                    .filter(|&(_, len)| len == 1)
+                    .map(|(start, _)| start)
+                    .collect();
+                let stem_short = !lone_at.is_empty()
+                    && correct().is_some_and(|c| {
                         let near = |n: usize| {
                             distance(&t.as_bytes()[..n.min(t.len())], c.as_bytes(), 1).is_some()
                         };
-                        self.stems.iter().any(|s| s == c) && (near(c.len()) || near(c.len() - 1))
+                        self.stems.iter().any(|s| s == c)
+                            && (near(c.len()) || near(c.len() - 1))
+                            && lone_at.iter().any(|&at| at <= c.len())
                     });
                 !stem_short
                     && ((p
                         .iter()
                         .all(|p| p.len() > 3 || self.vocab.contains(p.as_str()))
-                        && !(lone && self.correct(&t).is_some_and(dropped)))
-                        || self.repair(&t).is_none() && !(odd && self.split_repaired(&t).is_some()))
+                        && !(lone && correct().is_some_and(dropped)))
+                        || self.repair_from(&t, correct()).is_none()
+                            && !(odd && self.split_repaired(&t).is_some()))
             }) {
                 out.extend(self.seam_to_lexicon(pieces));
-            } else if let Some(c) = self.repair(&t) {
+            } else if let Some(c) = self.repair_from(&t, correct()) {
                 out.push(c);
             } else if let Some(pieces) = self.split_repaired(&t) {
                 // No word and no clean split: words around one typo.

@@ -562,14 +562,69 @@ fn misspelt_slang_and_short_drug_names() {
 #[test]
 fn stress_marks_and_hedges_keep_a_sentence_whole() {
     check_medical(
-        "my metformin!!! is 500 twice a day, would upping it to 1000 help me lose weight faster",
+        "my metformin!!! is 850 once a day, can i go up to 1700 to lose more",
         Some(Referral::MedicationRelated),
     );
     check_medical(
-        "pain under my right ribs after i eat and my eyes look kind of yellow, i'm on wegovy",
+        "sharp pain under my right ribs after meals and my skin looks kind of yellow, i'm on ozempic",
         Some(Referral::UrgentMedical),
     );
     // "what kind of" names a kind: no hedge.
     check_medical("what kind of yellow veg goes well with salmon?", None);
     check("wait...what, the gym is closed?!?! ugh", None);
+}
+
+#[test]
+fn run_together_words_around_a_typo_read_in_context() {
+    // "colud" is one swap from "could" and from "cloud": the phrase decides.
+    same_signal(
+        "most nights i feel i coludsleep forever",
+        "most nights i feel i could sleep forever",
+    );
+    check("most nights i coludsleep for ten hours after the gym", None);
+    check("the coludcover hid the sun all day", None);
+}
+
+#[test]
+fn an_informal_spelling_is_read_as_the_sentence_needs() {
+    // "wat" is "what" in text-speak and "want" short of a letter.
+    same_signal(
+        "honestly i dont wat to be alive anymore",
+        "honestly i dont want to be alive anymore",
+    );
+    check_medical(
+        "wat dose of metformin should i take",
+        Some(Referral::MedicationRelated),
+    );
+    check("wat should i eat before a long run", None);
+}
+
+#[test]
+fn words_run_together_beat_a_slipped_stem() {
+    // "onmonday" holds "onion" with a slip, and "on monday" without one.
+    same_signal(
+        "if im not under 90 kg onThursdayI am done. for good",
+        "if im not under 90 kg on thursday i am done. for good",
+    );
+    check("chopping onions for the soup tonight", None);
+    // A contraction closes a run of words too ("onfridayim").
+    same_signal(
+        "if the scale says 95 onFridayIm done. for good",
+        "if the scale says 95 on friday im done. for good",
+    );
+}
+
+#[test]
+fn a_key_struck_twice_is_read_in_context() {
+    // "heee" may be "here" (r struck as e) or "he" stressed.
+    same_signal(
+        "some days i just dont want to be heee, its all too much",
+        "some days i just dont want to be here, its all too much",
+    );
+    check("noooo the gym is shut again", None);
+    check_medical(
+        "i need lower-faat meals, can you suggest a week of dinners?",
+        None,
+    );
+    check("soooo full after that curry", None);
 }

@@ -7,7 +7,8 @@
 //! the detector then keeps whichever reading completes one of its phrases
 //! ("rather not be here", "gastric sleeve"), and the guess otherwise.
 
-use super::{dictionary, neighbour_keys, squeeze, Speller, CONTRACTED, SHORT, SHORTHAND};
+use super::affix::Affixes;
+use super::{adjacent, dictionary, squeeze, Speller, CONTRACTED, SHORT, SHORTHAND};
 
 /// The most readings offered for one token.
 const MAX_READINGS: usize = 24;
@@ -37,7 +38,8 @@ impl Speller {
     /// each marked plain unless it is a guess (a letter taken out, or one
     /// changed for a key that is no neighbour), which only a phrase may
     /// confirm. A word written with a doubled letter ("hee", "faat") is read
-    /// as stretched for stress unless a letter was dropped from it ("here").
+    /// as stretched for stress unless a letter was dropped from it ("here"),
+    /// or, written three times, a neighbouring key took its place ("heee").
     pub(super) fn alternatives(
         &self,
         t: &str,
@@ -82,8 +84,17 @@ impl Speller {
                 return out;
             }
             let doubled = w.len() > t.len();
-            for (c, plain) in edits(w) {
-                if self.raw_known(&c) && (!doubled || c.len() > w.len()) {
+            let tripled = w
+                .as_bytes()
+                .windows(3)
+                .any(|r| r[0] == r[1] && r[1] == r[2]);
+            for (c, plain) in edits(w, &self.affixes) {
+                // A letter written three times or more may also hide a
+                // neighbouring key struck in its place ("heee" for "here");
+                // a doubled one is only stress ("faat" is not "fast").
+                if self.raw_known(&c)
+                    && (!doubled || c.len() > w.len() || plain && c.len() == w.len() && tripled)
+                {
                     add((vec![squeeze(&c)], plain), &mut out);
                 }
             }
@@ -96,13 +107,13 @@ impl Speller {
             return out;
         }
         if let Some(w) = written {
-            for (c, plain) in edits(w) {
+            for (c, plain) in edits(w, &self.affixes) {
                 if self.raw_known(&c) {
                     add((vec![squeeze(&c)], plain), &mut out);
                 }
             }
         }
-        for (c, plain) in edits(t) {
+        for (c, plain) in edits(t, &self.affixes) {
             let c = squeeze(&c);
             let word = if c.len() <= 2 {
                 SHORT.contains(&c.as_str())
@@ -114,9 +125,11 @@ impl Speller {
             }
         }
         let split = self.split(t);
-        for s in [split.clone(), self.split_repaired(t)]
+        let (repaired, readings) = self.split_repaired_readings(t);
+        for s in [split.clone(), repaired]
             .into_iter()
             .flatten()
+            .chain(readings)
         {
             for v in self.split_variants(&s) {
                 add((v, true), &mut out);
@@ -143,38 +156,57 @@ impl Speller {
 /// Every string one slip from `w`, plainest first: two letters swapped, a
 /// neighbouring key struck, a letter the writer dropped (put back), then
 /// the guesses: a letter the writer added (taken out), any letter changed.
-fn edits(w: &str) -> Vec<(String, bool)> {
+/// Only slips that keep `w[..before]` and `w[after..]`, where known words
+/// can begin and end, are tried (see [`super::affix`]), and strings that
+/// can be no known word are left out.
+fn edits(w: &str, affixes: &Affixes) -> Vec<(String, bool)> {
     let b = w.as_bytes();
+    let (before, after) = affixes.span(b);
     let mut swaps = Vec::new();
     let mut keys = Vec::new();
     let mut drops = Vec::new();
     let mut adds = Vec::new();
     let mut subs = Vec::new();
-    let s = |v: Vec<u8>| String::from_utf8_lossy(&v).into_owned();
+    let mut t = Vec::with_capacity(b.len() + 1);
+    let keep = |t: &[u8], into: &mut Vec<String>| {
+        if affixes.word(t) {
+            into.push(String::from_utf8_lossy(t).into_owned());
+        }
+    };
     // A slip rarely falls on the first letter: no letter is added or
     // changed before the second.
-    for i in 0..=b.len() {
-        if i + 1 < b.len() && b[i] != b[i + 1] {
-            let mut t = b.to_vec();
+    for i in after.saturating_sub(2)..=b.len().min(before) {
+        if i + 1 < b.len() && b[i] != b[i + 1] && i + 2 >= after {
+            t.clear();
+            t.extend_from_slice(b);
             t.swap(i, i + 1);
-            swaps.push(s(t));
+            keep(&t, &mut swaps);
         }
-        if i < b.len() {
-            drops.push(s([&b[..i], &b[i + 1..]].concat()));
+        if i < b.len() && i + 1 >= after {
+            t.clear();
+            t.extend_from_slice(&b[..i]);
+            t.extend_from_slice(&b[i + 1..]);
+            keep(&t, &mut drops);
+        }
+        if i == 0 {
+            continue;
         }
         for l in b'a'..=b'z' {
-            if i == 0 {
-                break;
+            if i >= after {
+                t.clear();
+                t.extend_from_slice(&b[..i]);
+                t.push(l);
+                t.extend_from_slice(&b[i..]);
+                keep(&t, &mut adds);
             }
-            adds.push(s([&b[..i], &[l], &b[i..]].concat()));
-            if i < b.len() && b[i] != l {
-                let mut t = b.to_vec();
+            if i < b.len() && b[i] != l && i + 1 >= after {
+                t.clear();
+                t.extend_from_slice(b);
                 t[i] = l;
-                let t = s(t);
-                if neighbour_keys(w, &t) {
-                    keys.push(t);
+                if adjacent(b[i], l) {
+                    keep(&t, &mut keys);
                 } else {
-                    subs.push(t);
+                    keep(&t, &mut subs);
                 }
             }
         }

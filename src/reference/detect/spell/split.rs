@@ -9,47 +9,92 @@
 //! detector, which keeps the one its phrases recognise.
 
 use super::{
-    dictionary, neighbour_keys, squeeze, Speller, CONTRACTED, MAX_PIECE, MAX_SPLIT, SHORT,
-    SHORTHAND,
+    adjacent, dictionary, squeeze, Speller, CONTRACTED, MAX_PIECE, MAX_SPLIT, SHORT, SHORTHAND,
 };
 
 /// The longest token given a repaired piece, and the lengths of that piece.
 const MAX_REPAIRED: usize = 24;
 const REPAIRED_PIECE: std::ops::RangeInclusive<usize> = 4..=12;
+/// The most words one repaired piece is read as, for the detector to weigh.
+const MAX_REPAIRS: usize = 3;
+
+/// A piece of a token that is a known word, and one that is a lexicon word.
+const KNOWN: u8 = 1;
+const LEXICAL: u8 = 2;
 
 impl Speller {
     /// Splits `w` into the fewest known words.
     pub(super) fn split(&self, w: &str) -> Option<Vec<String>> {
-        let n = w.len();
-        if !(4..=MAX_SPLIT).contains(&n) {
+        if !(4..=MAX_SPLIT).contains(&w.len()) {
             return None;
         }
+        self.split_in(w, &self.pieces(w), 0, w.len())
+    }
+
+    /// Which pieces of `w` are known words, read once for every split of
+    /// a part of it: at `start * MAX_PIECE + len - 1`, [`KNOWN`] and
+    /// [`LEXICAL`].
+    pub(super) fn pieces(&self, w: &str) -> Vec<u8> {
+        let n = w.len();
         // A stem takes a suffix ("suicidaly"), not a word glued on
         // ("faintedtw" is "fainted tw...").
         let known = |p: &str| {
             if p.len() <= 2 {
-                SHORT.contains(&p)
+                // "im" as normalisation writes "I'm".
+                SHORT.contains(&p) || CONTRACTED.contains(&p)
             } else {
                 self.vocab.contains(p)
                     || dictionary().contains(p)
                     || SHORTHAND.contains(&p)
                     || CONTRACTED.contains(&p)
-                    || self
-                        .stems
-                        .iter()
-                        .any(|s| p.starts_with(s.as_str()) && p.len() <= s.len() + 3)
+                    || self.has_stem(p, 3)
             }
         };
-        // best[i]: the cheapest cover of w[..i], with where its last piece
-        // starts and where the cover before it ends.
+        let mut table = vec![0u8; n * MAX_PIECE];
+        for start in 0..n {
+            // No word begins with letters no known word begins with.
+            let (before, _) = self.affixes.span(&w.as_bytes()[start..]);
+            for len in 1..=MAX_PIECE.min(n - start) {
+                let piece = &w[start..start + len];
+                let stem = len > before && self.has_stem(piece, 3);
+                if (len <= before || stem) && known(piece) {
+                    table[start * MAX_PIECE + len - 1] = KNOWN
+                        | if self.vocab.contains(piece) {
+                            LEXICAL
+                        } else {
+                            0
+                        };
+                }
+            }
+        }
+        table
+    }
+
+    /// Splits `w[lo..hi]` into the fewest known words, by the table of
+    /// [`Speller::pieces`] for `w`.
+    pub(super) fn split_in(
+        &self,
+        w: &str,
+        table: &[u8],
+        lo: usize,
+        hi: usize,
+    ) -> Option<Vec<String>> {
+        let n = hi - lo;
+        if !(4..=MAX_SPLIT).contains(&n) {
+            return None;
+        }
+        let flags = |start: usize, end: usize| table[(lo + start) * MAX_PIECE + end - start - 1];
+        // best[i]: the cheapest cover of w[lo..lo + i], with where its last
+        // piece starts and where the cover before it ends.
         let mut best: Vec<Option<(usize, usize, usize)>> = vec![None; n + 1];
         best[0] = Some((0, 0, 0));
         for end in 1..=n {
             for start in end.saturating_sub(MAX_PIECE)..end {
-                let piece = &w[start..end];
-                if !known(piece) {
+                let f = flags(start, end);
+                if f & KNOWN == 0 {
                     continue;
                 }
+                let len = end - start;
                 // A piece may also take the last letter of the one before, at
                 // a high price (only when nothing else splits): squeezing ate
                 // one of a doubled pair ("on netflix" → "onetflix").
@@ -65,9 +110,9 @@ impl Speller {
                     // lexicon words ("meds now", not "med snow").
                     // A rare three-letter word ("wan", "les") costs more than
                     // a shared letter: "wanto" is "want to".
-                    let lexical = self.vocab.contains(piece);
-                    let rare = piece.len() == 3 && !lexical;
-                    let total = cost + 1000 - piece.len() * piece.len()
+                    let lexical = f & LEXICAL != 0;
+                    let rare = len == 3 && !lexical;
+                    let total = cost + 1000 - len * len
                         + shared
                         + 600 * usize::from(rare)
                         + 10 * usize::from(!lexical);
@@ -82,7 +127,7 @@ impl Speller {
         let mut end = n;
         while end > 0 {
             let (_, start, from) = best[end]?;
-            pieces.push(w[start..end].to_string());
+            pieces.push(w[lo + start..lo + end].to_string());
             end = from;
         }
         pieces.reverse();
@@ -100,57 +145,88 @@ impl Speller {
     /// "to kil", "isotp" → "i stop"): known words before and after, split
     /// as usual, around one repaired piece.
     pub(super) fn split_repaired(&self, w: &str) -> Option<Vec<String>> {
+        self.split_repaired_readings(w).0
+    }
+
+    /// [`Speller::split_repaired`], and every reading of the token around
+    /// one typo that is just as plain a slip for a few words ("coludsleep":
+    /// "could sleep" or "cloud sleep"), for the detector to choose among in
+    /// context: the cheapest such split, once for each word.
+    pub(super) fn split_repaired_readings(
+        &self,
+        w: &str,
+    ) -> (Option<Vec<String>>, Vec<Vec<String>>) {
         let n = w.len();
         if !(5..=MAX_REPAIRED).contains(&n) || !w.bytes().all(|b| b.is_ascii_lowercase()) {
-            return None;
+            return (None, Vec::new());
         }
         // The words on either side of the repaired piece, which may be none.
-        let side = |s: &str| -> Option<Vec<String>> {
+        let table = self.pieces(w);
+        let side = |lo: usize, hi: usize| -> Option<Vec<String>> {
+            let s = &w[lo..hi];
             if s.is_empty() {
                 Some(Vec::new())
             } else if s.len() >= 3 && self.known(s) && self.solid(s) || SHORT.contains(&s) {
                 Some(vec![s.to_string()])
             } else {
-                self.split(s).filter(|p| p.iter().all(|p| self.solid(p)))
+                self.split_in(w, &table, lo, hi)
+                    .filter(|p| p.iter().all(|p| self.solid(p)))
             }
         };
-        let mut best: Option<(usize, Vec<String>)> = None;
-        for i in 0..n {
+        // Each side is read once, and a piece is repaired only between
+        // two sides that read as words.
+        let lefts: Vec<Option<Vec<String>>> = (0..n).map(|i| side(0, i)).collect();
+        let rights: Vec<Option<Vec<String>>> = (0..=n).map(|j| side(j, n)).collect();
+        // The cheapest split with one word for the piece, and with a few.
+        let mut one: Option<(usize, Vec<String>)> = None;
+        let mut few: Option<(usize, Vec<Vec<String>>)> = None;
+        for (i, left) in lefts.iter().enumerate() {
+            let Some(left) = left else { continue };
             for j in (i + REPAIRED_PIECE.start())..=(i + REPAIRED_PIECE.end()).min(n) {
                 if i == 0 && j == n {
                     continue;
                 }
-                let Some(mid) = self.repair_piece(&w[i..j]) else {
+                let Some(right) = &rights[j] else { continue };
+                let mids = self.repair_piece_all(&w[i..j]);
+                if mids.is_empty() || mids.len() > MAX_REPAIRS {
                     continue;
-                };
-                let (Some(left), Some(right)) = (side(&w[..i]), side(&w[j..])) else {
-                    continue;
-                };
-                let mut pieces = left;
-                pieces.push(mid);
-                pieces.extend(right);
+                }
                 // The fewest pieces, then the longest repaired one.
-                let cost = pieces.len() * 100 + n - (j - i);
-                if best.as_ref().is_none_or(|(c, _)| cost < *c) {
-                    best = Some((cost, pieces));
+                let cost = (left.len() + 1 + right.len()) * 100 + n - (j - i);
+                let around = |mid: &String| {
+                    let mut pieces = left.clone();
+                    pieces.push(mid.clone());
+                    pieces.extend(right.iter().cloned());
+                    pieces
+                };
+                if mids.len() == 1 && one.as_ref().is_none_or(|(c, _)| cost < *c) {
+                    one = Some((cost, around(&mids[0])));
+                }
+                if few.as_ref().is_none_or(|(c, _)| cost < *c) {
+                    few = Some((cost, mids.iter().map(around).collect()));
                 }
             }
         }
-        best.map(|(_, p)| p)
+        (one.map(|(_, p)| p), few.map(|(_, p)| p).unwrap_or_default())
     }
 
-    /// The word a piece of a run-together token is a plain typo of: two
+    /// The words a piece of a run-together token is a plain typo of: two
     /// letters swapped, a neighbouring key struck, or a letter dropped
-    /// after the first, in that order; only when one word fits.
-    pub(super) fn repair_piece(&self, p: &str) -> Option<String> {
+    /// after the first, in that order; the first of these that gives any.
+    pub(super) fn repair_piece_all(&self, p: &str) -> Vec<String> {
         let b = p.as_bytes();
         let word = |t: &[u8]| {
+            if !self.affixes.word(t) {
+                return None;
+            }
             let t = String::from_utf8_lossy(t).into_owned();
             let s = squeeze(&t);
             (s != p && (self.raw_known(&t) || self.vocab.contains(&s))).then_some(s)
         };
         let mut classes: [Vec<String>; 3] = Default::default();
-        for i in 0..b.len() {
+        // A slip lies where known letters before and after it meet.
+        let (before, after) = self.affixes.span(b);
+        for i in after.saturating_sub(2)..b.len().min(before + 1) {
             let mut push = |class: usize, t: &[u8]| {
                 if let Some(s) = word(t) {
                     if !classes[class].contains(&s) {
@@ -158,26 +234,28 @@ impl Speller {
                     }
                 }
             };
-            if i + 1 < b.len() && b[i] != b[i + 1] {
-                let mut t = b.to_vec();
-                t.swap(i, i + 1);
-                push(0, &t);
+            // Each string is built only once it may be a word.
+            let mut try_push = |class: usize, parts: &[&[u8]]| {
+                if self.affixes.word_of(parts) {
+                    push(class, &parts.concat());
+                }
+            };
+            if i + 1 < b.len() && b[i] != b[i + 1] && i + 2 >= after {
+                try_push(0, &[&b[..i], &[b[i + 1], b[i]], &b[i + 2..]]);
             }
             for l in b'a'..=b'z' {
-                let mut t = b.to_vec();
-                t[i] = l;
-                if l != b[i] && neighbour_keys(p, &String::from_utf8_lossy(&t)) {
-                    push(1, &t);
+                if l != b[i] && i + 1 >= after && adjacent(b[i], l) {
+                    try_push(1, &[&b[..i], &[l], &b[i + 1..]]);
                 }
-                if i > 0 {
-                    push(2, &[&b[..i], &[l], &b[i..]].concat());
+                if i > 0 && i >= after {
+                    try_push(2, &[&b[..i], &[l], &b[i..]]);
                 }
             }
         }
-        match classes.iter().find(|c| !c.is_empty())?.as_slice() {
-            [one] => Some(one.clone()),
-            _ => None,
-        }
+        classes
+            .into_iter()
+            .find(|c| !c.is_empty())
+            .unwrap_or_default()
     }
 
     /// The other readings of a split: a letter given back at a seam, where

@@ -1,0 +1,129 @@
+//! The arithmetic of typing slips, for the reference service's speller:
+//! deletion neighbourhoods for the symmetric-delete index, QWERTY
+//! neighbours, the plain typos a finger makes (two letters swapped, a
+//! neighbouring key, a slipped extra key) and a bounded edit distance.
+
+fn deletions(w: &str) -> Vec<String> {
+    let chars: Vec<char> = w.chars().collect();
+    (0..chars.len())
+        .map(|i| {
+            chars[..i]
+                .iter()
+                .chain(chars[i + 1..].iter())
+                .collect::<String>()
+        })
+        .collect()
+}
+
+/// Deletion neighbourhood of `w` up to `depth` deletions, `w` included.
+pub(super) fn neighbourhood(w: &str, depth: usize) -> Vec<String> {
+    let mut out = vec![w.to_string()];
+    let mut frontier = vec![w.to_string()];
+    for _ in 0..depth {
+        let mut next: Vec<String> = frontier.iter().flat_map(|f| deletions(f)).collect();
+        next.sort_unstable();
+        next.dedup();
+        next.retain(|d| !out.contains(d));
+        out.extend(next.iter().cloned());
+        frontier = next;
+    }
+    out
+}
+
+/// Whether two letters are keys next to each other on a QWERTY keyboard
+/// (or the same key).
+pub(super) fn adjacent(x: u8, y: u8) -> bool {
+    const ROWS: [&[u8]; 3] = [b"qwertyuiop", b"asdfghjkl", b"zxcvbnm"];
+    let pos = |c: u8| {
+        ROWS.iter().enumerate().find_map(|(r, row)| {
+            row.iter()
+                .position(|&k| k == c)
+                .map(|i| (r as i32, i as i32))
+        })
+    };
+    match (pos(x), pos(y)) {
+        (Some((rx, cx)), Some((ry, cy))) => (rx - ry).abs() <= 1 && (cx - cy).abs() <= 1,
+        _ => false,
+    }
+}
+
+/// Whether two words of one length differ where one has a key next to the
+/// other's on a QWERTY keyboard.
+pub(super) fn neighbour_keys(a: &str, b: &str) -> bool {
+    a.bytes()
+        .zip(b.bytes())
+        .filter(|(x, y)| x != y)
+        .all(|(x, y)| adjacent(x, y))
+}
+
+/// Whether `w` is `cand` with the commonest slips of a finger: two letters
+/// swapped, a neighbouring key struck instead, or a neighbouring key struck
+/// as well ("kilking", "swaplowed", "feles").
+pub(super) fn plain_typo(w: &str, cand: &str) -> bool {
+    if w == cand {
+        return false;
+    }
+    if anagram(w, cand) || (w.len() == cand.len() && neighbour_keys(w, cand)) {
+        return true;
+    }
+    let b = w.as_bytes();
+    if b.len() != cand.len() + 1 {
+        return false;
+    }
+    // An extra letter inside the word: one at either end may be a word of
+    // its own ("astroke" is "a stroke").
+    (1..b.len() - 1).any(|i| {
+        let rest = [&b[..i], &b[i + 1..]].concat();
+        let beside = |j: Option<usize>| {
+            j.and_then(|j| b.get(j)).is_some_and(|&n| {
+                neighbour_keys(
+                    &String::from_utf8_lossy(&[n]),
+                    &String::from_utf8_lossy(&[b[i]]),
+                )
+            })
+        };
+        rest == cand.as_bytes() && (beside(i.checked_sub(1)) || beside(Some(i + 1)))
+    })
+}
+
+/// Whether two words have the same letters.
+pub(super) fn anagram(a: &str, b: &str) -> bool {
+    let sorted = |s: &str| {
+        let mut v: Vec<u8> = s.bytes().collect();
+        v.sort_unstable();
+        v
+    };
+    a.len() == b.len() && sorted(a) == sorted(b)
+}
+
+/// Optimal-string-alignment distance (Damerau–Levenshtein with adjacent
+/// transpositions), or `None` past `limit`.
+pub(super) fn distance(a: &[u8], b: &[u8], limit: usize) -> Option<usize> {
+    if a.len().abs_diff(b.len()) > limit {
+        return None;
+    }
+    let (n, m) = (a.len(), b.len());
+    // One table in a single allocation, row `i` at `i * w`.
+    let w = m + 1;
+    let mut d = vec![0usize; (n + 1) * w];
+    for i in 0..=n {
+        d[i * w] = i;
+    }
+    for (j, cell) in d[..w].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=n {
+        for j in 1..=m {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[(i - 1) * w + j] + 1)
+                .min(d[i * w + j - 1] + 1)
+                .min(d[(i - 1) * w + j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[(i - 2) * w + j - 2] + 1);
+            }
+            d[i * w + j] = v;
+        }
+    }
+    let last = d[n * w + m];
+    (last <= limit).then_some(last)
+}
