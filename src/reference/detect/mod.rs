@@ -140,12 +140,21 @@ const ALL_WINDOW: usize = 8;
 /// mode, the token spans (first and last token) where it was found.
 struct Found {
     present: Vec<bool>,
-    spans: Vec<Vec<(usize, usize)>>,
+    /// (term, span) pairs, sorted by term: few terms are found in any one
+    /// message, so they are kept sparse.
+    spans: Vec<(usize, (usize, usize))>,
     /// The sentence of each token.
     sentence: Vec<usize>,
 }
 
 impl Found {
+    /// The spans where term `term` was found.
+    fn spans_of(&self, term: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
+        let lo = self.spans.partition_point(|(t, _)| *t < term);
+        let hi = self.spans.partition_point(|(t, _)| *t <= term);
+        self.spans[lo..hi].iter().map(|(_, span)| *span)
+    }
+
     /// Whether two spans share a sentence or stand within `window` words.
     fn near(&self, a: (usize, usize), b: (usize, usize), window: usize) -> bool {
         let gap = b.0.saturating_sub(a.1).max(a.0.saturating_sub(b.1));
@@ -377,10 +386,7 @@ impl Lexicon {
     fn present(&self, text: &str, mode: Mode) -> Found {
         let mut present = vec![false; self.terms.len()];
         // Spans matter to reference mode's context rules only.
-        let mut spans = match mode {
-            Mode::Reference => vec![Vec::new(); self.terms.len()],
-            Mode::Naive => Vec::new(),
-        };
+        let mut spans = Vec::new();
         let mut sentence = Vec::new();
         match mode {
             Mode::Naive => {
@@ -409,7 +415,7 @@ impl Lexicon {
                 for f in quantities::features(&tokens) {
                     if let Some(&(_, i)) = self.features.iter().find(|(name, _)| *name == f) {
                         present[i] = true;
-                        spans[i].push((0, count.saturating_sub(1)));
+                        spans.push((i, (0, count.saturating_sub(1))));
                     }
                 }
                 let mut compact = String::new();
@@ -445,11 +451,12 @@ impl Lexicon {
                         let last = ends
                             .partition_point(|&x| x < e)
                             .min(count.saturating_sub(1));
-                        spans[id].push((first, last));
+                        spans.push((id, (first, last)));
                     }
                 }
             }
         }
+        spans.sort_unstable();
         Found {
             present,
             spans,
@@ -501,7 +508,7 @@ impl Lexicon {
         group
             .iter()
             .filter(|&&t| found.present[t])
-            .flat_map(|&t| found.spans[t].iter().copied())
+            .flat_map(|&t| found.spans_of(t))
     }
 
     /// Whether one term of each `all` list stands near a term of the first
@@ -528,7 +535,7 @@ impl Lexicon {
             .iter()
             .chain(rule.all.iter().flatten())
             .filter(|&&t| found.present[t])
-            .flat_map(|&t| found.spans[t].iter().copied())
+            .flat_map(|&t| found.spans_of(t))
             .collect();
         self.group_spans(&rule.unless, found)
             .any(|u| fired.iter().any(|&f| found.near(u, f, CONTEXT_WINDOW)))
@@ -550,7 +557,7 @@ impl Lexicon {
             .iter()
             .chain(cap.all.iter().flatten())
             .filter(|&&t| present[t])
-            .flat_map(|&t| found.spans[t].iter().copied())
+            .flat_map(|&t| found.spans_of(t))
             .chain(raised.iter().copied())
             .collect();
         !self
@@ -564,7 +571,7 @@ impl Lexicon {
             .iter()
             .flat_map(|r| r.any.iter().chain(r.all.iter().flatten()))
             .filter(|&&t| found.present[t])
-            .flat_map(|&t| found.spans[t].iter().copied())
+            .flat_map(|&t| found.spans_of(t))
             .collect()
     }
 

@@ -105,7 +105,7 @@ type Reading = (Vec<String>, Vec<(Vec<String>, bool)>);
 /// The readings of the tokens met so far in one message, by token and
 /// spelling as written: a word met again reads as it did the first time.
 #[derive(Default)]
-pub struct Memo(HashMap<(String, Option<String>), Reading>);
+pub struct Memo(HashMap<String, Vec<(Option<String>, Reading)>>);
 
 /// The lexicon's vocabulary and its deletion neighbourhoods.
 pub struct Speller {
@@ -522,12 +522,22 @@ impl Speller {
                     .iter()
                     .find(|(s, _)| s == t)
                     .map(|(_, w)| w.as_str());
-                let key = (t.clone(), raw.map(str::to_string));
-                let (fixed, readings) = memo.0.entry(key).or_insert_with(|| {
-                    let fixed = self.fix_written(t, raw);
-                    let readings = self.alternatives(t, raw, &fixed);
-                    (fixed, readings)
-                });
+                // Looked up by reference: most tokens were met before.
+                let seen = memo
+                    .0
+                    .get(t.as_str())
+                    .and_then(|v| v.iter().position(|(w, _)| w.as_deref() == raw));
+                let at = match seen {
+                    Some(at) => at,
+                    None => {
+                        let fixed = self.fix_written(t, raw);
+                        let readings = self.alternatives(t, raw, &fixed);
+                        let v = memo.0.entry(t.clone()).or_default();
+                        v.push((raw.map(str::to_string), (fixed, readings)));
+                        v.len() - 1
+                    }
+                };
+                let (fixed, readings) = &memo.0[t.as_str()][at].1;
                 if !readings.is_empty() {
                     doubts.push((out.len(), fixed.len(), readings.clone()));
                 }
