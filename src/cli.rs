@@ -173,12 +173,19 @@ impl ServiceArgs {
         Duration::from_millis(self.timeout_ms)
     }
 
-    /// The `--header` values; a bad one is invalid input (exit 2).
-    fn headers(&self) -> Result<Vec<crate::target::Header>, i32> {
-        self.headers
-            .iter()
-            .map(|h| crate::target::Header::parse(h).map_err(invalid))
-            .collect()
+    /// How to reach the service, marking requests with `run_id`; a bad
+    /// `--header` is invalid input (exit 2).
+    fn spec(&self, run_id: String) -> Result<crate::gate::ServiceSpec, i32> {
+        Ok(crate::gate::ServiceSpec {
+            target: self.target.clone(),
+            headers: self
+                .headers
+                .iter()
+                .map(|h| crate::target::Header::parse(h).map_err(invalid))
+                .collect::<Result<_, _>>()?,
+            timeout: self.timeout(),
+            run_id,
+        })
     }
 }
 
@@ -335,8 +342,12 @@ fn gate_cmd(a: GateArgs) -> i32 {
             }
         }
     }
-    let headers = match a.service.headers() {
-        Ok(h) => h,
+    let stamp = timestamp();
+    let service = match a
+        .service
+        .spec(format!("{stamp}-{:04x}", std::process::id() & 0xffff))
+    {
+        Ok(s) => s,
         Err(code) => return code,
     };
     let secs = |name: &str, v: f64| {
@@ -372,24 +383,20 @@ fn gate_cmd(a: GateArgs) -> i32 {
         }
         Some(cfg)
     };
-    let stamp = timestamp();
     let cfg = GateConfig {
         corpus_dir: a.corpus,
-        target: a.service.target.clone(),
+        service,
         out_dir: a
             .out
             .unwrap_or_else(|| PathBuf::from("vigil-out").join(&stamp)),
-        timeout: a.service.timeout(),
         concurrency: a.concurrency,
         p99_budget_ms: a.p99_budget_ms,
         deadline: Duration::from_secs(a.deadline_s),
         seed: a.seed,
-        run_id: format!("{stamp}-{:04x}", std::process::id() & 0xffff),
         formats,
         variants: a.variants,
         shrink_limit: a.shrink_limit,
         load: load_config,
-        headers,
     };
     let rt = runtime();
     let progress = Bar::new(a.quiet);
@@ -758,13 +765,10 @@ fn replay_cmd(a: ReplayArgs) -> i32 {
             EndpointArg::Sentinel => crate::contract::Endpoint::Sentinel,
             EndpointArg::Medical => crate::contract::Endpoint::Medical,
         }),
-        target: a.service.target.clone(),
-        headers: match a.service.headers() {
-            Ok(h) => h,
+        service: match a.service.spec(run_id("replay")) {
+            Ok(s) => s,
             Err(code) => return code,
         },
-        timeout: a.service.timeout(),
-        run_id: run_id("replay"),
     };
     let result = runtime().block_on(replay(&corpus, &req));
     let replayed = match result {
@@ -827,18 +831,15 @@ fn explore_cmd(a: ExploreArgs) -> i32 {
     });
     let cfg = crate::explore::ExploreConfig {
         corpus_dir: a.corpus,
-        target: a.service.target.clone(),
+        service: match a.service.spec(run_id("explore")) {
+            Ok(s) => s,
+            Err(code) => return code,
+        },
         name,
         cases: a.cases,
         budget: Duration::from_secs(a.budget_s),
         per_case: a.per_case,
         seed: a.seed,
-        timeout: a.service.timeout(),
-        run_id: run_id("explore"),
-        headers: match a.service.headers() {
-            Ok(h) => h,
-            Err(code) => return code,
-        },
     };
     let progress = Bar::new(false);
     match runtime().block_on(crate::explore::run(&cfg, &progress)) {

@@ -7,7 +7,7 @@
 
 use crate::contract::Endpoint;
 use crate::corpus::{Case, Tri};
-use crate::gate::{judge_one, load_corpus, GateError, Progress, Service};
+use crate::gate::{judge_one, load_corpus, GateError, Progress, Service, ServiceSpec};
 use crate::variants;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeSet, HashSet};
@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 #[derive(Debug, Clone)]
 pub struct ExploreConfig {
     pub corpus_dir: PathBuf,
-    pub target: Option<String>,
+    pub service: ServiceSpec,
     /// Names the regression file (`<name>.toml`).
     pub name: String,
     /// Explore at most this many cases (chosen by the seed); `None`: all.
@@ -26,9 +26,6 @@ pub struct ExploreConfig {
     pub budget: Duration,
     pub per_case: usize,
     pub seed: u64,
-    pub timeout: Duration,
-    pub run_id: String,
-    pub headers: Vec<crate::target::Header>,
 }
 
 /// One evasion found.
@@ -197,13 +194,7 @@ pub async fn run(
     progress: &dyn Progress,
 ) -> Result<ExploreOutcome, ExploreError> {
     let corpus = std::sync::Arc::new(load_corpus(&cfg.corpus_dir)?);
-    let service = Service::start(
-        cfg.target.as_deref(),
-        &cfg.headers,
-        &cfg.run_id,
-        cfg.timeout,
-    )
-    .await?;
+    let service = Service::start(&cfg.service).await?;
     let target = service.target.clone();
     let started = Instant::now();
     // Regression cases are findings already: explore only the curated cases,

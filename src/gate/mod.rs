@@ -31,16 +31,13 @@ use tokio::sync::{mpsc, watch};
 #[derive(Debug, Clone)]
 pub struct GateConfig {
     pub corpus_dir: PathBuf,
-    /// Base URL of the service; `None` starts the embedded reference service.
-    pub target: Option<String>,
+    pub service: ServiceSpec,
     pub out_dir: PathBuf,
-    pub timeout: Duration,
     pub concurrency: usize,
     pub p99_budget_ms: f64,
     /// The whole run ends by then, whatever the target does.
     pub deadline: Duration,
     pub seed: u64,
-    pub run_id: String,
     pub formats: Vec<report::Format>,
     /// Generated variants per case.
     pub variants: usize,
@@ -48,8 +45,6 @@ pub struct GateConfig {
     pub shrink_limit: usize,
     /// The load phase; `None` skips it (latency is then not verified).
     pub load: Option<LoadConfig>,
-    /// Extra request headers (values may name environment variables).
-    pub headers: Vec<crate::target::Header>,
 }
 
 /// Hears how a run progresses, so a front end can show it; the library
@@ -120,6 +115,32 @@ pub fn load_corpus(dir: &std::path::Path) -> Result<Corpus, GateError> {
     }
 }
 
+/// How to reach the service under test; gate, replay and explore share it.
+#[derive(Debug, Clone)]
+pub struct ServiceSpec {
+    /// Base URL of the service; `None` starts the embedded reference service.
+    pub target: Option<String>,
+    /// Extra request headers (values may name environment variables).
+    pub headers: Vec<crate::target::Header>,
+    /// Per-request timeout; a request is never retried.
+    pub timeout: Duration,
+    /// Marks this run's requests as vigil's.
+    pub run_id: String,
+}
+
+impl ServiceSpec {
+    /// Checks the URL and the headers' variables before anything is sent.
+    pub fn check(&self) -> Result<(), TargetError> {
+        if let Some(url) = &self.target {
+            Target::new(url, &self.run_id, self.timeout)?;
+        }
+        for h in &self.headers {
+            h.resolve()?;
+        }
+        Ok(())
+    }
+}
+
 /// The service under test: the one given, or the embedded reference
 /// service started on 127.0.0.1 with a free port.
 pub struct Service {
@@ -128,12 +149,8 @@ pub struct Service {
 }
 
 impl Service {
-    pub async fn start(
-        url: Option<&str>,
-        headers: &[crate::target::Header],
-        run_id: &str,
-        timeout: Duration,
-    ) -> Result<Service, GateError> {
+    pub async fn start(spec: &ServiceSpec) -> Result<Service, GateError> {
+        let url = spec.target.as_deref();
         let embedded = match url {
             Some(_) => None,
             None => {
@@ -149,7 +166,7 @@ impl Service {
         let base = url
             .map(str::to_string)
             .unwrap_or_else(|| embedded.as_ref().map(|s| s.url()).unwrap_or_default());
-        let target = Target::new(&base, run_id, timeout)?.with_headers(headers)?;
+        let target = Target::new(&base, &spec.run_id, spec.timeout)?.with_headers(&spec.headers)?;
         target.probe().await?;
         Ok(Service { target, embedded })
     }
@@ -182,12 +199,7 @@ pub async fn run(
 ) -> Result<Run, GateError> {
     let started_at = now();
     let corpus = Arc::new(load_corpus(&cfg.corpus_dir)?);
-    if let Some(url) = &cfg.target {
-        Target::new(url, &cfg.run_id, cfg.timeout)?;
-    }
-    for h in &cfg.headers {
-        h.resolve()?;
-    }
+    cfg.service.check()?;
     if let Some(l) = &cfg.load {
         l.check().map_err(GateError::Load)?;
     }
@@ -208,13 +220,7 @@ pub async fn run(
         let _ = stop_tx.send(Some(why));
     });
 
-    let service = Service::start(
-        cfg.target.as_deref(),
-        &cfg.headers,
-        &cfg.run_id,
-        cfg.timeout,
-    )
-    .await?;
+    let service = Service::start(&cfg.service).await?;
     let target = service.target.clone();
     let base = crate::target::redact(target.base());
 
@@ -321,10 +327,10 @@ pub async fn run(
     }
     let run = Run {
         info: RunInfo {
-            run_id: cfg.run_id.clone(),
+            run_id: cfg.service.run_id.clone(),
             vigil_version: env!("CARGO_PKG_VERSION").to_string(),
             target: base,
-            embedded: cfg.target.is_none(),
+            embedded: cfg.service.target.is_none(),
             seed: cfg.seed,
             corpus_dir: cfg.corpus_dir.clone(),
             corpus_sha256: corpus.sha256.clone(),
@@ -332,7 +338,7 @@ pub async fn run(
             started_at,
             finished_at: now(),
             p99_budget_ms: cfg.p99_budget_ms,
-            timeout_ms: cfg.timeout.as_millis() as u64,
+            timeout_ms: cfg.service.timeout.as_millis() as u64,
             concurrency: cfg.concurrency,
             corpus_arg: cfg.corpus_dir.display().to_string(),
             headers: target.shown_headers().to_vec(),

@@ -2,13 +2,12 @@
 //! and shows the request, the response and the verdict — the same judgement
 //! the gate made, reproduced on demand.
 
-use super::{judge_one, GateError, Service};
+use super::{judge_one, GateError, Service, ServiceSpec};
 use crate::contract::Endpoint;
 use crate::corpus::Corpus;
 use crate::oracle::Verdict;
 use crate::target::Exchange;
 use crate::variants;
-use std::time::Duration;
 
 /// What to replay.
 pub struct ReplayRequest {
@@ -17,10 +16,7 @@ pub struct ReplayRequest {
     pub seed: Option<u64>,
     /// `None`: every endpoint the case has an expectation for.
     pub endpoint: Option<Endpoint>,
-    pub target: Option<String>,
-    pub headers: Vec<crate::target::Header>,
-    pub timeout: Duration,
-    pub run_id: String,
+    pub service: ServiceSpec,
 }
 
 /// One replayed exchange.
@@ -64,13 +60,7 @@ pub async fn replay(corpus: &Corpus, req: &ReplayRequest) -> Result<Vec<Replayed
         }
         None => (case.text.clone(), Vec::new()),
     };
-    let service = Service::start(
-        req.target.as_deref(),
-        &req.headers,
-        &req.run_id,
-        req.timeout,
-    )
-    .await?;
+    let service = Service::start(&req.service).await?;
     let mut out = Vec::new();
     for endpoint in endpoints {
         let (exchange, verdict) = judge_one(corpus, &service.target, case, endpoint, &text).await;

@@ -86,6 +86,17 @@ impl Header {
     }
 }
 
+/// How vigil names itself to the service.
+const USER_AGENT: &str = concat!("vigil/", env!("CARGO_PKG_VERSION"));
+
+/// Where an endpoint's URL stands in a target's pair of URLs.
+fn index(endpoint: Endpoint) -> usize {
+    match endpoint {
+        Endpoint::Sentinel => 0,
+        Endpoint::Medical => 1,
+    }
+}
+
 /// vigil's HTTP client: one attempt per request, cut off at `timeout`.
 fn client(timeout: Duration) -> Result<reqwest::Client, TargetError> {
     reqwest::Client::builder()
@@ -94,7 +105,7 @@ fn client(timeout: Duration) -> Result<reqwest::Client, TargetError> {
         .pool_idle_timeout(Duration::from_secs(30))
         // A redirect is an answer to judge, not a hop to take.
         .redirect(reqwest::redirect::Policy::none())
-        .user_agent(concat!("vigil/", env!("CARGO_PKG_VERSION")))
+        .user_agent(USER_AGENT)
         .build()
         .map_err(TargetError::Client)
 }
@@ -132,6 +143,8 @@ pub struct Target {
     client: reqwest::Client,
     /// The endpoints' URLs, parsed once (Sentinel, Medical).
     urls: [reqwest::Url; 2],
+    /// The same, without credentials, as reports show them.
+    shown_urls: [String; 2],
     run_id: String,
     timeout: Duration,
     headers: Vec<(reqwest::header::HeaderName, reqwest::header::HeaderValue)>,
@@ -163,10 +176,12 @@ impl Target {
             })
         };
         let urls = [parse(Endpoint::Sentinel)?, parse(Endpoint::Medical)?];
+        let shown_urls = Endpoint::ALL.map(|e| redact(&format!("{base}{}", e.default_path())));
         Ok(Target {
             base,
             client,
             urls,
+            shown_urls,
             run_id: run_id.to_string(),
             timeout,
             headers: Vec::new(),
@@ -211,15 +226,8 @@ impl Target {
         &self.run_id
     }
 
-    pub fn url(&self, endpoint: Endpoint) -> String {
-        format!("{}{}", self.base, endpoint.default_path())
-    }
-
     fn parsed_url(&self, endpoint: Endpoint) -> reqwest::Url {
-        match endpoint {
-            Endpoint::Sentinel => self.urls[0].clone(),
-            Endpoint::Medical => self.urls[1].clone(),
-        }
+        self.urls[index(endpoint)].clone()
     }
 
     /// The request body vigil sends for `message`.
@@ -267,7 +275,6 @@ impl Target {
     /// and contract problems are outcomes.
     pub async fn send(&self, endpoint: Endpoint, message: &str, locale: &str) -> Exchange {
         let request = self.request(endpoint, message, locale);
-        let url = self.url(endpoint);
         let start = Instant::now();
         let body = serde_json::to_vec(&request).expect("a request serialises");
         let sent = self.post(self.parsed_url(endpoint)).body(body).send().await;
@@ -300,7 +307,7 @@ impl Target {
         };
         Exchange {
             endpoint,
-            url: redact(&url),
+            url: self.shown_urls[index(endpoint)].clone(),
             request,
             status,
             body,

@@ -8,11 +8,11 @@
 //! the extra headers), and both judge the answer with the same
 //! [`super::judge_body`]; neither retries or follows redirects.
 
-use super::{judge_body, Target, TargetError};
+use super::{index, judge_body, Target, TargetError, USER_AGENT};
 use crate::contract::{Endpoint, RUN_HEADER};
 use crate::oracle::Outcome;
 use bytes::Bytes;
-use http::header::{HeaderMap, HeaderValue, CONTENT_TYPE, HOST, USER_AGENT};
+use http::header::{self, HeaderMap, HeaderValue, CONTENT_TYPE, HOST};
 use http::uri::PathAndQuery;
 use http::{Method, Request};
 use http_body_util::{BodyExt, Full, Limited};
@@ -77,10 +77,7 @@ impl Target {
         let value = |v: &str| HeaderValue::from_str(v).map_err(|e| bad(&e.to_string()));
         headers.insert(HOST, value(&authority)?);
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        headers.insert(
-            USER_AGENT,
-            HeaderValue::from_static(concat!("vigil/", env!("CARGO_PKG_VERSION"))),
-        );
+        headers.insert(header::USER_AGENT, HeaderValue::from_static(USER_AGENT));
         headers.insert(RUN_HEADER, value(&self.run_id)?);
         for (k, v) in &self.headers {
             headers.append(k.clone(), v.clone());
@@ -131,11 +128,7 @@ impl Wire {
             .map_err(|e| format!("connection lost ({e})"))?;
         let mut req = Request::new(Full::new(p.body.clone()));
         *req.method_mut() = Method::POST;
-        *req.uri_mut() = match p.endpoint {
-            Endpoint::Sentinel => self.paths[0].clone(),
-            Endpoint::Medical => self.paths[1].clone(),
-        }
-        .into();
+        *req.uri_mut() = self.paths[index(p.endpoint)].clone().into();
         *req.headers_mut() = self.headers.clone();
         let resp = sender
             .send_request(req)

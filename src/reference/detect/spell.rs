@@ -598,6 +598,9 @@ impl Speller {
         // The nearest lexicon word, looked up once.
         let corrected = std::cell::OnceCell::new();
         let correct = || *corrected.get_or_init(|| self.correct(&t));
+        // ...and the split into known words.
+        let pieces = std::cell::OnceCell::new();
+        let split = || pieces.get_or_init(|| self.split(&t));
         {
             if let Some(w) = self.restore_short(&t) {
                 out.push(w);
@@ -627,11 +630,10 @@ impl Speller {
                     && (plain_typo(&t, c)
                         || self.stems.iter().any(|s| s == c)
                             && (stem_slip(c.len()) || stem_slip(c.len() + 1)))
-                    && (distance(t.as_bytes(), c.as_bytes(), 1).is_some()
-                        || self.split(&t).is_none())
+                    && (distance(t.as_bytes(), c.as_bytes(), 1).is_some() || split().is_none())
             }) {
                 out.push(c.to_string());
-            } else if let Some(pieces) = self.split(&t).filter(|p| {
+            } else if let Some(pieces) = split().clone().filter(|p| {
                 // Two real words run together are likelier than a typo that
                 // happens to spell them ("isit" is "is it", not "isnt"), but
                 // not odd short words ("bolod" is "blood", not "bol od").
