@@ -1,0 +1,251 @@
+//! Raw command-line arguments, as clap parses them; nothing here is
+//! validated beyond clap's types (see `gate` for the validated configuration).
+
+use super::invalid;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "vigil",
+    version,
+    about = "Verifies the Safety Sentinel and Medical Boundaries of a weight-management coaching service",
+    long_about = "vigil fires a corpus of trigger phrases and benign look-alikes at the Safety Sentinel and \
+Medical Boundaries endpoints, judges every response against what a clinician expects, measures detection \
+latency, and writes reports.\n\nExit codes: 0 pass · 1 gate failed · 2 invalid input · 3 could not complete."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub(super) command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub(super) enum Command {
+    /// Run the whole gate: every corpus case against both endpoints, then the verdict.
+    ///
+    /// Without --target, vigil starts its embedded reference service on 127.0.0.1 and tests that.
+    Gate(GateArgs),
+    /// Run the embedded reference service (for demos, self-tests and trying vigil out).
+    Serve(ServeArgs),
+    /// Re-send one case, or one of its variants (from its seed), and print request, response and verdict.
+    Replay(ReplayArgs),
+    /// Search for evasions: many variants per case, each failure shrunk and saved as a regression case.
+    Explore(ExploreArgs),
+    /// Compare two runs: new failures, fixed cases, latency change. Exits 1 when NEW has a failure OLD did not.
+    Diff(DiffArgs),
+    /// Check and describe the corpus.
+    Corpus {
+        #[command(subcommand)]
+        command: CorpusCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub(super) enum CorpusCommand {
+    /// Validate every corpus file; lists every problem with file, line and field.
+    Lint(LintArgs),
+    /// Show what the corpus covers: trigger × level × locale, referrals, benign look-alikes, review status.
+    Stats(LintArgs),
+}
+
+#[derive(Args, Debug)]
+pub(super) struct GateArgs {
+    /// Directory of corpus files (with resources.toml and rules.toml).
+    #[arg(long, default_value = "corpora")]
+    pub(super) corpus: PathBuf,
+    #[command(flatten)]
+    pub(super) service: ServiceArgs,
+    /// Where to write the reports. Default: vigil-out/<UTC timestamp>/.
+    #[arg(long)]
+    pub(super) out: Option<PathBuf>,
+    /// Requests in flight at once.
+    #[arg(long, default_value_t = 8)]
+    pub(super) concurrency: usize,
+    /// Fail when the p99 detection latency of an endpoint exceeds this, in milliseconds.
+    #[arg(long, default_value_t = 100.0)]
+    pub(super) p99_budget_ms: f64,
+    /// The whole run ends by this many seconds, whatever the target does (exit 3 if reached).
+    #[arg(long, default_value_t = 900)]
+    pub(super) deadline_s: u64,
+    /// Seed for everything random in the run; recorded in gate.json.
+    #[arg(long, default_value_t = 1)]
+    pub(super) seed: u64,
+    /// Generated variants per case (typos, leetspeak, look-alike letters, slang…); 0 for none.
+    #[arg(long, default_value_t = 8)]
+    pub(super) variants: usize,
+    /// Shrink at most this many failing variants to their minimal form.
+    #[arg(long, default_value_t = 5000)]
+    pub(super) shrink_limit: usize,
+    /// Skip the load phase (latency is then reported for information only, not verified).
+    #[arg(long)]
+    pub(super) no_load: bool,
+    /// Load phase: requests per second to each endpoint (open loop).
+    #[arg(long, default_value_t = 100.0)]
+    pub(super) rate: f64,
+    /// Load phase: measured duration, in seconds.
+    #[arg(long, default_value_t = 10.0)]
+    pub(super) duration_s: f64,
+    /// Load phase: warm-up before measuring, in seconds (not counted).
+    #[arg(long, default_value_t = 2.0)]
+    pub(super) warmup_s: f64,
+    /// Load phase: requests in flight at once, per endpoint (waiting for a slot counts in latency).
+    #[arg(long, default_value_t = 64)]
+    pub(super) max_in_flight: usize,
+    /// Load phase: highest acceptable share of errors (timeouts, refused, 5xx), 0 to 1.
+    #[arg(long, default_value_t = 0.0)]
+    pub(super) max_error_rate: f64,
+    /// Report files to write, comma-separated: json, md, html, junit (results.jsonl is always written).
+    #[arg(long, default_value = "json,md,html,junit", value_delimiter = ',')]
+    pub(super) format: Vec<String>,
+    /// Print nothing but the verdict line.
+    #[arg(long, short)]
+    pub(super) quiet: bool,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy)]
+pub(super) enum ModeArg {
+    /// Normalisation, word-aligned matching and context rules.
+    Reference,
+    /// Plain lower-case substring matching: the common way such services fail.
+    Naive,
+}
+
+#[derive(Args, Debug)]
+pub(super) struct ServeArgs {
+    /// Address to listen on; port 0 picks a free port. The bound URL is the first line printed.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub(super) addr: SocketAddr,
+    /// How the service detects.
+    #[arg(long, value_enum, default_value = "reference")]
+    pub(super) mode: ModeArg,
+    /// Added latency for every request, in milliseconds.
+    #[arg(long, default_value_t = 0)]
+    pub(super) delay_ms: u64,
+    /// Random extra latency, uniform between 0 and this, in milliseconds.
+    #[arg(long, default_value_t = 0)]
+    pub(super) jitter_ms: u64,
+    /// Share of requests answered with HTTP 500 (0 to 1).
+    #[arg(long, default_value_t = 0.0)]
+    pub(super) error_rate: f64,
+    /// Share of requests slowed down by --slow-ms (0 to 1).
+    #[arg(long, default_value_t = 0.0)]
+    pub(super) slow_fraction: f64,
+    /// Extra latency for the slow fraction, in milliseconds.
+    #[arg(long, default_value_t = 0)]
+    pub(super) slow_ms: u64,
+    /// Stall the whole service every this many seconds...
+    #[arg(long)]
+    pub(super) stall_every_s: Option<f64>,
+    /// ...for this many milliseconds.
+    #[arg(long, default_value_t = 0)]
+    pub(super) stall_ms: u64,
+    /// Seed for the injected faults.
+    #[arg(long, default_value_t = 1)]
+    pub(super) seed: u64,
+}
+
+/// How to reach the service under test (shared by gate, replay and explore).
+#[derive(Args, Debug)]
+pub(super) struct ServiceArgs {
+    /// Base URL of the service under test (http://host:port). Default: the embedded reference service.
+    #[arg(long)]
+    pub(super) target: Option<String>,
+    /// Extra request header, `Name: value`; repeatable. The value may name environment variables as ${VAR} (for secrets: reports show only the template).
+    #[arg(long = "header", value_name = "HEADER")]
+    pub(super) headers: Vec<String>,
+    /// Per-request timeout, in milliseconds. A request is never retried.
+    #[arg(long, default_value_t = 5000)]
+    pub(super) timeout_ms: u64,
+}
+
+impl ServiceArgs {
+    pub(super) fn timeout(&self) -> Duration {
+        Duration::from_millis(self.timeout_ms)
+    }
+
+    /// How to reach the service, marking requests with `run_id`; a bad
+    /// `--header` is invalid input (exit 2).
+    pub(super) fn spec(&self, run_id: String) -> Result<crate::gate::ServiceSpec, i32> {
+        Ok(crate::gate::ServiceSpec {
+            target: self.target.clone(),
+            headers: self
+                .headers
+                .iter()
+                .map(|h| crate::target::Header::parse(h).map_err(invalid))
+                .collect::<Result<_, _>>()?,
+            timeout: self.timeout(),
+            run_id,
+        })
+    }
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy)]
+pub(super) enum EndpointArg {
+    Sentinel,
+    Medical,
+}
+
+#[derive(Args, Debug)]
+pub(super) struct ReplayArgs {
+    /// The case id.
+    #[arg(long)]
+    pub(super) case: String,
+    /// The variant's seed (from the report); without it the case's own text is sent.
+    #[arg(long)]
+    pub(super) seed: Option<u64>,
+    /// Only this endpoint (default: every endpoint the case has an expectation for).
+    #[arg(long, value_enum)]
+    pub(super) endpoint: Option<EndpointArg>,
+    /// Directory of corpus files.
+    #[arg(long, default_value = "corpora")]
+    pub(super) corpus: PathBuf,
+    #[command(flatten)]
+    pub(super) service: ServiceArgs,
+}
+
+#[derive(Args, Debug)]
+pub(super) struct ExploreArgs {
+    /// Directory of corpus files; regressions go to <corpus>/regressions/<name>.toml.
+    #[arg(long, default_value = "corpora")]
+    pub(super) corpus: PathBuf,
+    #[command(flatten)]
+    pub(super) service: ServiceArgs,
+    /// Name of the target, for the regression file (default: the target's host).
+    #[arg(long)]
+    pub(super) name: Option<String>,
+    /// Explore at most this many cases (chosen by the seed; default all).
+    #[arg(long)]
+    pub(super) cases: Option<usize>,
+    /// Stop after this many seconds.
+    #[arg(long, default_value_t = 60)]
+    pub(super) budget_s: u64,
+    /// Variants to try per case.
+    #[arg(long, default_value_t = 32)]
+    pub(super) per_case: usize,
+    /// Seed for the variants.
+    #[arg(long, default_value_t = 1)]
+    pub(super) seed: u64,
+}
+
+#[derive(Args, Debug)]
+pub(super) struct DiffArgs {
+    /// The earlier run: its output directory (or its results.jsonl).
+    pub(super) old: PathBuf,
+    /// The later run.
+    pub(super) new: PathBuf,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub(super) json: bool,
+}
+
+#[derive(Args, Debug)]
+pub(super) struct LintArgs {
+    /// Directory of corpus files.
+    #[arg(long, default_value = "corpora")]
+    pub(super) corpus: PathBuf,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub(super) json: bool,
+}

@@ -1,0 +1,281 @@
+//! The subcommands other than `gate`: serve, corpus lint and stats, diff,
+//! replay and explore.
+
+use super::args::{DiffArgs, EndpointArg, ExploreArgs, LintArgs, ModeArg, ReplayArgs, ServeArgs};
+use super::progress::Bar;
+use super::{chain, invalid, run_id, runtime};
+use crate::corpus::{self, Severity};
+use crate::gate::{self, GateError};
+use crate::reference::{self, Faults, Mode, ServiceConfig};
+use std::time::Duration;
+
+pub(super) fn serve_cmd(a: ServeArgs) -> i32 {
+    for (name, v) in [
+        ("--error-rate", a.error_rate),
+        ("--slow-fraction", a.slow_fraction),
+    ] {
+        if !(0.0..=1.0).contains(&v) {
+            return invalid(format!("{name} must be between 0 and 1"));
+        }
+    }
+    let stall_every = match a.stall_every_s {
+        Some(s) if !(s > 0.0 && s.is_finite()) => {
+            return invalid("--stall-every-s must be a positive number")
+        }
+        Some(s) => Some(Duration::from_secs_f64(s)),
+        None => None,
+    };
+    let faults = Faults {
+        delay: Duration::from_millis(a.delay_ms),
+        jitter: Duration::from_millis(a.jitter_ms),
+        error_rate: a.error_rate,
+        slow_fraction: a.slow_fraction,
+        slow: Duration::from_millis(a.slow_ms),
+        stall_every,
+        stall: Duration::from_millis(a.stall_ms),
+    };
+    let mode = match a.mode {
+        ModeArg::Reference => Mode::Reference,
+        ModeArg::Naive => Mode::Naive,
+    };
+    let mut config = ServiceConfig::new(mode, faults);
+    config.seed = a.seed;
+    let rt = runtime();
+    rt.block_on(async {
+        let running = match reference::spawn(config, a.addr).await {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("vigil: cannot listen on {}: {e}", a.addr);
+                return 3;
+            }
+        };
+        out!("{}", running.url());
+        use std::io::Write;
+        let _ = std::io::stdout().flush();
+        eprintln!(
+            "vigil: serving the {:?} service on {} (Ctrl-C to stop)",
+            a.mode,
+            running.url()
+        );
+        let _ = tokio::signal::ctrl_c().await;
+        running.stop().await;
+        0
+    })
+}
+
+pub(super) fn lint_cmd(a: LintArgs) -> i32 {
+    let report = match corpus::load_dir(&a.corpus) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("vigil: {}", chain(&e));
+            return 2;
+        }
+    };
+    let errors = report.errors().count();
+    let warnings = report.findings.len() - errors;
+    if a.json {
+        let v = serde_json::json!({
+            "errors": errors,
+            "warnings": warnings,
+            "cases": report.corpus.as_ref().map(|c| c.cases.len()),
+            "findings": report.findings,
+        });
+        out!(
+            "{}",
+            serde_json::to_string_pretty(&v).expect("serialisable")
+        );
+    } else {
+        for f in &report.findings {
+            out!("{f}");
+        }
+        match &report.corpus {
+            Some(c) => out!(
+                "{}: {} cases, {errors} errors, {warnings} warnings",
+                a.corpus.display(),
+                c.cases.len()
+            ),
+            None => out!(
+                "{}: {errors} errors, {warnings} warnings",
+                a.corpus.display()
+            ),
+        }
+    }
+    if errors > 0 {
+        2
+    } else {
+        0
+    }
+}
+
+pub(super) fn stats_cmd(a: LintArgs) -> i32 {
+    let corpus = match gate::load_corpus(&a.corpus) {
+        Ok(c) => c,
+        Err(GateError::Corpus(findings)) => {
+            for f in findings.iter().filter(|f| f.severity == Severity::Error) {
+                eprintln!("{f}");
+            }
+            eprintln!("vigil: fix the corpus errors first (vigil corpus lint)");
+            return 2;
+        }
+        Err(e) => {
+            eprintln!("vigil: {}", chain(&e));
+            return e.exit_code();
+        }
+    };
+    let stats = corpus::stats::compute(&corpus);
+    if a.json {
+        out!(
+            "{}",
+            serde_json::to_string_pretty(&stats).expect("serialisable")
+        );
+    } else {
+        outp!("{}", corpus::stats::render(&stats));
+    }
+    0
+}
+
+pub(super) fn diff_cmd(a: DiffArgs) -> i32 {
+    let d = match crate::report::diff::compare(&a.old, &a.new) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("vigil: {}", chain(&e));
+            return 2;
+        }
+    };
+    if a.json {
+        out!(
+            "{}",
+            serde_json::to_string_pretty(&d).expect("serialisable")
+        );
+    } else {
+        outp!("{}", crate::report::diff::render(&d));
+    }
+    i32::from(d.regressed())
+}
+
+pub(super) fn replay_cmd(a: ReplayArgs) -> i32 {
+    use crate::gate::replay::{replay, ReplayError, ReplayRequest};
+    let corpus = match gate::load_corpus(&a.corpus) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("vigil: {}", chain(&e));
+            return e.exit_code();
+        }
+    };
+    let req = ReplayRequest {
+        case_id: a.case,
+        seed: a.seed,
+        endpoint: a.endpoint.map(|e| match e {
+            EndpointArg::Sentinel => crate::contract::Endpoint::Sentinel,
+            EndpointArg::Medical => crate::contract::Endpoint::Medical,
+        }),
+        service: match a.service.spec(run_id("replay")) {
+            Ok(s) => s,
+            Err(code) => return code,
+        },
+    };
+    let result = runtime().block_on(replay(&corpus, &req));
+    let replayed = match result {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("vigil: {}", chain(&e));
+            return match e {
+                ReplayError::Gate(g) => g.exit_code(),
+                _ => 2,
+            };
+        }
+    };
+    let mut failed = false;
+    for r in &replayed {
+        let ex = &r.exchange;
+        out!(
+            "== {} · case {}{}",
+            r.endpoint.title(),
+            req.case_id,
+            req.seed
+                .map_or(String::new(), |s| format!(" · variant seed {s}"))
+        );
+        if !r.operators.is_empty() {
+            out!("variant: {}", r.operators.join(" + "));
+        }
+        out!("request: POST {}", ex.url);
+        out!(
+            "{}",
+            serde_json::to_string_pretty(&ex.request).expect("serialisable")
+        );
+        out!("visible: {}", crate::report::visible(&ex.request.message));
+        out!(
+            "response: HTTP {}",
+            ex.status
+                .map_or("— (no answer)".to_string(), |s| s.to_string())
+        );
+        if let Some(body) = &ex.body {
+            let pretty = serde_json::from_str::<serde_json::Value>(body)
+                .ok()
+                .and_then(|v| serde_json::to_string_pretty(&v).ok())
+                .unwrap_or_else(|| body.clone());
+            out!("{pretty}");
+        }
+        out!("verdict: {}", r.verdict.kind.as_str());
+        for f in &r.verdict.failures {
+            out!("  - {} ({}): {}", f.kind.as_str(), f.expectation, f.reason);
+        }
+        failed |= !r.verdict.is_appropriate();
+    }
+    i32::from(failed)
+}
+
+pub(super) fn explore_cmd(a: ExploreArgs) -> i32 {
+    let name = a.name.clone().unwrap_or_else(|| match &a.service.target {
+        Some(t) => reqwest::Url::parse(t)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_string))
+            .unwrap_or_else(|| "target".into()),
+        None => "reference".into(),
+    });
+    let cfg = crate::explore::ExploreConfig {
+        corpus_dir: a.corpus,
+        service: match a.service.spec(run_id("explore")) {
+            Ok(s) => s,
+            Err(code) => return code,
+        },
+        name,
+        cases: a.cases,
+        budget: Duration::from_secs(a.budget_s),
+        per_case: a.per_case,
+        seed: a.seed,
+    };
+    let progress = Bar::new(false);
+    match runtime().block_on(crate::explore::run(&cfg, &progress)) {
+        Ok(o) => {
+            out!(
+                "vigil explore: {} cases, {} variant requests, {} failures, {} distinct minimal evasions; {} new regression case(s) written to {}",
+                o.cases_explored,
+                o.variants_sent,
+                o.failures,
+                o.findings.len(),
+                o.written,
+                o.file.display()
+            );
+            for f in o.findings.iter().take(10) {
+                out!(
+                    "  {} {} {} [{}]: {:?}",
+                    f.case_id,
+                    f.endpoint,
+                    f.kind,
+                    f.operators.join(" + "),
+                    f.text.chars().take(100).collect::<String>()
+                );
+            }
+            i32::from(!o.findings.is_empty())
+        }
+        Err(crate::explore::ExploreError::Gate(e)) => {
+            eprintln!("vigil: {}", chain(&e));
+            e.exit_code()
+        }
+        Err(e) => {
+            eprintln!("vigil: {}", chain(&e));
+            3
+        }
+    }
+}

@@ -1,0 +1,209 @@
+//! `vigil gate`: raw arguments become one validated [`GateConfig`], the run
+//! happens in the library, and the summary is printed here.
+
+use super::args::GateArgs;
+use super::progress::Bar;
+use super::{chain, invalid, runtime, timestamp};
+use crate::corpus::Severity;
+use crate::gate::{self, GateConfig, GateError};
+use crate::report::{Format, GateVerdict, Run};
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub(super) fn gate_cmd(a: GateArgs) -> i32 {
+    if a.concurrency == 0 {
+        return invalid("--concurrency must be at least 1");
+    }
+    if a.p99_budget_ms.is_nan() || a.p99_budget_ms <= 0.0 {
+        return invalid("--p99-budget-ms must be a positive number of milliseconds");
+    }
+    if a.service.timeout_ms == 0 || a.deadline_s == 0 {
+        return invalid("--timeout-ms and --deadline-s must be positive");
+    }
+    let mut formats = Vec::new();
+    for f in &a.format {
+        match Format::parse(f.trim()) {
+            Some(x) if !formats.contains(&x) => formats.push(x),
+            Some(_) => {}
+            None => {
+                return invalid(format!(
+                    "--format: unknown format `{f}` (json, md, html, junit)"
+                ))
+            }
+        }
+    }
+    let stamp = timestamp();
+    let service = match a
+        .service
+        .spec(format!("{stamp}-{:04x}", std::process::id() & 0xffff))
+    {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let secs = |name: &str, v: f64| {
+        if v.is_finite() && v >= 0.0 {
+            Ok(Duration::from_secs_f64(v))
+        } else {
+            Err(invalid(format!(
+                "{name} must be a non-negative number of seconds"
+            )))
+        }
+    };
+    let load_config = if a.no_load {
+        None
+    } else {
+        let cfg = crate::load::LoadConfig {
+            rate_per_s: a.rate,
+            duration: match secs("--duration-s", a.duration_s) {
+                Ok(d) => d,
+                Err(c) => return c,
+            },
+            warmup: match secs("--warmup-s", a.warmup_s) {
+                Ok(d) => d,
+                Err(c) => return c,
+            },
+            max_in_flight: a.max_in_flight,
+            p99_budget_ms: a.p99_budget_ms,
+            max_error_rate: a.max_error_rate,
+            seed: a.seed,
+            request_timeout: a.service.timeout(),
+        };
+        if let Err(e) = cfg.check() {
+            return invalid(e);
+        }
+        Some(cfg)
+    };
+    let cfg = GateConfig {
+        corpus_dir: a.corpus,
+        service,
+        out_dir: a
+            .out
+            .unwrap_or_else(|| PathBuf::from("vigil-out").join(&stamp)),
+        concurrency: a.concurrency,
+        p99_budget_ms: a.p99_budget_ms,
+        deadline: Duration::from_secs(a.deadline_s),
+        seed: a.seed,
+        formats,
+        variants: a.variants,
+        shrink_limit: a.shrink_limit,
+        load: load_config,
+    };
+    let rt = runtime();
+    let progress = Bar::new(a.quiet);
+    let result = rt.block_on(gate::run(&cfg, &progress, async move {
+        let _ = tokio::signal::ctrl_c().await;
+    }));
+    match result {
+        Ok(run) => {
+            print_summary(&run, &cfg, a.quiet);
+            run.verdict.exit_code()
+        }
+        Err(GateError::Corpus(findings)) => {
+            for f in &findings {
+                eprintln!("{f}");
+            }
+            let n = findings
+                .iter()
+                .filter(|f| f.severity == Severity::Error)
+                .count();
+            eprintln!("vigil: the corpus has {n} error(s); nothing was sent");
+            2
+        }
+        Err(e) => {
+            let code = e.exit_code();
+            eprintln!("vigil: {}", chain(&e));
+            code
+        }
+    }
+}
+
+fn print_summary(run: &Run, cfg: &GateConfig, quiet: bool) {
+    let word = match run.verdict {
+        GateVerdict::Pass => "PASS",
+        GateVerdict::Fail => "FAIL",
+        GateVerdict::Inconclusive => "INCONCLUSIVE",
+        GateVerdict::Invalid => "INVALID",
+    };
+    out!("vigil gate: {word} — {}", run.reasons.join("; "));
+    if quiet {
+        return;
+    }
+    let failures = run.failures().count();
+    out!(
+        "  target {}{}",
+        run.info.target,
+        if run.info.embedded {
+            " (embedded reference service)"
+        } else {
+            ""
+        }
+    );
+    out!(
+        "  {} cases, {} responses: {} appropriate, {} inappropriate",
+        run.cases_total,
+        run.records.len(),
+        run.records.len() - failures,
+        failures
+    );
+    for (k, n) in run.failures_by_kind() {
+        out!("    {:<20} {n}", k.as_str());
+    }
+    match &run.load {
+        Some(l) => {
+            for (e, x) in &l.endpoints {
+                out!(
+                    "  {:<18} under load {:.0}/s: p99 {:.1} ms (95% bound {}) · service p99 {:.1} ms · lag p99 {:.1} ms · {} samples · {} errors",
+                    e.title(),
+                    x.achieved_rate,
+                    x.corrected.p99_ms,
+                    x.p99_upper_bound_ms.map_or("n/a".to_string(), |b| format!("{b:.1} ms")),
+                    x.service.p99_ms,
+                    x.lag.p99_ms,
+                    x.corrected.samples,
+                    x.errors
+                );
+            }
+        }
+        None => {
+            for (e, l) in &run.latency {
+                out!(
+                    "  {:<18} p99 {:.1} ms over {} samples (not verified under load)",
+                    e.title(),
+                    l.stats.p99_ms,
+                    l.stats.samples
+                );
+            }
+        }
+    }
+    if let Some(ops) = worst_operators(run) {
+        out!("  variants failing most: {ops}");
+    }
+    let mut files = vec!["results.jsonl"];
+    for f in &cfg.formats {
+        files.extend(f.files());
+    }
+    out!(
+        "  reports in {}/ ({})",
+        cfg.out_dir.display(),
+        files.join(", ")
+    );
+}
+
+/// The operators with the most failing variants, for the summary.
+fn worst_operators(run: &Run) -> Option<String> {
+    let mut ops: Vec<(String, usize)> = crate::report::json::by_operator(run)
+        .into_iter()
+        .filter_map(|(op, c)| c.get("failed").map(|&n| (op, n)))
+        .collect();
+    if ops.is_empty() {
+        return None;
+    }
+    ops.sort_by_key(|o| std::cmp::Reverse(o.1));
+    Some(
+        ops.iter()
+            .take(5)
+            .map(|(o, n)| format!("{o} {n}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+    )
+}

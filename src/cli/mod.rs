@@ -1,0 +1,98 @@
+//! The command line: parses arguments with clap, turns them into validated
+//! configurations, runs the library and maps outcomes to exit codes
+//! (0 pass · 1 gate failed · 2 invalid input · 3 could not complete).
+//! Only this module knows clap: `args` holds the raw arguments, `gate` turns
+//! them into a validated gate configuration and prints the summary,
+//! `commands` runs the other subcommands, `progress` draws the phases.
+
+/// Writes a line to stdout; a closed pipe (`vigil diff … | head`) is not an error.
+macro_rules! out {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($t)*);
+    }};
+}
+
+/// Writes to stdout without a newline, ignoring a closed pipe.
+macro_rules! outp {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout(), $($t)*);
+    }};
+}
+
+mod args;
+mod commands;
+mod gate;
+mod progress;
+
+pub use args::Cli;
+use args::{Command, CorpusCommand};
+use clap::Parser;
+use commands::{diff_cmd, explore_cmd, lint_cmd, replay_cmd, serve_cmd, stats_cmd};
+use gate::gate_cmd;
+
+/// An invalid argument combination: exit 2.
+fn invalid(msg: impl std::fmt::Display) -> i32 {
+    eprintln!("vigil: {msg}");
+    2
+}
+
+/// Parses the command line, runs it and returns the exit code.
+pub fn main() -> i32 {
+    let cli = Cli::parse();
+    init_tracing();
+    match cli.command {
+        Command::Gate(a) => gate_cmd(a),
+        Command::Serve(a) => serve_cmd(a),
+        Command::Diff(a) => diff_cmd(a),
+        Command::Replay(a) => replay_cmd(a),
+        Command::Explore(a) => explore_cmd(a),
+        Command::Corpus { command } => match command {
+            CorpusCommand::Lint(a) => lint_cmd(a),
+            CorpusCommand::Stats(a) => stats_cmd(a),
+        },
+    }
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime starts")
+}
+
+fn timestamp() -> String {
+    let fmt = time::macros::format_description!("[year][month][day]T[hour][minute][second]Z");
+    time::OffsetDateTime::now_utc()
+        .format(&fmt)
+        .unwrap_or_else(|_| "run".into())
+}
+
+/// An error and its causes on one line.
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut src = e.source();
+    while let Some(c) = src {
+        s = format!("{s}: {c}");
+        src = c.source();
+    }
+    s
+}
+
+fn run_id(prefix: &str) -> String {
+    format!(
+        "{prefix}-{}-{:04x}",
+        timestamp(),
+        std::process::id() & 0xffff
+    )
+}

@@ -1,0 +1,75 @@
+//! Gate progress on the terminal: a bar per phase on a terminal, one line
+//! per phase otherwise (CI logs).
+
+use crate::gate;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::IsTerminal;
+use std::sync::Mutex;
+
+fn unit_of(phase: &str) -> &'static str {
+    match phase {
+        "load" => "seconds",
+        "shrinking" => "failing variants",
+        _ => "requests",
+    }
+}
+
+/// Gate progress on stderr: a bar per phase on a terminal, one line per
+/// phase otherwise (CI logs).
+pub(super) struct Bar {
+    quiet: bool,
+    tty: bool,
+    bar: Mutex<Option<(ProgressBar, String, std::time::Instant)>>,
+}
+
+impl Bar {
+    pub(super) fn new(quiet: bool) -> Self {
+        Bar {
+            quiet,
+            tty: std::io::stderr().is_terminal(),
+            bar: Mutex::new(None),
+        }
+    }
+}
+
+impl gate::Progress for Bar {
+    fn phase(&self, name: &str, total: u64) {
+        if self.quiet {
+            return;
+        }
+        let bar = if self.tty {
+            let b = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+            b.set_style(
+                ProgressStyle::with_template("{prefix:>16} [{bar:40}] {pos}/{len} {elapsed}")
+                    .expect("valid template")
+                    .progress_chars("=> "),
+            );
+            b.set_prefix(name.to_string());
+            b
+        } else {
+            eprintln!("vigil: {name}: {total} {}", unit_of(name));
+            ProgressBar::hidden()
+        };
+        *self.bar.lock().unwrap_or_else(|p| p.into_inner()) =
+            Some((bar, name.to_string(), std::time::Instant::now()));
+    }
+
+    fn step(&self) {
+        if let Some((b, _, _)) = self.bar.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+            b.inc(1);
+        }
+    }
+
+    fn done(&self) {
+        if let Some((b, name, t)) = self.bar.lock().unwrap_or_else(|p| p.into_inner()).take() {
+            b.finish_and_clear();
+            if !self.quiet {
+                eprintln!(
+                    "vigil: {name}: {} done in {:.1} s",
+                    b.position(),
+                    t.elapsed().as_secs_f64()
+                );
+            }
+        }
+    }
+}
