@@ -7,6 +7,9 @@ pub mod lint;
 pub mod load;
 pub mod resources;
 pub mod stats;
+#[cfg(test)]
+mod tests;
+mod walk;
 
 pub use load::{load_dir, Finding, LoadReport, Severity};
 pub use resources::{ResourceBook, Rule, RuleBook, RuleCheck};

@@ -315,7 +315,9 @@ pub fn write_all(run: &Run, dir: &Path, formats: &[Format]) -> Result<(), WriteE
     Ok(())
 }
 
-fn is_invisible(c: char) -> bool {
+/// A character a reader cannot see: zero-width, format and bidi controls,
+/// variation selectors, tags, and control characters other than newline and tab.
+pub(crate) fn is_invisible(c: char) -> bool {
     matches!(c as u32,
         0x00AD | 0x034F | 0x061C | 0x115F | 0x1160 | 0x17B4 | 0x17B5 | 0x180B..=0x180E
         | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0x3164 | 0xFE00..=0xFE0F
