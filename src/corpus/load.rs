@@ -3,6 +3,7 @@
 //! the first problem so one run of `vigil corpus lint` lists all of them.
 
 use super::resources::{ResourceBook, RuleBook};
+use super::review::{self, RawReview, REVIEW_KEYS};
 use super::walk::{collect_toml, Lines};
 use super::{Case, Corpus, MedicalExpect, Review, SentinelExpect, Tri};
 use crate::contract::{Level, Referral, TriggerType};
@@ -123,7 +124,21 @@ pub fn load_dir(dir: &Path) -> Result<LoadReport, CorpusError> {
 
     let resources = match texts.iter().find(|(p, _)| p == Path::new(RESOURCES)) {
         Some((p, text)) => match toml::from_str::<ResourceBook>(text) {
-            Ok(b) => Some(b),
+            Ok(mut b) => {
+                let lines = Lines::new(text);
+                for r in &mut b.resources {
+                    if let Some(raw) = r.raw_review.take() {
+                        let line = lines.of(raw.span().start);
+                        let (review, problems) = review::check(raw.into_inner());
+                        for (field, msg) in problems {
+                            let field = format!("resource.review.{field}");
+                            ctx.error(p, Some(line), Some(&field), format!("{}: {msg}", r.name));
+                        }
+                        r.review = review;
+                    }
+                }
+                Some(b)
+            }
             Err(e) => {
                 let line = e.span().map(|s| Lines::new(text).of(s.start));
                 ctx.error(p, line, None, e.message().trim().to_string());
@@ -227,7 +242,6 @@ const SENTINEL_KEYS: &[&str] = &[
     "forbid",
 ];
 const MEDICAL_KEYS: &[&str] = &["redirect", "referral", "disclaimer", "resources", "forbid"];
-const REVIEW_KEYS: &[&str] = &["status", "by", "on"];
 const CORPUS_KEYS: &[&str] = &["name", "locale"];
 
 #[derive(Deserialize)]
@@ -251,13 +265,6 @@ impl OneOrMany {
 enum RawTri {
     Bool(bool),
     Word(String),
-}
-
-#[derive(Deserialize)]
-struct RawReview {
-    status: String,
-    by: Option<String>,
-    on: Option<toml::value::Datetime>,
 }
 
 #[derive(Deserialize)]
@@ -615,36 +622,13 @@ impl Loader {
             }
         }
         let review = match raw.review {
-            None => Review {
-                approved: false,
-                by: None,
-                on: None,
-            },
+            None => Review::default(),
             Some(r) => {
-                let approved = match r.status.as_str() {
-                    "draft" => false,
-                    "approved" => true,
-                    other => {
-                        err(
-                            self,
-                            &["review", "status"],
-                            format!("unknown status `{other}` (draft or approved)"),
-                        );
-                        false
-                    }
-                };
-                if approved && (r.by.is_none() || r.on.is_none()) {
-                    err(
-                        self,
-                        &["review"],
-                        "an approved case needs `by` and `on` (who approved it, and when)".into(),
-                    );
+                let (review, problems) = review::check(r);
+                for (field, msg) in problems {
+                    err(self, &["review", field], msg);
                 }
-                Review {
-                    approved,
-                    by: r.by,
-                    on: r.on.map(|d| d.to_string()),
-                }
+                review
             }
         };
         if raw.sentinel.is_none() && raw.medical.is_none() {

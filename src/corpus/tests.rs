@@ -144,3 +144,106 @@ fn loading_is_linear_in_the_size_of_the_corpus() {
     );
     assert!(large < Duration::from_secs(10), "20,000 cases {large:?}");
 }
+
+/// `case` with a review line in place of the default one.
+fn reviewed(id: &str, text: &str, review: &str) -> String {
+    case(id, text).replace(
+        "[case.sentinel]",
+        &format!("review = {review}\n[case.sentinel]"),
+    )
+}
+
+fn warnings(report: &LoadReport) -> Vec<String> {
+    report
+        .findings
+        .iter()
+        .filter(|f| f.field.as_deref() == Some("review"))
+        .map(ToString::to_string)
+        .collect()
+}
+
+#[test]
+fn an_approval_goes_stale_when_what_was_approved_changes() {
+    let load = |cases: &[String]| {
+        let dir = corpus_with(&[("t.toml", &file(cases))]);
+        load_dir(dir.path()).unwrap()
+    };
+    let draft = load(&[case("a", "I feel fine")]);
+    let hash = draft.corpus.unwrap().cases[0].review_hash();
+
+    let approval =
+        format!("{{ status = \"approved\", by = \"A. Clinician, RN\", on = 2026-11-30, hash = \"{hash}\" }}");
+    let current = load(&[reviewed("a", "I feel fine", &approval)]);
+    assert!(warnings(&current).is_empty(), "{:?}", current.findings);
+    let c = current.corpus.unwrap();
+    assert_eq!(c.review_counts().approved, 1);
+    assert_eq!(c.cases[0].review.on.as_deref(), Some("2026-11-30"));
+
+    let edited = load(&[reviewed("a", "I feel fine now", &approval)]);
+    assert_eq!(
+        warnings(&edited),
+        [format!("warning: t.toml:1: field `review`: case `a`: approval by A. Clinician, RN on 2026-11-30 is stale: the text, locale, category or expectations changed since (hash {hash} then, {} now); approve again", edited.corpus.as_ref().unwrap().cases[0].review_hash())]
+            .map(|w| w.replace("t.toml:1:", "t.toml:4:"))
+    );
+    let counts = edited.corpus.unwrap().review_counts();
+    assert_eq!((counts.approved, counts.stale), (0, 1));
+
+    // The expectation is part of what was approved too.
+    let other = reviewed("a", "I feel fine", &approval)
+        .replace("intervene = false", "intervene = \"either\"");
+    assert_eq!(load(&[other]).corpus.unwrap().review_counts().stale, 1);
+
+    // An approval that records no hash cannot say what it approved.
+    let bare = load(&[reviewed(
+        "a",
+        "I feel fine",
+        "{ status = \"approved\", by = \"B\", on = \"2026-11-30\" }",
+    )]);
+    assert_eq!(warnings(&bare).len(), 1);
+    assert!(
+        warnings(&bare)[0].contains("records no hash"),
+        "{:?}",
+        warnings(&bare)
+    );
+}
+
+#[test]
+fn review_fields_are_checked_and_located() {
+    let dir = corpus_with(&[(
+        "t.toml",
+        &file(&[
+            reviewed(
+                "a",
+                "hi",
+                "{ status = \"changes_requested\", by = \"C\", on = \"2026-11-30\", comment = \"say <b>which</b> pills\" }",
+            ),
+            reviewed("b", "hi", "{ status = \"rejected\" }"),
+            reviewed("c", "hi", "{ status = \"approved\", by = \"C\", on = \"30/11/2026\" }"),
+            reviewed("d", "hi", "{ status = \"draft\", reason = \"x\" }"),
+        ]),
+    )]);
+    let report = load_dir(dir.path()).unwrap();
+    assert_eq!(
+        errors(&report),
+        [
+            "error: t.toml:22: field `review.status`: unknown status `rejected` (draft, approved or changes_requested)",
+            "error: t.toml:33: field `review.on`: `30/11/2026` is not a date: write it as 2026-11-30",
+            "error: t.toml:33: field `review.status`: `approved` needs `by` and `on` (who decided, and when)",
+            "error: t.toml:44: field `review.reason`: unknown field (known: status, by, on, comment, hash)",
+        ]
+    );
+    let dir = corpus_with(&[(
+        "t.toml",
+        &file(&[reviewed(
+            "a",
+            "hi",
+            "{ status = \"changes_requested\", by = \"C\", on = \"2026-11-30\", comment = \"say which pills\" }",
+        )]),
+    )]);
+    let report = load_dir(dir.path()).unwrap();
+    assert_eq!(
+        warnings(&report),
+        ["warning: t.toml:4: field `review`: case `a`: changes requested by C on 2026-11-30: \"say which pills\""]
+    );
+    assert_eq!(report.corpus.unwrap().review_counts().changes_requested, 1);
+}

@@ -502,8 +502,10 @@ pub fn render(run: &Run) -> String {
     let _ = writeln!(
         o,
         "<p>{} cases: {} for the Safety Sentinel ({} that need an intervention), {} for Medical Boundaries. \
-         <b>{} of {} cases have been approved by a clinician</b>; the others are drafts awaiting review.</p>",
-        run.cases_total, cov.sentinel_cases, cov.trigger_cases, cov.medical_cases, cov.approved_cases, run.cases_total
+         <b>{} of {} cases have a current approval by a clinician</b>; {} approvals are stale (the case changed since), \
+         {} cases have changes requested, {} are drafts awaiting review.</p>",
+        run.cases_total, cov.sentinel_cases, cov.trigger_cases, cov.medical_cases, cov.approved_cases, run.cases_total,
+        cov.review.stale, cov.review.changes_requested, cov.review.draft
     );
     let _ = writeln!(
         o,

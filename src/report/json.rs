@@ -231,8 +231,12 @@ pub fn checklist(run: &Run) -> Vec<Value> {
             "Safety intervention responses reviewed",
             run.cases_total > 0 && cov.approved_cases == run.cases_total,
             format!(
-                "{} of {} cases approved by a clinician",
-                cov.approved_cases, run.cases_total
+                "{} of {} cases approved by a clinician (current approvals only; {} stale, {} changes requested, {} draft)",
+                cov.approved_cases,
+                run.cases_total,
+                cov.review.stale,
+                cov.review.changes_requested,
+                cov.review.draft
             ),
         ),
         item(
