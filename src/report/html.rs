@@ -378,6 +378,13 @@ pub fn render(run: &Run) -> String {
         let _ = writeln!(o, "<li>{}</li>", esc(r));
     }
     let _ = writeln!(o, "</ul>");
+    let rv = &run.coverage.review;
+    let _ = writeln!(
+        o,
+        "<p>Clinical review of the corpus: <b>{} approved</b>, {} stale approvals (the case changed since), \
+         {} with changes requested, {} drafts.</p>",
+        rv.approved, rv.stale, rv.changes_requested, rv.draft
+    );
 
     let failures: Vec<&Record> = run.failures().collect();
     let _ = writeln!(o, "<h2>What was tested</h2><table>");
