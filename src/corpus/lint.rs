@@ -155,7 +155,7 @@ pub fn advise(corpus: &Corpus) -> Vec<Finding> {
 fn review_advice(review: &super::Review, state: ReviewState, current: &str) -> Option<String> {
     let who = format!(
         "{} on {}",
-        review.by.as_deref().unwrap_or("?"),
+        crate::report::visible(review.by.as_deref().unwrap_or("?")),
         review.on.as_deref().unwrap_or("?")
     );
     let comment = review.comment.as_deref().map_or(String::new(), |c| {

@@ -247,3 +247,61 @@ fn review_fields_are_checked_and_located() {
     );
     assert_eq!(report.corpus.unwrap().review_counts().changes_requested, 1);
 }
+
+#[test]
+fn help_resources_take_the_same_review_fields() {
+    let shipped = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("corpora/resources.toml"),
+    )
+    .unwrap();
+    let entry = "confidence = \"low\"\n";
+    let first = shipped.find(entry).unwrap() + entry.len();
+    let with = |review: &str| {
+        let text = format!(
+            "{}review = {review}\n{}",
+            &shipped[..first],
+            &shipped[first..]
+        );
+        let dir = corpus_with(&[("t.toml", &file(&[case("a", "hi")]))]);
+        std::fs::write(dir.path().join("resources.toml"), text).unwrap();
+        load_dir(dir.path()).unwrap()
+    };
+    let draft = with("{ status = \"draft\" }");
+    let c = draft.corpus.unwrap();
+    let r = c
+        .resources
+        .resources
+        .iter()
+        .find(|r| r.confidence == "low")
+        .unwrap();
+    let hash = r.review_hash();
+    assert_eq!(c.resource_review_counts().approved, 0);
+
+    let approved = with(&format!(
+        "{{ status = \"approved\", by = \"A\", on = 2026-11-30, hash = \"{hash}\" }}"
+    ));
+    assert!(approved
+        .findings
+        .iter()
+        .all(|f| f.field.as_deref() != Some("resource.review")));
+    assert_eq!(
+        approved.corpus.unwrap().resource_review_counts().approved,
+        1
+    );
+
+    let stale = with("{ status = \"approved\", by = \"A\", on = 2026-11-30, hash = \"0000\" }");
+    let warned: Vec<String> = stale
+        .findings
+        .iter()
+        .filter(|f| f.field.as_deref() == Some("resource.review"))
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(warned.len(), 1, "{warned:?}");
+    assert!(warned[0].contains("is stale"), "{warned:?}");
+
+    let bad = with("{ status = \"approved\", on = \"tomorrow\" }");
+    let errs = errors(&bad);
+    assert_eq!(errs.len(), 2, "{errs:?}");
+    assert!(errs[0].contains("field `resource.review.on`"), "{errs:?}");
+    assert!(errs[0].contains("`tomorrow` is not a date"), "{errs:?}");
+}

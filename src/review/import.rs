@@ -41,15 +41,30 @@ pub struct Imported {
     pub files: Vec<PathBuf>,
 }
 
+/// The largest decisions file read: a sheet of every case of a corpus many
+/// times the shipped one's size fits well within it.
+pub const MAX_DECISIONS_BYTES: u64 = 64 << 20;
+
 /// Reads decisions from CSV with a header naming at least `id`, `hash` and
 /// `decision` (`comment` optional). Rows without a decision and without a
 /// comment are skipped; a comment alone is refused (say approve or request
 /// changes). Bad rows are refusals, not errors.
 pub fn read(path: &Path) -> Result<(Vec<Decision>, Vec<Refusal>), ReviewError> {
-    let bytes = std::fs::read(path).map_err(|source| ReviewError::Read {
+    let read_err = |source| ReviewError::Read {
         path: path.to_path_buf(),
         source,
-    })?;
+    };
+    let size = std::fs::metadata(path).map_err(read_err)?.len();
+    if size > MAX_DECISIONS_BYTES {
+        return Err(ReviewError::Invalid {
+            path: path.to_path_buf(),
+            message: format!(
+                "{size} bytes: a decisions file is at most {} MiB",
+                MAX_DECISIONS_BYTES >> 20
+            ),
+        });
+    }
+    let bytes = std::fs::read(path).map_err(read_err)?;
     parse(&bytes).map_err(|message| ReviewError::Invalid {
         path: path.to_path_buf(),
         message,
