@@ -192,14 +192,16 @@ pub fn apply(
             path: path.clone(),
             message: format!("not valid TOML: {e}"),
         })?;
-        for (item, d) in &list {
-            let fields = review_fields(d, by, date, &item.hash);
-            if !set_review(&mut doc, &item.locator, fields) {
-                return Err(ReviewError::Invalid {
-                    path: path.clone(),
-                    message: format!("`{}` is no longer in this file", item.id),
-                });
-            }
+        let edits = list
+            .iter()
+            .map(|(item, d)| (&item.locator, review_fields(d, by, date, &item.hash)));
+        if let Err(missing) = set_reviews(&mut doc, edits) {
+            return Err(ReviewError::Invalid {
+                path: path.clone(),
+                message: format!("`{}` is no longer in this file", missing.key()),
+            });
+        }
+        for (_, d) in &list {
             match d.status {
                 ReviewStatus::Approved => done.approved.push(d.id.clone()),
                 _ => done.changes_requested.push(d.id.clone()),
@@ -240,6 +242,15 @@ fn review_fields(
     ]
 }
 
+/// The key of a table of `array`: a case's id, a resource's locale and name.
+fn key_of(array: &str, t: &toml_edit::Table) -> Option<String> {
+    let get = |k: &str| t.get(k).and_then(|v| v.as_str());
+    match array {
+        "case" => get("id").map(str::to_string),
+        _ => Some(format!("{}:{}", get("locale")?, get("name")?)),
+    }
+}
+
 impl Locator {
     /// The array of tables the item is in.
     fn array(&self) -> &'static str {
@@ -249,32 +260,50 @@ impl Locator {
         }
     }
 
-    /// Whether `t` is the item.
-    fn finds(&self, t: &toml_edit::Table) -> bool {
-        let is = |key: &str, want: &str| t.get(key).and_then(|v| v.as_str()) == Some(want);
+    /// The item's key in its array (see `key_of`).
+    fn key(&self) -> String {
         match self {
-            Locator::Case { id } => is("id", id),
-            Locator::Resource { locale, name } => is("locale", locale) && is("name", name),
+            Locator::Case { id } => id.clone(),
+            Locator::Resource { locale, name } => format!("{locale}:{name}"),
         }
     }
 }
 
-/// Sets the review fields of the item at `locator`; false when it is not
-/// in the document.
-fn set_review(
+type Fields = Vec<(&'static str, Option<Value>)>;
+
+/// Sets the review fields of each item; the first item not in the document
+/// is the error. The tables are indexed once, so many decisions on one file
+/// cost time linear in its size.
+fn set_reviews<'a>(
     doc: &mut DocumentMut,
-    locator: &Locator,
-    fields: Vec<(&'static str, Option<Value>)>,
-) -> bool {
-    let Some(tables) = doc
-        .get_mut(locator.array())
-        .and_then(TomlItem::as_array_of_tables_mut)
-    else {
-        return false;
-    };
-    let Some(table) = tables.iter_mut().find(|t| locator.finds(t)) else {
-        return false;
-    };
+    edits: impl IntoIterator<Item = (&'a Locator, Fields)>,
+) -> Result<(), &'a Locator> {
+    let mut index: HashMap<(&str, String), usize> = HashMap::new();
+    for array in ["case", "resource"] {
+        if let Some(tables) = doc.get(array).and_then(TomlItem::as_array_of_tables) {
+            for (i, t) in tables.iter().enumerate() {
+                if let Some(k) = key_of(array, t) {
+                    index.entry((array, k)).or_insert(i);
+                }
+            }
+        }
+    }
+    for (locator, fields) in edits {
+        let table = index
+            .get(&(locator.array(), locator.key()))
+            .and_then(|&i| {
+                doc.get_mut(locator.array())
+                    .and_then(TomlItem::as_array_of_tables_mut)
+                    .and_then(|a| a.get_mut(i))
+            })
+            .ok_or(locator)?;
+        set_review(table, fields);
+    }
+    Ok(())
+}
+
+/// Sets the review fields of one case or resource table.
+fn set_review(table: &mut toml_edit::Table, fields: Fields) {
     match table.get_mut("review") {
         Some(TomlItem::Value(Value::InlineTable(inline))) => {
             for (k, v) in fields {
@@ -316,7 +345,6 @@ fn set_review(
             table.insert("review", toml_edit::value(inline));
         }
     }
-    true
 }
 
 /// Sets `key` in an inline table, keeping the spacing around an existing value.
@@ -357,11 +385,8 @@ mod tests {
     fn check(toml: &str, locator: Locator, d: Decision, expected: &str) {
         let mut doc: DocumentMut = toml.parse().unwrap();
         let on: toml_edit::Datetime = "2026-11-30".parse().unwrap();
-        assert!(set_review(
-            &mut doc,
-            &locator,
-            review_fields(&d, "A. B, RN", on, "0123")
-        ));
+        let fields = review_fields(&d, "A. B, RN", on, "0123");
+        assert!(set_reviews(&mut doc, [(&locator, fields)]).is_ok());
         assert_eq!(doc.to_string(), expected);
     }
 
@@ -403,7 +428,8 @@ mod tests {
         let mut doc: DocumentMut = "[[case]]\nid = \"b\"\n".parse().unwrap();
         let on: toml_edit::Datetime = "2026-11-30".parse().unwrap();
         let fields = review_fields(&decision(ReviewStatus::Approved, None), "A", on, "0");
-        assert!(!set_review(&mut doc, &case("a"), fields));
+        let a = case("a");
+        assert_eq!(set_reviews(&mut doc, [(&a, fields)]), Err(&a));
     }
 
     #[test]
