@@ -66,21 +66,22 @@ pub fn csv(items: &[Item]) -> Vec<u8> {
     for i in items {
         let line = i.line.map(|l| l.to_string()).unwrap_or_default();
         let file = i.file.display().to_string();
+        let text = |s: &str| inert(s).into_owned();
         w.write_record([
             i.id.as_str(),
-            &i.area,
-            &i.category,
-            &file,
+            &text(&i.area),
+            &text(&i.category),
+            &text(&file),
             &line,
-            &i.locale,
-            &i.message,
-            &i.expectation,
-            &i.rationale,
-            &i.source,
+            &text(&i.locale),
+            &text(&i.message),
+            &text(&i.expectation),
+            &text(&i.rationale),
+            &text(&i.source),
             i.state.as_str(),
-            i.review.by.as_deref().unwrap_or(""),
+            &text(i.review.by.as_deref().unwrap_or("")),
             i.review.on.as_deref().unwrap_or(""),
-            i.review.comment.as_deref().unwrap_or(""),
+            &text(i.review.comment.as_deref().unwrap_or("")),
             &i.hash,
             "",
             "",
@@ -88,6 +89,17 @@ pub fn csv(items: &[Item]) -> Vec<u8> {
         .expect("writing to memory");
     }
     w.into_inner().expect("writing to memory")
+}
+
+/// A cell a spreadsheet would read as a formula (`=`, `+`, `-`, `@`, tab
+/// or carriage return first) gets a leading `'`, so opening the sheet runs
+/// nothing. Only the columns `import` does not read are changed.
+fn inert(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}").into()
+    } else {
+        s.into()
+    }
 }
 
 const STYLE: &str = "body{font:16px/1.5 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b}\
@@ -231,5 +243,12 @@ mod tests {
         assert_eq!(&row[6], "line one\nsaid \"hi\", then left");
         assert_eq!(&row[14], "0123456789abcdef");
         assert_eq!(&row[15], "");
+
+        let bytes = csv(&[item("a", "=HYPERLINK(\"http://x\")")]);
+        let mut r = csv::Reader::from_reader(bytes.as_slice());
+        let row = r.records().next().unwrap().unwrap();
+        assert_eq!(&row[6], "'=HYPERLINK(\"http://x\")");
+        assert_eq!(inert("- fine"), "'- fine");
+        assert_eq!(inert("fine = ok"), "fine = ok");
     }
 }
