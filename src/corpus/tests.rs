@@ -305,3 +305,18 @@ fn help_resources_take_the_same_review_fields() {
     assert!(errs[0].contains("field `resource.review.on`"), "{errs:?}");
     assert!(errs[0].contains("`tomorrow` is not a date"), "{errs:?}");
 }
+
+#[test]
+fn the_fingerprint_is_the_documented_one() {
+    use sha2::{Digest, Sha256};
+    let dir = corpus_with(&[("t.toml", &file(&[case("a", "I feel fine")]))]);
+    let c = load_dir(dir.path()).unwrap().corpus.unwrap();
+    let case = &c.cases[0];
+    let sentinel = serde_json::to_string(&case.sentinel).unwrap();
+    assert!(sentinel.starts_with("{\"intervene\":\"no\""), "{sentinel}");
+    let text = format!(
+        "case/v1\0text=I feel fine\0locale=en-US\0category=benign\0sentinel={sentinel}\0medical=null\0"
+    );
+    let hex = format!("{:x}", Sha256::digest(text.as_bytes()));
+    assert_eq!(case.review_hash(), hex[..16]);
+}
