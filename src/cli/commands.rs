@@ -107,8 +107,8 @@ pub(super) fn lint_cmd(a: LintArgs) -> i32 {
     }
 }
 
-/// The corpus at `dir`, or its errors printed and the exit code.
-pub(super) fn loaded_corpus(dir: &std::path::Path) -> Result<corpus::Corpus, i32> {
+/// The corpus in `dir`, or its errors printed and the exit code.
+pub(super) fn valid_corpus(dir: &std::path::Path) -> Result<corpus::Corpus, i32> {
     match gate::load_corpus(dir) {
         Ok(c) => Ok(c),
         Err(GateError::Corpus(findings)) => {
@@ -125,8 +125,30 @@ pub(super) fn loaded_corpus(dir: &std::path::Path) -> Result<corpus::Corpus, i32
     }
 }
 
+pub(super) fn hash_cmd(a: LintArgs) -> i32 {
+    let corpus = match valid_corpus(&a.corpus) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    if a.json {
+        let v = serde_json::json!({
+            "sha256": corpus.sha256,
+            "method": corpus::HASH_METHOD,
+            "files": corpus.names.len() + 2,
+            "cases": corpus.cases.len(),
+        });
+        out!(
+            "{}",
+            serde_json::to_string_pretty(&v).expect("serialisable")
+        );
+    } else {
+        out!("{}", corpus.sha256);
+    }
+    0
+}
+
 pub(super) fn stats_cmd(a: LintArgs) -> i32 {
-    let corpus = match loaded_corpus(&a.corpus) {
+    let corpus = match valid_corpus(&a.corpus) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -251,10 +273,12 @@ pub(super) fn explore_cmd(a: ExploreArgs) -> i32 {
     match runtime().block_on(crate::explore::run(&cfg, &progress)) {
         Ok(o) => {
             out!(
-                "vigil explore: {} cases, {} variant requests, {} failures, {} distinct minimal evasions; {} new regression case(s) written to {}",
+                "vigil explore: {} cases ({} skipped: already failing as written), {} variant requests, {} failures, {} without a usable answer, {} distinct minimal evasions; {} new regression case(s) written to {}",
                 o.cases_explored,
+                o.failing_as_written,
                 o.variants_sent,
                 o.failures,
+                o.unanswered,
                 o.findings.len(),
                 o.written,
                 o.file.display()

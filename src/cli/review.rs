@@ -2,7 +2,7 @@
 //! `signoff` and `verify`.
 
 use super::args::{ExportArgs, ImportArgs, SignoffArgs, VerifyArgs};
-use super::commands::loaded_corpus;
+use super::commands::valid_corpus;
 use super::{fail, print_json};
 use crate::report::visible;
 use crate::review::signoff;
@@ -17,7 +17,7 @@ fn today() -> String {
 }
 
 pub(super) fn export_cmd(a: ExportArgs) -> i32 {
-    let corpus = match loaded_corpus(&a.corpus) {
+    let corpus = match valid_corpus(&a.corpus) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -56,7 +56,7 @@ pub(super) fn import_cmd(a: ImportArgs) -> i32 {
     if a.by.trim().is_empty() {
         return super::invalid("--by must name who decided (\"Name, role\")");
     }
-    let corpus = match loaded_corpus(&a.corpus) {
+    let corpus = match valid_corpus(&a.corpus) {
         Ok(c) => c,
         Err(code) => return code,
     };
