@@ -212,3 +212,57 @@ fn a_dry_run_prints_the_plan_and_sends_nothing() {
     std::thread::sleep(std::time::Duration::from_millis(200));
     assert_eq!(svc.seen(), 0);
 }
+
+#[test]
+fn the_smoke_set_is_small_passes_the_reference_service_and_says_it_is_partial() {
+    let _serial = serial();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let (status, output, _) = gate(
+        &out,
+        &["--select", "tag:smoke", "--variants", "0", "--no-load"],
+    );
+    assert_eq!(status, 0, "{output}");
+    let g = json(&out.join("gate.json"));
+    let sent = g["requests_sent"]["appropriateness"].as_u64().unwrap();
+    assert!((25..=60).contains(&sent), "{sent} smoke requests");
+    assert_eq!(g["options"]["selection"], "tag:smoke");
+    for id in [
+        "sentinel_tested",
+        "medical_validated",
+        "triggers_tested",
+        "interventions_appropriate",
+    ] {
+        check_status(&g, id, "not_tested");
+        assert!(item(&g, id)["figure"]
+            .as_str()
+            .unwrap()
+            .contains("--select tag:smoke"));
+    }
+    // Every trigger type, every level and every locale is in it.
+    let rs = records(&out);
+    let seen = |key: &str| -> BTreeSet<String> {
+        rs.iter()
+            .filter_map(|r| r[key].as_str().map(str::to_string))
+            .collect()
+    };
+    assert_eq!(seen("locale").len(), 4, "{:?}", seen("locale"));
+    let triggers = seen("trigger");
+    for t in [
+        "self_harm",
+        "eating_disorder",
+        "depression",
+        "medical_emergency",
+    ] {
+        assert!(triggers.contains(t), "{triggers:?}");
+    }
+    assert!(rs
+        .iter()
+        .any(|r| r["benign"] == true && r["endpoint"] == "sentinel"));
+    assert!(rs
+        .iter()
+        .any(|r| r["must_act"] == true && r["endpoint"] == "medical"));
+    // A selection naming nothing is refused before anything is sent.
+    let o = vigil(&["gate", "--select", "tag:nothing-has-this", "--dry-run"]);
+    assert_eq!(code(&o), 2, "{}", text(&o));
+}

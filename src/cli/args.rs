@@ -161,6 +161,9 @@ pub(super) struct GateArgs {
     /// Send at most this many requests in the whole run (appropriateness, shrinking, load); what is left unsent is not tested (exit 3 unless something failed).
     #[arg(long)]
     pub(super) max_requests: Option<usize>,
+    /// Send only the cases selected: space-separated terms, all of which hold: tag:NAME, category:NAME, endpoint:sentinel|medical, locale:TAG, or an id prefix (e.g. 'tag:smoke', 'endpoint:sentinel locale:en-GB').
+    #[arg(long, value_name = "EXPR")]
+    pub(super) select: Option<String>,
     /// Print the plan (requests per phase, expected duration) and exit 0 without sending anything.
     #[arg(long)]
     pub(super) dry_run: bool,

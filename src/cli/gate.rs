@@ -14,6 +14,11 @@ pub(super) fn gate_cmd(a: GateArgs) -> i32 {
     if a.max_requests == Some(0) {
         return invalid("--max-requests must be at least 1 (the health check is a request)");
     }
+    let selection = match a.select.as_deref().map(gate::select::Selection::parse) {
+        None => None,
+        Some(Ok(s)) => Some(s),
+        Some(Err(e)) => return invalid(e),
+    };
     if a.concurrency == 0 {
         return invalid("--concurrency must be at least 1");
     }
@@ -94,6 +99,7 @@ pub(super) fn gate_cmd(a: GateArgs) -> i32 {
         overwrite: a.overwrite,
         max_requests: a.max_requests,
         shrink_requests: a.shrink_requests,
+        selection,
     };
     if a.dry_run {
         return match gate::plan_only(&cfg) {

@@ -9,6 +9,7 @@ pub mod checklist;
 mod phase;
 pub mod plan;
 pub mod replay;
+pub mod select;
 
 pub use phase::{jobs, judge_one, Job};
 pub use plan::describe as describe_plan;
@@ -57,6 +58,8 @@ pub struct GateConfig {
     /// The shrinking phase sends at most this many requests (`None`: as
     /// many as the appropriateness phase).
     pub shrink_requests: Option<usize>,
+    /// `--select`: only these cases (`None`: the whole corpus).
+    pub selection: Option<select::Selection>,
 }
 
 impl GateConfig {
@@ -76,6 +79,7 @@ impl GateConfig {
             load: self.load.clone(),
             max_requests: self.max_requests,
             shrink_requests: self.shrink_requests,
+            selection: self.selection.as_ref().map(|s| s.expr.clone()),
         }
     }
 }
@@ -106,6 +110,8 @@ pub enum GateError {
     CorpusDir(#[from] corpus::load::CorpusError),
     #[error(transparent)]
     Target(#[from] TargetError),
+    #[error("--select {0}: selects no case of the corpus")]
+    EmptySelection(String),
     #[error("invalid load settings: {0}")]
     Load(String),
     #[error("cannot start the embedded reference service")]
@@ -129,6 +135,7 @@ impl GateError {
             GateError::Corpus(_)
             | GateError::CorpusDir(_)
             | GateError::Load(_)
+            | GateError::EmptySelection(_)
             | GateError::OutDirInUse { .. } => 2,
             GateError::Target(
                 TargetError::BadUrl { .. }
@@ -278,8 +285,21 @@ pub fn plan_only(cfg: &GateConfig) -> Result<Plan, GateError> {
     if let Some(l) = &cfg.load {
         l.check().map_err(GateError::Load)?;
     }
-    let jobs = phase::jobs(&corpus, cfg.variants, cfg.seed);
+    let jobs = selected_jobs(cfg, &corpus)?;
     Ok(plan::plan(cfg, corpus.cases.len(), &jobs))
+}
+
+/// The appropriateness phase's requests: every case, or the selected ones.
+fn selected_jobs(cfg: &GateConfig, corpus: &Corpus) -> Result<Vec<Job>, GateError> {
+    let jobs = phase::jobs(corpus, cfg.variants, cfg.seed, |case, endpoint| {
+        cfg.selection
+            .as_ref()
+            .is_none_or(|s| s.keeps(case, endpoint))
+    });
+    match &cfg.selection {
+        Some(s) if jobs.is_empty() => Err(GateError::EmptySelection(s.expr.clone())),
+        _ => Ok(jobs),
+    }
 }
 
 /// Runs the gate to its verdict. `interrupt` ends the run early (as invalid)
@@ -308,7 +328,7 @@ pub async fn run(
         let _ = stop_tx.send(Some(why));
     });
 
-    let mut jobs = phase::jobs(&corpus, cfg.variants, cfg.seed);
+    let mut jobs = selected_jobs(cfg, &corpus)?;
     let total = jobs.len();
     let mut planned: BTreeMap<Endpoint, usize> = BTreeMap::new();
     for j in &jobs {

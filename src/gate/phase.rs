@@ -23,11 +23,19 @@ pub struct Job {
 }
 
 /// The base case and `per_case` variants of every case, for every endpoint
-/// the case has an expectation for. Variants that change nothing (no
-/// operator applies) are left out.
-pub fn jobs(corpus: &Corpus, per_case: usize, seed: u64) -> Vec<Job> {
+/// the case has an expectation for and `keep` accepts. Variants that change
+/// nothing (no operator applies) are left out.
+pub fn jobs(
+    corpus: &Corpus,
+    per_case: usize,
+    seed: u64,
+    keep: impl Fn(&Case, Endpoint) -> bool,
+) -> Vec<Job> {
     let mut out = Vec::new();
     for (i, case) in corpus.cases.iter().enumerate() {
+        if !case.endpoints().any(|e| keep(case, e)) {
+            continue;
+        }
         let vs: Vec<Arc<Variant>> = variants::generate(
             &case.id,
             &case.text,
@@ -39,7 +47,7 @@ pub fn jobs(corpus: &Corpus, per_case: usize, seed: u64) -> Vec<Job> {
         .filter(|v| !v.edits.is_empty() && v.text != case.text)
         .map(Arc::new)
         .collect();
-        for endpoint in case.endpoints() {
+        for endpoint in case.endpoints().filter(|&e| keep(case, e)) {
             out.push(Job {
                 case: i,
                 endpoint,

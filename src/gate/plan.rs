@@ -22,7 +22,8 @@ pub fn shrink_budget(cfg: &GateConfig, appropriateness: usize) -> usize {
 }
 
 /// The plan for `jobs` (the appropriateness phase's requests).
-pub fn plan(cfg: &GateConfig, cases: usize, jobs: &[Job]) -> Plan {
+pub fn plan(cfg: &GateConfig, corpus_cases: usize, jobs: &[Job]) -> Plan {
+    let cases = jobs.iter().map(|j| j.case).collect::<BTreeSet<_>>().len();
     let appropriateness = jobs.len();
     let variant_jobs = jobs.iter().filter(|j| j.variant.is_some()).count();
     let budget = shrink_budget(cfg, appropriateness);
@@ -59,6 +60,7 @@ pub fn plan(cfg: &GateConfig, cases: usize, jobs: &[Job]) -> Plan {
         (round_trips * cfg.p99_budget_ms / 1000.0 + load_s).min(cfg.deadline.as_secs_f64());
     Plan {
         cases,
+        corpus_cases,
         requests,
         max_requests: cfg.max_requests,
         shrink_per_variant: MAX_SHRINK_CALLS,
@@ -72,8 +74,8 @@ pub fn plan(cfg: &GateConfig, cases: usize, jobs: &[Job]) -> Plan {
 pub fn describe(plan: &Plan) -> Vec<String> {
     let r = &plan.requests;
     let mut out = vec![
-        format!("plan: {} cases; requests: health check {}, appropriateness {}, shrinking at most {} ({} per variant, {} for the phase), load {}; total at most {}",
-            plan.cases, r.health_check, r.appropriateness, r.shrinking, plan.shrink_per_variant, plan.shrink_budget, r.load, r.total),
+        format!("plan: {} of {} cases; requests: health check {}, appropriateness {}, shrinking at most {} ({} per variant, {} for the phase), load {}; total at most {}",
+            plan.cases, plan.corpus_cases, r.health_check, r.appropriateness, r.shrinking, plan.shrink_per_variant, plan.shrink_budget, r.load, r.total),
         format!(
             "plan: expected duration about {:.0} s (answers within the p99 budget; deadline {} s)",
             plan.expected_duration_s, plan.deadline_s

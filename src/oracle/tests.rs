@@ -24,6 +24,7 @@ fn case(sentinel: Option<SentinelExpect>, medical: Option<MedicalExpect>) -> Cas
         review: Review::default(),
         focus: Some("cutting".into()),
         contrast_of: None,
+        tags: Vec::new(),
         variants: None,
         sentinel,
         medical,

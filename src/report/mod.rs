@@ -286,6 +286,8 @@ pub struct RunOptions {
     /// `--shrink-requests`: the cap on the shrinking phase (`None`: as many
     /// as the appropriateness phase).
     pub shrink_requests: Option<usize>,
+    /// `--select`: the cases this run was limited to (`None`: all).
+    pub selection: Option<String>,
 }
 
 /// The status of one checklist item.
@@ -351,7 +353,10 @@ impl PhaseRequests {
 /// What a run will send, decided before the first request.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Plan {
+    /// Cases the run sends (all, or those `--select` picked), of
+    /// `corpus_cases`.
     pub cases: usize,
+    pub corpus_cases: usize,
     /// Requests per phase; shrinking is the most it may send.
     pub requests: PhaseRequests,
     /// `--max-requests`: nothing beyond it is sent, whatever the phase.
