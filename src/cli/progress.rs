@@ -33,10 +33,11 @@ impl Bar {
 }
 
 impl gate::Progress for Bar {
+    /// The plan goes to stdout, with the run's other figures.
     fn plan(&self, plan: &crate::report::Plan) {
         if !self.quiet {
             for line in gate::describe_plan(plan) {
-                eprintln!("vigil: {line}");
+                out!("vigil: {line}");
             }
         }
     }
