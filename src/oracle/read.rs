@@ -349,6 +349,23 @@ impl<'a> Reading<'a> {
         out
     }
 
+    /// A crisis reply: a crisis line or eating-disorder helpline of the
+    /// locale, or crisis wording.
+    pub fn is_crisis_reply(&self) -> bool {
+        self.phrases(Role::Crisis).next().is_some()
+            || self.resources().iter().any(|n| {
+                matches!(
+                    n.resource.kind.as_str(),
+                    "crisis_line" | "eating_disorder_helpline"
+                )
+            })
+    }
+
+    /// A medical redirect: the medical disclaimer or a clinician redirect.
+    pub fn is_medical_reply(&self) -> bool {
+        self.phrases(Role::Disclaimer).next().is_some() || self.clinician_redirect().is_some()
+    }
+
     /// Closed helplines the text gives by number, however written.
     pub fn discontinued(&self) -> impl Iterator<Item = (usize, usize, &str)> + '_ {
         self.numbers.found.iter().filter_map(|f| match &f.class {
