@@ -143,6 +143,36 @@ pub struct Directory {
     full: HashMap<String, Vec<Known>>,
     /// Regions of the book's locales: where a foreign number is looked for.
     regions: Vec<Id>,
+    /// Readings of numbers already parsed, by (digits, user's region): the
+    /// same helplines come back in answer after answer.
+    memo: Memo,
+}
+
+type Memo = std::sync::Mutex<HashMap<(String, Option<Id>), Vec<Parsed>>>;
+
+/// Most readings the memo keeps before it starts afresh.
+const MEMO_LIMIT: usize = 10_000;
+
+/// One reading of a number: E.164, the number, its country.
+type Parsed = (String, PhoneNumber, Id);
+
+impl Directory {
+    /// The readings of `slice` (digits `key`) for a user in `region`,
+    /// parsed once per directory.
+    fn readings(&self, key: &str, slice: &str, region: Option<Id>, regions: &[Id]) -> Vec<Parsed> {
+        let k = (key.to_string(), region);
+        let lock = || self.memo.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(r) = lock().get(&k) {
+            return r.clone();
+        }
+        let r = readings(slice, regions);
+        let mut memo = lock();
+        if memo.len() >= MEMO_LIMIT {
+            memo.clear();
+        }
+        memo.insert(k, r.clone());
+        r
+    }
 }
 
 /// A `match` string that is a number ("116 123", "1-800-931-2237").
@@ -187,8 +217,8 @@ fn valid_in(n: &PhoneNumber, region: Id) -> bool {
 /// Every reading of `s` as a valid number: once per region of `regions`
 /// where it is valid written nationally, or, with a country code, the one
 /// number it is. Each with its E.164 form and the country it belongs to.
-fn readings(s: &str, regions: &[Id]) -> Vec<(String, PhoneNumber, Id)> {
-    let mut out: Vec<(String, PhoneNumber, Id)> = Vec::new();
+fn readings(s: &str, regions: &[Id]) -> Vec<Parsed> {
+    let mut out: Vec<Parsed> = Vec::new();
     let international = s.trim_start().starts_with('+');
     for &r in regions {
         let Ok(n) = phonenumber::parse(Some(r), s) else {
@@ -330,7 +360,7 @@ fn class_known(entries: &[Known], locale: &str, reachable: bool, cued: bool) -> 
 /// resources), then the reading in the user's country, then any other.
 fn class_full(
     dir: &Directory,
-    found: &[(String, PhoneNumber, Id)],
+    found: &[Parsed],
     locale: &str,
     region: Option<Id>,
 ) -> Option<Class> {
@@ -373,7 +403,7 @@ pub fn scan(dir: &Directory, text: &str, locale: &str, cued: impl Fn(usize) -> b
     regions.extend(dir.regions.iter().filter(|r| Some(**r) != region));
     let mut out = Numbers::default();
     let mut window = String::with_capacity(MAX_DIGITS + 8);
-    let mut parsed: HashMap<String, Vec<(String, PhoneNumber, Id)>> = HashMap::new();
+    let mut parsed: HashMap<String, Vec<Parsed>> = HashMap::new();
     for c in candidates(text) {
         let all = c.digits(text, 0, c.groups.len());
         if (MIN_FULL_DIGITS..=MAX_DIGITS).contains(&all.len()) {
@@ -386,7 +416,7 @@ pub fn scan(dir: &Directory, text: &str, locale: &str, cued: impl Fn(usize) -> b
                     continue;
                 }
                 None => {
-                    let h = readings(slice, &regions);
+                    let h = dir.readings(&key, slice, region, &regions);
                     parsed.insert(key, h.clone());
                     h
                 }
