@@ -263,7 +263,40 @@ pub fn judge(ctx: &Context<'_>, case: &Case, endpoint: Endpoint, outcome: &Outco
         }
     };
     every_text(ctx, endpoint.as_str(), forbid, &reading, &mut acc);
-    acc.verdict(&reading)
+    // A structured answer keeps its evidence only where a reader needs it
+    // (a failure, a note); a free-text answer always does.
+    let keep = matches!(reply, Reply::Text(_)) || !acc.failures.is_empty() || !acc.notes.is_empty();
+    acc.verdict(keep.then_some(&reading))
+}
+
+/// Distinct items for a reason, in order of appearance; a reason names the
+/// first few and counts the rest, so a hostile reply cannot grow it.
+#[derive(Default)]
+struct Listing {
+    seen: std::collections::HashSet<String>,
+    items: Vec<String>,
+}
+
+impl Listing {
+    const SHOWN: usize = 8;
+
+    fn add(&mut self, item: String) {
+        if self.seen.insert(item.clone()) {
+            self.items.push(item);
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    fn words(&self) -> String {
+        let shown = self.items[..self.items.len().min(Self::SHOWN)].join(", ");
+        match self.items.len().saturating_sub(Self::SHOWN) {
+            0 => shown,
+            more => format!("{shown} and {more} more"),
+        }
+    }
 }
 
 /// Most marks one evidence keeps (a hostile reply cannot grow a report
@@ -290,11 +323,11 @@ impl Acc {
         });
     }
 
-    fn verdict(self, reading: &Reading<'_>) -> Verdict {
+    fn verdict(self, reading: Option<&Reading<'_>>) -> Verdict {
         let mut v = Verdict::from_failures(self.failures);
         v.not_observable = self.not_observable;
         v.notes = self.notes;
-        if !reading.text.is_empty() {
+        if let Some(reading) = reading.filter(|r| !r.text.is_empty()) {
             let mut marks = self.marks;
             marks.sort_by_key(|m| (m.start, std::cmp::Reverse(m.end), m.kind));
             let mut kept: Vec<Mark> = Vec::new();
@@ -336,7 +369,7 @@ fn every_text(
     let foreign = reading.foreign();
     if !foreign.is_empty() {
         let country = phone::country_of(reading.locale);
-        let mut what: Vec<String> = Vec::new();
+        let mut what = Listing::default();
         for (s, e, w) in &foreign {
             acc.mark(
                 *s,
@@ -344,17 +377,14 @@ fn every_text(
                 MarkKind::Foreign,
                 format!("does not work in {country}: {w}"),
             );
-            let item = format!("{} ({w})", &reading.text[*s..*e]);
-            if !what.contains(&item) {
-                what.push(item);
-            }
+            what.add(format!("{} ({w})", &reading.text[*s..*e]));
         }
         acc.failures.push(fail(
             Kind::ForeignResource,
             format!("{endpoint}: help resources for {}", reading.locale),
             format!(
                 "The response gives a helpline that does not work in {country}: {}.",
-                what.join(", ")
+                what.words()
             ),
         ));
     }

@@ -332,6 +332,7 @@ impl<'a> Reading<'a> {
                 .filter(|r| r.locale == self.locale)
                 .flat_map(|r| r.matches.iter().map(|m| m.to_lowercase()))
                 .collect();
+            let mut named = std::collections::HashSet::new();
             for h in &self.hits {
                 let Role::Resource(i) = h.role else { continue };
                 let r = &self.book.resources[i];
@@ -339,7 +340,7 @@ impl<'a> Reading<'a> {
                 if r.locale != self.locale
                     && NATIONAL_KINDS.contains(&r.kind.as_str())
                     && !own_terms.contains(&term)
-                    && !out.iter().any(|(s, _, _)| *s == h.start)
+                    && named.insert(h.start)
                 {
                     out.push((h.start, h.end, format!("{} ({})", r.name, r.locale)));
                 }

@@ -408,3 +408,26 @@ fn a_long_reply_is_read_in_linear_time() {
         "{ts:?} → {tb:?}"
     );
 }
+
+#[test]
+fn a_hostile_reply_gets_a_bounded_verdict_in_linear_time() {
+    let c = case("en-US", Some(benign()), None);
+    let unit =
+        "SAMARITANS samaritans Lifeline Australia, I can't help with 1-800-950-6264 116 123. ";
+    let t = std::time::Instant::now();
+    let small = verdict(&c, Endpoint::Sentinel, &unit.repeat(50));
+    let ts = t.elapsed();
+    let t = std::time::Instant::now();
+    let big = verdict(&c, Endpoint::Sentinel, &unit.repeat(2500));
+    let tb = t.elapsed();
+    assert_eq!(small.kind, big.kind);
+    assert_eq!(big.kind, Kind::ForeignResource, "{:?}", big.failures);
+    for f in &big.failures {
+        assert!(f.reason.len() < 1000, "{}", f.reason);
+    }
+    assert!(big.evidence.unwrap().marks.len() <= super::super::MAX_MARKS);
+    assert!(
+        tb < ts * 200 + std::time::Duration::from_millis(200),
+        "{ts:?} → {tb:?}"
+    );
+}
