@@ -58,10 +58,11 @@ fn is_over_reaction(r: &Record) -> bool {
     matches!(r.verdict.kind, Kind::OverTriggered | Kind::OverEscalated)
 }
 
-/// The answer's text field, or the raw body.
-fn answer_text(r: &Record) -> String {
+/// The answer's text field and its other fields in one line, or the raw
+/// body.
+fn answer_parts(r: &Record) -> (String, Option<String>) {
     let Some(body) = &r.body else {
-        return "(no answer)".into();
+        return ("(no answer)".into(), None);
     };
     match serde_json::from_str::<serde_json::Value>(body) {
         Ok(v) => {
@@ -82,17 +83,14 @@ fn answer_text(r: &Record) -> String {
                     fields.push(format!("{k}: {x}"));
                 }
             }
-            format!(
-                "{}\n[{}]",
-                if text.is_empty() {
-                    "(no message to the user)"
-                } else {
-                    text
-                },
-                fields.join(", ")
-            )
+            let text = if text.is_empty() {
+                "(no message to the user)"
+            } else {
+                text
+            };
+            (text.to_string(), Some(format!("[{}]", fields.join(", "))))
         }
-        Err(_) => body.clone(),
+        Err(_) => (body.clone(), None),
     }
 }
 
@@ -173,10 +171,15 @@ fn card(o: &mut String, r: &Record, more: &[&Record], info: &super::RunInfo) {
             esc(&visible(&r.request.message))
         );
     }
-    let answer = match &r.verdict.evidence {
+    let (text, fields) = answer_parts(r);
+    let mut answer = match &r.verdict.evidence {
         Some(ev) => marked(ev),
-        None => esc(&visible(&answer_text(r))),
+        None => esc(&visible(&text)),
     };
+    if let Some(f) = fields.filter(|f| f != "[]") {
+        answer.push('\n');
+        answer.push_str(&esc(&f));
+    }
     let _ = writeln!(
         o,
         "<p><b>What the service answered</b> <span class=\"muted\">(HTTP {})</span></p><div class=\"msg\">{answer}</div>",
