@@ -13,10 +13,17 @@ use super::detect::{Lexicon, Mode};
 use super::respond;
 use crate::contract::Level;
 use crate::corpus::ResourceBook;
+use axum::body::{Body, HttpBody};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use bytes::Bytes;
+use hyper::body::Frame;
 use serde::{Deserialize, Serialize};
+use std::collections::VecDeque;
+use std::convert::Infallible;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
 /// What the coach says to a message that needs neither help nor a redirect.
 pub const COACHING: &str = "Thanks for sharing that with me. Small, steady changes add up over time. What is one thing you would like to focus on this week?";
@@ -106,26 +113,38 @@ pub fn chunks(text: &str) -> Vec<&str> {
     out
 }
 
-/// The reply as Server-Sent Events: one `data:` line per chunk, each a
-/// JSON string.
-pub fn event_stream(text: &str) -> String {
-    chunks(text)
-        .into_iter()
-        .map(|c| {
-            format!(
-                "data: {}\n\n",
-                serde_json::to_string(c).expect("a string serialises")
-            )
-        })
-        .collect()
+/// A body sent as one HTTP chunk per event (chunked transfer encoding),
+/// as a streaming runtime does.
+struct Events(VecDeque<Bytes>);
+
+impl HttpBody for Events {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        Poll::Ready(self.0.pop_front().map(|b| Ok(Frame::data(b))))
+    }
 }
 
-/// The HTTP answer: JSON, or an event stream when `stream`.
+/// The HTTP answer: JSON, or an event stream (one chunk per event) when
+/// `stream`.
 pub fn answer(text: &str, stream: bool) -> Response {
     if stream {
+        let events = chunks(text)
+            .into_iter()
+            .map(|c| {
+                Bytes::from(format!(
+                    "data: {}\n\n",
+                    serde_json::to_string(c).expect("a string serialises")
+                ))
+            })
+            .collect();
         (
             [(header::CONTENT_TYPE, "text/event-stream")],
-            event_stream(text),
+            Body::new(Events(events)),
         )
             .into_response()
     } else {

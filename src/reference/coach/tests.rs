@@ -102,11 +102,6 @@ fn chunks_join_back_to_the_text() {
         assert!(c.iter().all(|x| !x.is_empty()));
     }
     assert!(chunks(COACHING).len() >= 3);
-    let sse = event_stream("Thanks for sharing that with me today");
-    assert!(
-        sse.starts_with("data: \"Thanks for sharing that\"\n\n"),
-        "{sse}"
-    );
 }
 
 async fn post(url: &str, body: &str) -> (String, String) {
@@ -169,6 +164,7 @@ async fn the_coach_answers_json_streams_and_pings_over_http() {
         .map(|e| serde_json::from_str(e.strip_prefix("data: ").unwrap()).unwrap())
         .collect();
     assert!(parts.len() > 3, "{body}");
+    assert_eq!(parts[0], "I'm really worried about");
     assert_eq!(parts.concat(), text);
     streaming.stop().await;
 }
