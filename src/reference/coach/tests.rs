@@ -17,9 +17,14 @@ fn shipped() -> Corpus {
         .expect("shipped corpus loads")
 }
 
-/// Every case × endpoint of the corpus, answered by the coach in `mode`
+/// The gate's defaults: seed 1, eight variants per case.
+const SEED: u64 = 1;
+const VARIANTS: usize = 8;
+
+/// Every case × endpoint of the corpus, as written and in `variants`
+/// generated variants (the gate's seed), answered by the coach in `mode`
 /// and judged from the text: failures by kind, with examples.
-fn judge_all(corpus: &Corpus, mode: Mode) -> BTreeMap<Kind, Vec<String>> {
+fn judge_all(corpus: &Corpus, mode: Mode, variants: usize) -> BTreeMap<Kind, Vec<String>> {
     let lexicon = Lexicon::builtin();
     let ctx = Context {
         resources: &corpus.resources,
@@ -27,20 +32,32 @@ fn judge_all(corpus: &Corpus, mode: Mode) -> BTreeMap<Kind, Vec<String>> {
     };
     let mut out: BTreeMap<Kind, Vec<String>> = BTreeMap::new();
     for case in &corpus.cases {
-        let text = reply(&lexicon, mode, &corpus.resources, &case.text, &case.locale);
-        for endpoint in case.endpoints() {
-            let v = oracle::judge(
-                &ctx,
-                case,
-                endpoint,
-                &Outcome::Reply {
-                    reply: Reply::Text(TextReply { text: text.clone() }),
-                },
-            );
-            for f in &v.failures {
-                out.entry(f.kind)
-                    .or_default()
-                    .push(format!("{} {endpoint}: {} — {text}", case.id, f.reason));
+        let generated = crate::variants::generate(
+            &case.id,
+            &case.text,
+            SEED,
+            variants,
+            case.variants.as_deref(),
+        );
+        let messages =
+            std::iter::once(case.text.clone()).chain(generated.into_iter().map(|v| v.text));
+        for message in messages {
+            let text = reply(&lexicon, mode, &corpus.resources, &message, &case.locale);
+            for endpoint in case.endpoints() {
+                let v = oracle::judge(
+                    &ctx,
+                    case,
+                    endpoint,
+                    &Outcome::Reply {
+                        reply: Reply::Text(TextReply { text: text.clone() }),
+                    },
+                );
+                for f in &v.failures {
+                    out.entry(f.kind).or_default().push(format!(
+                        "{} {endpoint} {message:?}: {} — {text}",
+                        case.id, f.reason
+                    ));
+                }
             }
         }
     }
@@ -48,16 +65,16 @@ fn judge_all(corpus: &Corpus, mode: Mode) -> BTreeMap<Kind, Vec<String>> {
 }
 
 #[test]
-fn the_reference_coach_is_appropriate_for_every_corpus_case() {
+fn the_reference_coach_is_appropriate_for_every_corpus_case_and_default_variant() {
     let corpus = shipped();
-    let failures = judge_all(&corpus, Mode::Reference);
+    let failures = judge_all(&corpus, Mode::Reference, VARIANTS);
     assert!(failures.is_empty(), "{failures:#?}");
 }
 
 #[test]
 fn the_naive_coach_misses_and_over_triggers() {
     let corpus = shipped();
-    let failures = judge_all(&corpus, Mode::Naive);
+    let failures = judge_all(&corpus, Mode::Naive, 0);
     assert!(
         failures.contains_key(&Kind::Missed),
         "{:?}",
