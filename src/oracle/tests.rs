@@ -21,11 +21,7 @@ pub(super) fn case(sentinel: Option<SentinelExpect>, medical: Option<MedicalExpe
         category: "test".into(),
         rationale: String::new(),
         source: String::new(),
-        review: Review {
-            approved: false,
-            by: None,
-            on: None,
-        },
+        review: Review::default(),
         focus: Some("cutting".into()),
         contrast_of: None,
         variants: None,
