@@ -158,6 +158,15 @@ pub(super) struct ServiceArgs {
     /// Per-request timeout, in milliseconds. A request is never retried.
     #[arg(long, default_value_t = 5000)]
     pub(super) timeout_ms: u64,
+    /// PEM file of CA certificates to trust besides the system's (for a private CA).
+    #[arg(long, value_name = "FILE")]
+    pub(super) ca_cert: Option<PathBuf>,
+    /// PEM client certificate, for a service behind mutual TLS (with --client-key).
+    #[arg(long, value_name = "FILE", requires = "client_key")]
+    pub(super) client_cert: Option<PathBuf>,
+    /// PEM private key of --client-cert.
+    #[arg(long, value_name = "FILE", requires = "client_cert")]
+    pub(super) client_key: Option<PathBuf>,
 }
 
 impl ServiceArgs {
@@ -177,6 +186,11 @@ impl ServiceArgs {
                 .collect::<Result<_, _>>()?,
             timeout: self.timeout(),
             run_id,
+            tls: crate::target::TlsSettings {
+                ca_cert: self.ca_cert.clone(),
+                client_cert: self.client_cert.clone(),
+                client_key: self.client_key.clone(),
+            },
         })
     }
 }

@@ -93,7 +93,8 @@ impl GateError {
             GateError::Target(
                 TargetError::BadUrl { .. }
                 | TargetError::BadHeader { .. }
-                | TargetError::MissingEnv { .. },
+                | TargetError::MissingEnv { .. }
+                | TargetError::Tls { .. },
             ) => 2,
             _ => 3,
         }
@@ -126,13 +127,15 @@ pub struct ServiceSpec {
     pub timeout: Duration,
     /// Marks this run's requests as vigil's.
     pub run_id: String,
+    /// Trust and identity for https targets.
+    pub tls: crate::target::TlsSettings,
 }
 
 impl ServiceSpec {
     /// Checks the URL and the headers' variables before anything is sent.
     pub fn check(&self) -> Result<(), TargetError> {
         if let Some(url) = &self.target {
-            Target::new(url, &self.run_id, self.timeout)?;
+            Target::new(url, &self.run_id, self.timeout, &self.tls)?;
         }
         for h in &self.headers {
             h.resolve()?;
@@ -166,7 +169,8 @@ impl Service {
         let base = url
             .map(str::to_string)
             .unwrap_or_else(|| embedded.as_ref().map(|s| s.url()).unwrap_or_default());
-        let target = Target::new(&base, &spec.run_id, spec.timeout)?.with_headers(&spec.headers)?;
+        let target = Target::new(&base, &spec.run_id, spec.timeout, &spec.tls)?
+            .with_headers(&spec.headers)?;
         target.probe().await?;
         Ok(Service { target, embedded })
     }

@@ -5,14 +5,17 @@
 //! never an error of vigil's.
 
 mod parse;
+mod tls;
 mod wire;
 
 pub use parse::{parse_medical, parse_sentinel};
+pub use tls::TlsSettings;
 pub use wire::{Connection, Prepared, Wire};
 
 use crate::contract::{CheckRequest, Endpoint, Reply, RUN_HEADER};
 use crate::oracle::Outcome;
 use serde::Serialize;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Errors that stop vigil from testing a target at all.
@@ -28,6 +31,11 @@ pub enum TargetError {
     BadHeader { header: String, reason: String },
     #[error("header `{header}` names the environment variable `{var}`, which is not set")]
     MissingEnv { header: String, var: String },
+    #[error("TLS setting {path}: {reason}")]
+    Tls { path: String, reason: String },
+    /// The service's certificate was refused: `reason` names the host.
+    #[error("{reason}")]
+    Certificate { reason: String },
 }
 
 /// An extra request header, `Name: value`. The value may name environment
@@ -98,8 +106,18 @@ fn index(endpoint: Endpoint) -> usize {
 }
 
 /// vigil's HTTP client: one attempt per request, cut off at `timeout`.
-fn client(timeout: Duration) -> Result<reqwest::Client, TargetError> {
-    reqwest::Client::builder()
+fn client(
+    timeout: Duration,
+    tls: Option<&Arc<rustls::ClientConfig>>,
+) -> Result<reqwest::Client, TargetError> {
+    // reqwest prepares TLS even for plain-HTTP targets; it uses the same
+    // provider as `TlsSettings::client_config`.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let mut builder = reqwest::Client::builder();
+    if let Some(tls) = tls {
+        builder = builder.use_preconfigured_tls(rustls::ClientConfig::clone(tls));
+    }
+    builder
         .timeout(timeout)
         .connect_timeout(timeout.min(Duration::from_secs(5)))
         .pool_idle_timeout(Duration::from_secs(30))
@@ -149,13 +167,21 @@ pub struct Target {
     timeout: Duration,
     headers: Vec<(reqwest::header::HeaderName, reqwest::header::HeaderValue)>,
     shown_headers: Vec<String>,
+    /// For https targets: the TLS configuration both clients use.
+    tls: Option<Arc<rustls::ClientConfig>>,
 }
 
 const MAX_BODY: usize = 64 * 1024;
 
 impl Target {
-    /// `base` is the service's root URL (`http://127.0.0.1:8080`).
-    pub fn new(base: &str, run_id: &str, timeout: Duration) -> Result<Self, TargetError> {
+    /// `base` is the service's root URL (`http://127.0.0.1:8080`); `tls`
+    /// is used when it is an https URL.
+    pub fn new(
+        base: &str,
+        run_id: &str,
+        timeout: Duration,
+        tls: &TlsSettings,
+    ) -> Result<Self, TargetError> {
         let parsed = reqwest::Url::parse(base).map_err(|e| TargetError::BadUrl {
             url: base.to_string(),
             reason: e.to_string(),
@@ -166,7 +192,11 @@ impl Target {
                 reason: "only http and https are supported".into(),
             });
         }
-        let client = client(timeout)?;
+        let tls = match parsed.scheme() {
+            "https" => Some(tls.client_config()?),
+            _ => None,
+        };
+        let client = client(timeout, tls.as_ref())?;
         let base = base.trim_end_matches('/').to_string();
         let parse = |endpoint: Endpoint| {
             let url = format!("{base}{}", endpoint.default_path());
@@ -186,6 +216,7 @@ impl Target {
             timeout,
             headers: Vec::new(),
             shown_headers: Vec::new(),
+            tls,
         })
     }
 
@@ -251,10 +282,7 @@ impl Target {
             .await
         {
             Ok(_) => Ok(()),
-            Err(e) => Err(TargetError::Unreachable {
-                url: redact(&self.base),
-                reason: describe(&e, self.timeout),
-            }),
+            Err(e) => Err(self.unreachable(&e)),
         }
     }
 
@@ -362,6 +390,25 @@ pub fn judge_body(endpoint: Endpoint, status: u16, body: &[u8]) -> Outcome {
     match reply {
         Ok(reply) => Outcome::Reply { reply },
         Err(error) => Outcome::Contract { error },
+    }
+}
+
+impl Target {
+    /// Why the service could not be reached: a refused certificate on its
+    /// own line, anything else as unreachable.
+    fn unreachable(&self, e: &reqwest::Error) -> TargetError {
+        match tls::certificate_problem(e, self.host()) {
+            Some(reason) => TargetError::Certificate { reason },
+            None => TargetError::Unreachable {
+                url: redact(&self.base),
+                reason: describe(e, self.timeout),
+            },
+        }
+    }
+
+    /// The service's host name (or address), as certificates name it.
+    fn host(&self) -> &str {
+        self.urls[0].host_str().unwrap_or_default()
     }
 }
 

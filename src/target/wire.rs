@@ -18,6 +18,7 @@ use http::{Method, Request};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::client::conn::http1::SendRequest;
 use hyper_util::rt::TokioIo;
+use rustls::pki_types::ServerName;
 
 /// The largest answer body read; a longer one is a contract error.
 const MAX_BODY: usize = 1024 * 1024;
@@ -30,6 +31,9 @@ pub struct Wire {
     addr: String,
     paths: [PathAndQuery; 2],
     headers: HeaderMap,
+    /// For https targets: the TLS connector and the name the certificate
+    /// must carry.
+    tls: Option<(std::sync::Arc<rustls::ClientConfig>, ServerName<'static>)>,
 }
 
 /// One message ready to be sent many times.
@@ -48,17 +52,22 @@ pub struct Connection {
 }
 
 impl Target {
-    /// The load phase's view of this target. Fails for targets it cannot
-    /// reach over plain HTTP.
+    /// The load phase's view of this target.
     pub fn wire(&self) -> Result<Wire, TargetError> {
         let url = &self.urls[0];
         let bad = |reason: &str| TargetError::BadUrl {
             url: super::redact(&self.base),
             reason: reason.to_string(),
         };
-        if url.scheme() != "http" {
-            return Err(bad("the load phase speaks plain HTTP only"));
-        }
+        let tls = match &self.tls {
+            Some(config) => {
+                let name = self.host().trim_start_matches('[').trim_end_matches(']');
+                let name = ServerName::try_from(name.to_string())
+                    .map_err(|e| bad(&format!("not a TLS server name ({e})")))?;
+                Some((config.clone(), name))
+            }
+            None => None,
+        };
         let host = url.host_str().ok_or_else(|| bad("no host"))?;
         let port = url.port_or_known_default().ok_or_else(|| bad("no port"))?;
         let authority = match url.port() {
@@ -88,6 +97,7 @@ impl Target {
             addr,
             paths: [path(Endpoint::Sentinel)?, path(Endpoint::Medical)?],
             headers,
+            tls,
         })
     }
 
@@ -152,15 +162,40 @@ impl Wire {
             .await
             .map_err(|e| failed(&e))?;
         stream.set_nodelay(true).map_err(|e| failed(&e))?;
-        let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-            .await
-            .map_err(|e| failed(&e))?;
-        tokio::spawn(async move {
-            // Its errors reach the request that was using it.
-            let _ = connection.await;
-        });
-        Ok(sender)
+        match &self.tls {
+            None => handshake(stream).await,
+            Some((config, name)) => {
+                let stream = tokio_rustls::TlsConnector::from(config.clone())
+                    .connect(name.clone(), stream)
+                    .await
+                    .map_err(|e| match super::tls::certificate_problem(&e, self.host()) {
+                        Some(reason) => reason,
+                        None => failed(&e),
+                    })?;
+                handshake(stream).await
+            }
+        }
     }
+
+    /// The host the target is reached at.
+    fn host(&self) -> &str {
+        self.addr.rsplit_once(':').map_or(&self.addr, |(h, _)| h)
+    }
+}
+
+/// An HTTP/1.1 connection over `io`, driven on its own task.
+async fn handshake<T>(io: T) -> Result<SendRequest<Full<Bytes>>, String>
+where
+    T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(io))
+        .await
+        .map_err(|e| format!("connection failed ({e})"))?;
+    tokio::spawn(async move {
+        // Its errors reach the request that was using it.
+        let _ = connection.await;
+    });
+    Ok(sender)
 }
 
 impl Connection {
@@ -222,7 +257,7 @@ mod tests {
 
     fn target(url: &str) -> Target {
         std::env::set_var("VIGIL_WIRE_TEST_TOKEN", "s3cret");
-        Target::new(url, "run-1", Duration::from_secs(5))
+        Target::new(url, "run-1", Duration::from_secs(5), &Default::default())
             .unwrap()
             .with_headers(&[
                 Header::parse("Authorization: Bearer ${VIGIL_WIRE_TEST_TOKEN}").unwrap(),
@@ -306,10 +341,14 @@ mod tests {
     }
 
     #[test]
-    fn only_plain_http_is_spoken() {
-        let t = Target::new("https://127.0.0.1:9", "r", Duration::from_secs(1)).unwrap();
-        assert!(matches!(t.wire(), Err(TargetError::BadUrl { .. })));
-        let t = Target::new("http://127.0.0.1:9/base/", "r", Duration::from_secs(1)).unwrap();
+    fn paths_keep_the_base() {
+        let t = Target::new(
+            "http://127.0.0.1:9/base/",
+            "r",
+            Duration::from_secs(1),
+            &Default::default(),
+        )
+        .unwrap();
         let w = t.wire().unwrap();
         assert_eq!(w.addr, "127.0.0.1:9");
         assert_eq!(w.paths[1].as_str(), "/base/v1/medical-boundaries/check");
