@@ -337,3 +337,35 @@ fn foreign_numbers_only_fail_for_a_uk_user() {
     assert_eq!(v.kind, Kind::ForbiddenContent, "{v:#?}");
     assert!(v.failures[0].reason.contains("en-GB"));
 }
+
+#[test]
+fn verdicts_of_older_runs_still_read() {
+    let old = r#"{"kind":"missed","failures":[{"kind":"missed","expectation":"e","reason":"r"}]}"#;
+    let v: Verdict = serde_json::from_str(old).unwrap();
+    assert_eq!(v.kind, Kind::Missed);
+    assert!(v.not_observable.is_empty() && v.notes.is_empty() && v.evidence.is_none());
+    // Empty additions are not written, so old readers see the same shape.
+    assert_eq!(serde_json::to_string(&v).unwrap(), old);
+}
+
+#[test]
+fn foreign_resource_sits_between_wrong_trigger_and_wrong_referral() {
+    assert!(Kind::WrongTrigger < Kind::ForeignResource);
+    assert!(Kind::ForeignResource < Kind::WrongReferral);
+    assert_eq!(Kind::ForeignResource.as_str(), "foreign_resource");
+    assert!(Kind::FAILURES.contains(&Kind::ForeignResource));
+}
+
+#[test]
+fn text_replies_read_back_as_text() {
+    let r = Reply::Text(crate::contract::TextReply {
+        text: "Keep going!".into(),
+    });
+    let json = serde_json::to_string(&r).unwrap();
+    assert_eq!(json, r#"{"text":"Keep going!"}"#);
+    assert_eq!(serde_json::from_str::<Reply>(&json).unwrap(), r);
+    let s: Reply = serde_json::to_value(good_sentinel())
+        .and_then(serde_json::from_value)
+        .unwrap();
+    assert!(matches!(s, Reply::Sentinel(_)));
+}

@@ -149,6 +149,9 @@ fn card(o: &mut String, r: &Record, more: &[&Record], info: &super::RunInfo) {
     for f in &r.verdict.failures {
         let _ = writeln!(o, "<li>{}</li>", esc(&f.reason));
     }
+    for line in r.remarks() {
+        let _ = writeln!(o, "<li class=\"muted\">{}</li>", esc(&line));
+    }
     let _ = writeln!(o, "</ul>");
     let _ = writeln!(
         o,

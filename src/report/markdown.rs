@@ -245,6 +245,9 @@ pub fn render(run: &Run) -> String {
                     cell(&f.reason)
                 );
             }
+            for line in r.remarks() {
+                let _ = writeln!(o, "- {}", cell(&line));
+            }
             let _ = writeln!(
                 o,
                 "\nReproduce:\n\n```sh\n{}\n{}\n```\n",

@@ -86,6 +86,16 @@ impl Record {
         self.verdict.kind.is_failure()
     }
 
+    /// What the verdict could not judge and what it leaves for a
+    /// clinician to review, one line each.
+    pub fn remarks(&self) -> impl Iterator<Item = String> + '_ {
+        let v = &self.verdict;
+        v.not_observable
+            .iter()
+            .map(|e| format!("Not observable from this answer: {e}"))
+            .chain(v.notes.iter().map(|n| format!("For review: {n}")))
+    }
+
     /// Distinguishes a variant's response from its base case's (empty for
     /// the base case itself).
     pub fn variant_key(&self) -> String {
