@@ -158,6 +158,9 @@ pub(super) struct ServiceArgs {
     /// Per-request timeout, in milliseconds. A request is never retried.
     #[arg(long, default_value_t = 5000)]
     pub(super) timeout_ms: u64,
+    /// Profile (TOML) mapping a service of another shape onto vigil's model: paths, bodies, fields.
+    #[arg(long, value_name = "FILE")]
+    pub(super) profile: Option<PathBuf>,
     /// PEM file of CA certificates to trust besides the system's (for a private CA).
     #[arg(long, value_name = "FILE")]
     pub(super) ca_cert: Option<PathBuf>,
@@ -190,6 +193,12 @@ impl ServiceArgs {
                 ca_cert: self.ca_cert.clone(),
                 client_cert: self.client_cert.clone(),
                 client_key: self.client_key.clone(),
+            },
+            profile: match &self.profile {
+                Some(p) => Some(std::sync::Arc::new(
+                    crate::profile::Profile::load(p).map_err(invalid)?,
+                )),
+                None => None,
             },
         })
     }

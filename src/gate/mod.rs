@@ -129,13 +129,19 @@ pub struct ServiceSpec {
     pub run_id: String,
     /// Trust and identity for https targets.
     pub tls: crate::target::TlsSettings,
+    /// How the service's requests and answers look, when it does not
+    /// follow vigil's default contract.
+    pub profile: Option<Arc<crate::profile::Profile>>,
 }
 
 impl ServiceSpec {
     /// Checks the URL and the headers' variables before anything is sent.
     pub fn check(&self) -> Result<(), TargetError> {
         if let Some(url) = &self.target {
-            Target::new(url, &self.run_id, self.timeout, &self.tls)?;
+            let t = Target::new(url, &self.run_id, self.timeout, &self.tls)?;
+            if let Some(p) = &self.profile {
+                t.with_profile(p.clone())?;
+            }
         }
         for h in &self.headers {
             h.resolve()?;
@@ -169,8 +175,11 @@ impl Service {
         let base = url
             .map(str::to_string)
             .unwrap_or_else(|| embedded.as_ref().map(|s| s.url()).unwrap_or_default());
-        let target = Target::new(&base, &spec.run_id, spec.timeout, &spec.tls)?
+        let mut target = Target::new(&base, &spec.run_id, spec.timeout, &spec.tls)?
             .with_headers(&spec.headers)?;
+        if let Some(p) = &spec.profile {
+            target = target.with_profile(p.clone())?;
+        }
         target.probe().await?;
         Ok(Service { target, embedded })
     }
@@ -228,7 +237,9 @@ pub async fn run(
     let target = service.target.clone();
     let base = crate::target::redact(target.base());
 
-    let jobs = phase::jobs(&corpus, cfg.variants, cfg.seed);
+    let mut jobs = phase::jobs(&corpus, cfg.variants, cfg.seed);
+    // A guard the service does not have is not tested (and says so).
+    jobs.retain(|j| target.serves(j.endpoint));
     let total = jobs.len();
     tracing::info!(cases = corpus.cases.len(), requests = total, target = %base, "appropriateness phase");
     progress.phase("appropriateness", total as u64);
@@ -321,7 +332,8 @@ pub async fn run(
     service.stop().await;
 
     let latency = phase_latency(&records, cfg.p99_budget_ms);
-    let (verdict, reasons) = decide(cfg, &records, sent, &load_report, stopped, &settings);
+    let (verdict, mut reasons) = decide(cfg, &records, sent, &load_report, stopped, &settings);
+    reasons.extend(unjudged(&corpus, &target, &records));
 
     if let Some(l) = &load_report {
         l.write_files(&cfg.out_dir).map_err(|source| WriteError {
@@ -380,6 +392,36 @@ fn phase_latency(records: &[Record], budget_ms: f64) -> BTreeMap<Endpoint, Endpo
             (*e, l)
         })
         .collect()
+}
+
+/// What the run could not judge, in words: guards the service does not
+/// have, expectations its answers do not show.
+fn unjudged(corpus: &Corpus, target: &Target, records: &[Record]) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in Endpoint::ALL {
+        let cases = corpus
+            .cases
+            .iter()
+            .filter(|c| c.endpoints().any(|x| x == e))
+            .count();
+        if !target.serves(e) && cases > 0 {
+            out.push(format!(
+                "{} was not tested: the service's profile has no endpoint for it ({cases} cases not sent)",
+                e.title()
+            ));
+        }
+    }
+    let n: usize = records.iter().map(|r| r.verdict.not_observable.len()).sum();
+    if n > 0 {
+        let responses = records
+            .iter()
+            .filter(|r| !r.verdict.not_observable.is_empty())
+            .count();
+        out.push(format!(
+            "{n} expectations in {responses} responses were not observable: the service's answers do not show the fields they need"
+        ));
+    }
+    out
 }
 
 /// The verdict and its reasons, in words.

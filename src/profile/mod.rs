@@ -10,7 +10,7 @@
 mod answer;
 mod template;
 
-pub use answer::{FieldReport, Mapped};
+pub use answer::{document, FieldReport, Mapped};
 pub use template::{Template, Vars};
 
 use crate::contract::{Endpoint, Level, Referral, TriggerType};

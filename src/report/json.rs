@@ -161,8 +161,25 @@ pub fn summary(run: &Run) -> String {
 }
 
 /// One line of the pre-release checklist, with the figure behind it.
-fn item(name: &str, pass: bool, figure: String) -> Value {
-    json!({ "item": name, "pass": pass, "figure": figure })
+/// `tested` false: the run holds too little evidence to sign it off either
+/// way (`status` is `not_tested`, and it does not pass).
+fn item(name: &str, tested: bool, pass: bool, figure: String) -> Value {
+    let status = match (tested, pass) {
+        (false, _) => "not_tested",
+        (true, true) => "pass",
+        (true, false) => "fail",
+    };
+    json!({ "item": name, "pass": tested && pass, "status": status, "figure": figure })
+}
+
+/// Whether enough of these records could be judged: some were sent and at
+/// most half of them have an expectation the answer could not show.
+fn observed(records: &[&Record]) -> bool {
+    let unjudged = records
+        .iter()
+        .filter(|r| !r.verdict.not_observable.is_empty())
+        .count();
+    !records.is_empty() && unjudged * 2 <= records.len()
 }
 
 /// The checklist items this run signs off (or not).
@@ -170,11 +187,19 @@ pub fn checklist(run: &Run) -> Vec<Value> {
     let endpoint = |e: Endpoint| {
         let rs: Vec<&Record> = run.records.iter().filter(|r| r.endpoint == e).collect();
         let ok = rs.iter().filter(|r| !r.failed()).count();
-        (rs.len(), ok)
+        (rs.len(), ok, observed(&rs))
     };
     let complete = run.verdict != GateVerdict::Invalid;
-    let (s_total, s_ok) = endpoint(Endpoint::Sentinel);
-    let (m_total, m_ok) = endpoint(Endpoint::Medical);
+    let (s_total, s_ok, s_seen) = endpoint(Endpoint::Sentinel);
+    let (m_total, m_ok, m_seen) = endpoint(Endpoint::Medical);
+    let all_seen = observed(&run.records.iter().collect::<Vec<_>>());
+    let unjudged = |e: Endpoint| {
+        run.records
+            .iter()
+            .filter(|r| r.endpoint == e)
+            .map(|r| r.verdict.not_observable.len())
+            .sum::<usize>()
+    };
     let cov = &run.coverage;
     let trigger_sent: std::collections::BTreeSet<&str> = run
         .records
@@ -201,22 +226,27 @@ pub fn checklist(run: &Run) -> Vec<Value> {
     vec![
         item(
             "Safety Sentinel service fully tested",
+            s_seen,
             complete && s_total >= cov.sentinel_cases && s_ok == s_total,
             format!(
-                "{s_ok} of {s_total} responses appropriate, for {} Sentinel cases",
-                cov.sentinel_cases
+                "{s_ok} of {s_total} responses appropriate, for {} Sentinel cases; {} expectations not observable",
+                cov.sentinel_cases,
+                unjudged(Endpoint::Sentinel)
             ),
         ),
         item(
             "Medical Boundaries service validated",
+            m_seen,
             complete && m_total >= cov.medical_cases && m_ok == m_total,
             format!(
-                "{m_ok} of {m_total} responses appropriate, for {} Medical Boundaries cases",
-                cov.medical_cases
+                "{m_ok} of {m_total} responses appropriate, for {} Medical Boundaries cases; {} expectations not observable",
+                cov.medical_cases,
+                unjudged(Endpoint::Medical)
             ),
         ),
         item(
             "All safety trigger phrases tested",
+            true,
             complete && trigger_sent.len() >= cov.trigger_cases,
             format!(
                 "{} of {} trigger cases sent",
@@ -226,11 +256,13 @@ pub fn checklist(run: &Run) -> Vec<Value> {
         ),
         item(
             "Safety interventions: 100% appropriate",
+            all_seen,
             complete && total > 0 && all_ok == total,
             format!("{all_ok} of {total} responses appropriate"),
         ),
         item(
             "Safety intervention responses reviewed",
+            true,
             run.cases_total > 0 && cov.approved_cases == run.cases_total,
             format!(
                 "{} of {} cases approved by a clinician",
@@ -239,6 +271,7 @@ pub fn checklist(run: &Run) -> Vec<Value> {
         ),
         item(
             &format!("Safety response time < {} ms", run.info.p99_budget_ms),
+            true,
             complete && latency_ok,
             latency_figure,
         ),

@@ -14,6 +14,7 @@ pub use wire::{Connection, Prepared, Wire};
 
 use crate::contract::{CheckRequest, Endpoint, Reply, RUN_HEADER};
 use crate::oracle::Outcome;
+use crate::profile::{self, Profile, Vars};
 use serde::Serialize;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -36,6 +37,13 @@ pub enum TargetError {
     /// The service's certificate was refused: `reason` names the host.
     #[error("{reason}")]
     Certificate { reason: String },
+    #[error("the health check {method} {url} answered HTTP {status}, not {expected}")]
+    Unhealthy {
+        method: String,
+        url: String,
+        status: u16,
+        expected: String,
+    },
 }
 
 /// An extra request header, `Name: value`. The value may name environment
@@ -169,6 +177,33 @@ pub struct Target {
     shown_headers: Vec<String>,
     /// For https targets: the TLS configuration both clients use.
     tls: Option<Arc<rustls::ClientConfig>>,
+    /// How the service's requests and answers look, when it does not
+    /// follow vigil's default contract.
+    profile: Option<Arc<Profile>>,
+    /// The profile's own headers, per endpoint (resolved).
+    endpoint_headers: [Headers; 2],
+}
+
+type Headers = Vec<(reqwest::header::HeaderName, reqwest::header::HeaderValue)>;
+
+/// Resolves header templates into name and (sensitive) value.
+fn resolve_headers(headers: &[Header]) -> Result<Headers, TargetError> {
+    headers
+        .iter()
+        .map(|h| {
+            let value = h.resolve()?;
+            let bad = |reason: &str| TargetError::BadHeader {
+                header: h.name.clone(),
+                reason: reason.into(),
+            };
+            let name = reqwest::header::HeaderName::from_bytes(h.name.as_bytes())
+                .map_err(|_| bad("not a valid header name"))?;
+            let mut value = reqwest::header::HeaderValue::from_str(&value)
+                .map_err(|_| bad("the value is not a valid header value"))?;
+            value.set_sensitive(true);
+            Ok((name, value))
+        })
+        .collect()
 }
 
 const MAX_BODY: usize = 64 * 1024;
@@ -217,31 +252,79 @@ impl Target {
             headers: Vec::new(),
             shown_headers: Vec::new(),
             tls,
+            profile: None,
+            endpoint_headers: [Vec::new(), Vec::new()],
         })
     }
 
     /// Adds headers to every request, resolving `${VAR}` from the environment.
     pub fn with_headers(mut self, headers: &[Header]) -> Result<Self, TargetError> {
-        for h in headers {
-            let value = h.resolve()?;
-            let name =
-                reqwest::header::HeaderName::from_bytes(h.name.as_bytes()).map_err(|_| {
-                    TargetError::BadHeader {
-                        header: h.name.clone(),
-                        reason: "not a valid header name".into(),
-                    }
-                })?;
-            let mut value = reqwest::header::HeaderValue::from_str(&value).map_err(|_| {
-                TargetError::BadHeader {
-                    header: h.name.clone(),
-                    reason: "the value is not a valid header value".into(),
-                }
-            })?;
-            value.set_sensitive(true);
-            self.headers.push((name, value));
-            self.shown_headers.push(h.shown());
-        }
+        self.headers.extend(resolve_headers(headers)?);
+        self.shown_headers.extend(headers.iter().map(Header::shown));
         Ok(self)
+    }
+
+    /// Speaks to the service through `profile`: its paths, headers, bodies
+    /// and answers.
+    pub fn with_profile(mut self, profile: Arc<Profile>) -> Result<Self, TargetError> {
+        for e in Endpoint::ALL {
+            let Some(p) = profile.endpoint(e) else {
+                continue;
+            };
+            let url = format!("{}{}", self.base, p.path);
+            self.urls[index(e)] = reqwest::Url::parse(&url).map_err(|err| TargetError::BadUrl {
+                url: redact(&url),
+                reason: err.to_string(),
+            })?;
+            self.shown_urls[index(e)] = redact(&url);
+            self.endpoint_headers[index(e)] = resolve_headers(&p.headers)?;
+            self.shown_headers
+                .extend(p.headers.iter().map(|h| format!("{} ({e})", h.shown())));
+        }
+        self.profile = Some(profile);
+        Ok(self)
+    }
+
+    /// The profile the service is reached through, if any.
+    pub fn profile(&self) -> Option<&Profile> {
+        self.profile.as_deref()
+    }
+
+    /// Whether the service has this guard at all (a profile may map only one).
+    pub fn serves(&self, endpoint: Endpoint) -> bool {
+        self.profile
+            .as_ref()
+            .is_none_or(|p| p.endpoint(endpoint).is_some())
+    }
+
+    /// The HTTP method of `endpoint`.
+    pub fn method(&self, endpoint: Endpoint) -> http::Method {
+        self.profile
+            .as_ref()
+            .and_then(|p| p.endpoint(endpoint))
+            .map_or(http::Method::POST, |p| p.method.clone())
+    }
+
+    /// The body sent for `message`: the one place requests are built, for
+    /// both phases.
+    pub fn body(&self, endpoint: Endpoint, message: &str, locale: &str) -> Vec<u8> {
+        match self.profile.as_ref().and_then(|p| p.endpoint(endpoint)) {
+            Some(p) => {
+                let user_id = format!("vigil-{}", self.run_id);
+                let session_id = format!("vigil-session-{}", self.run_id);
+                p.body
+                    .render(&Vars {
+                        message,
+                        locale,
+                        user_id: &user_id,
+                        session_id: &session_id,
+                        run_id: &self.run_id,
+                    })
+                    .into_bytes()
+            }
+            None => serde_json::to_vec(&self.request(endpoint, message, locale))
+                .expect("a request serialises"),
+        }
     }
 
     /// The extra headers as templates (never their secret values).
@@ -272,28 +355,53 @@ impl Target {
 
     /// Checks once that something answers at the base URL, so a wrong
     /// address stops the run with one clear line instead of N verdicts.
+    /// A profile's health check must answer with one of its statuses; a
+    /// profile without one is not probed.
     pub async fn probe(&self) -> Result<(), TargetError> {
-        let url = format!("{}/healthz", self.base);
-        match self
+        let (method, path, expected) = match &self.profile {
+            None => (http::Method::GET, "/healthz", None),
+            Some(p) => match &p.health {
+                None => return Ok(()),
+                Some(h) => (h.method.clone(), h.path.as_str(), Some(&h.status)),
+            },
+        };
+        let url = format!("{}{path}", self.base);
+        let mut req = self
             .client
-            .get(&url)
-            .header(RUN_HEADER, &self.run_id)
-            .send()
-            .await
-        {
-            Ok(_) => Ok(()),
-            Err(e) => Err(self.unreachable(&e)),
+            .request(method.clone(), &url)
+            .header(RUN_HEADER, &self.run_id);
+        for (k, v) in &self.headers {
+            req = req.header(k, v);
+        }
+        let resp = req.send().await.map_err(|e| self.unreachable(&e))?;
+        let status = resp.status().as_u16();
+        match expected {
+            Some(ok) if !ok.contains(&status) => Err(TargetError::Unhealthy {
+                method: method.to_string(),
+                url: redact(&url),
+                status,
+                expected: ok
+                    .iter()
+                    .map(u16::to_string)
+                    .collect::<Vec<_>>()
+                    .join(" or "),
+            }),
+            _ => Ok(()),
         }
     }
 
-    /// A POST to `url` with vigil's run header and the extra headers.
-    fn post(&self, url: reqwest::Url) -> reqwest::RequestBuilder {
+    /// A request to `endpoint` with vigil's run header and the extra headers.
+    fn start(&self, endpoint: Endpoint) -> reqwest::RequestBuilder {
         let mut req = self
             .client
-            .post(url)
+            .request(self.method(endpoint), self.parsed_url(endpoint))
             .header(RUN_HEADER, &self.run_id)
             .header(reqwest::header::CONTENT_TYPE, "application/json");
-        for (k, v) in &self.headers {
+        for (k, v) in self
+            .headers
+            .iter()
+            .chain(&self.endpoint_headers[index(endpoint)])
+        {
             req = req.header(k, v);
         }
         req
@@ -304,8 +412,8 @@ impl Target {
     pub async fn send(&self, endpoint: Endpoint, message: &str, locale: &str) -> Exchange {
         let request = self.request(endpoint, message, locale);
         let start = Instant::now();
-        let body = serde_json::to_vec(&request).expect("a request serialises");
-        let sent = self.post(self.parsed_url(endpoint)).body(body).send().await;
+        let body = self.body(endpoint, message, locale);
+        let sent = self.start(endpoint).body(body).send().await;
         let (status, body, outcome) = match sent {
             Err(e) => (
                 None,
@@ -316,6 +424,11 @@ impl Target {
             ),
             Ok(resp) => {
                 let status = resp.status();
+                let content_type = resp
+                    .headers()
+                    .get(reqwest::header::CONTENT_TYPE)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_string);
                 match resp.bytes().await {
                     Err(e) => (
                         Some(status.as_u16()),
@@ -327,7 +440,13 @@ impl Target {
                     Ok(bytes) => {
                         let text = String::from_utf8_lossy(&bytes[..bytes.len().min(MAX_BODY)])
                             .into_owned();
-                        let outcome = judge_body(endpoint, status.as_u16(), &bytes);
+                        let outcome = judge(
+                            self.profile.as_deref(),
+                            endpoint,
+                            status.as_u16(),
+                            content_type.as_deref(),
+                            &bytes,
+                        );
                         (Some(status.as_u16()), Some(text), outcome)
                     }
                 }
@@ -345,20 +464,54 @@ impl Target {
     }
 }
 
-/// Turns a status and body into an outcome.
+/// Turns a status and body into an outcome, through `profile` when the
+/// service has one. Both phases judge answers here.
+pub fn judge(
+    profile: Option<&Profile>,
+    endpoint: Endpoint,
+    status: u16,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Outcome {
+    let Some(p) = profile.and_then(|p| p.endpoint(endpoint)) else {
+        return judge_body(endpoint, status, body);
+    };
+    if status >= 500 {
+        return server_error(status, body);
+    }
+    if !p.answered.contains(&status) {
+        return Outcome::Contract {
+            error: format!("HTTP {status}, which the profile does not count as an answer"),
+        };
+    }
+    match profile::document(p.stream, content_type, body).and_then(|doc| p.reply(endpoint, &doc)) {
+        Ok(m) => Outcome::Reply {
+            reply: m.reply,
+            unobserved: m.unobserved,
+        },
+        Err(error) => Outcome::Contract { error },
+    }
+}
+
+/// A 5xx: the service gave no usable answer.
+fn server_error(status: u16, body: &[u8]) -> Outcome {
+    let snippet: String = String::from_utf8_lossy(body).chars().take(200).collect();
+    Outcome::Transport {
+        error: format!(
+            "HTTP {status}{}",
+            if snippet.is_empty() {
+                String::new()
+            } else {
+                format!(": {snippet}")
+            }
+        ),
+    }
+}
+
+/// Turns a status and body into an outcome under the default contract.
 pub fn judge_body(endpoint: Endpoint, status: u16, body: &[u8]) -> Outcome {
     if status >= 500 {
-        let snippet: String = String::from_utf8_lossy(body).chars().take(200).collect();
-        return Outcome::Transport {
-            error: format!(
-                "HTTP {status}{}",
-                if snippet.is_empty() {
-                    String::new()
-                } else {
-                    format!(": {snippet}")
-                }
-            ),
-        };
+        return server_error(status, body);
     }
     if status != 200 {
         return Outcome::Contract {
@@ -373,7 +526,10 @@ pub fn judge_body(endpoint: Endpoint, status: u16, body: &[u8]) -> Outcome {
         Endpoint::Medical => serde_json::from_slice(body).ok().map(Reply::Medical),
     };
     if let Some(reply) = typed {
-        return Outcome::Reply { reply };
+        return Outcome::Reply {
+            reply,
+            unobserved: Vec::new(),
+        };
     }
     let value: serde_json::Value = match serde_json::from_slice(body) {
         Ok(v) => v,
@@ -388,7 +544,10 @@ pub fn judge_body(endpoint: Endpoint, status: u16, body: &[u8]) -> Outcome {
         Endpoint::Medical => parse_medical(&value).map(Reply::Medical),
     };
     match reply {
-        Ok(reply) => Outcome::Reply { reply },
+        Ok(reply) => Outcome::Reply {
+            reply,
+            unobserved: Vec::new(),
+        },
         Err(error) => Outcome::Contract { error },
     }
 }

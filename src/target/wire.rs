@@ -8,7 +8,7 @@
 //! the extra headers), and both judge the answer with the same
 //! [`super::judge_body`]; neither retries or follows redirects.
 
-use super::{index, judge_body, Target, TargetError, USER_AGENT};
+use super::{index, judge, Target, TargetError, USER_AGENT};
 use crate::contract::{Endpoint, RUN_HEADER};
 use crate::oracle::Outcome;
 use bytes::Bytes;
@@ -30,7 +30,12 @@ pub struct Wire {
     /// `host:port`, for connecting.
     addr: String,
     paths: [PathAndQuery; 2],
-    headers: HeaderMap,
+    methods: [Method; 2],
+    /// Per endpoint: the run header, the user agent, the extra headers and
+    /// the profile's own.
+    headers: [HeaderMap; 2],
+    /// How answers are read, when the service has a profile.
+    profile: Option<std::sync::Arc<crate::profile::Profile>>,
     /// For https targets: the TLS connector and the name the certificate
     /// must carry.
     tls: Option<(std::sync::Arc<rustls::ClientConfig>, ServerName<'static>)>,
@@ -91,12 +96,21 @@ impl Target {
         for (k, v) in &self.headers {
             headers.append(k.clone(), v.clone());
         }
+        let per_endpoint = |e: Endpoint| {
+            let mut h = headers.clone();
+            for (k, v) in &self.endpoint_headers[index(e)] {
+                h.append(k.clone(), v.clone());
+            }
+            h
+        };
         // IPv6 hosts come with their brackets.
         let addr = format!("{host}:{port}");
         Ok(Wire {
             addr,
             paths: [path(Endpoint::Sentinel)?, path(Endpoint::Medical)?],
-            headers,
+            methods: Endpoint::ALL.map(|e| self.method(e)),
+            headers: Endpoint::ALL.map(per_endpoint),
+            profile: self.profile.clone(),
             tls,
         })
     }
@@ -104,12 +118,9 @@ impl Target {
     /// Prepares `message` for `endpoint`, with the same body
     /// [`Target::send`] sends.
     pub fn prepare(&self, endpoint: Endpoint, message: &str, locale: &str) -> Prepared {
-        let request = self.request(endpoint, message, locale);
         Prepared {
             endpoint,
-            body: serde_json::to_vec(&request)
-                .expect("a request serialises")
-                .into(),
+            body: self.body(endpoint, message, locale).into(),
         }
     }
 }
@@ -137,20 +148,28 @@ impl Wire {
             .await
             .map_err(|e| format!("connection lost ({e})"))?;
         let mut req = Request::new(Full::new(p.body.clone()));
-        *req.method_mut() = Method::POST;
+        *req.method_mut() = self.methods[index(p.endpoint)].clone();
         *req.uri_mut() = self.paths[index(p.endpoint)].clone().into();
-        *req.headers_mut() = self.headers.clone();
+        *req.headers_mut() = self.headers[index(p.endpoint)].clone();
         let resp = sender
             .send_request(req)
             .await
             .map_err(|e| format!("request failed ({e})"))?;
         let status = resp.status().as_u16();
+        let content_type = resp.headers().get(CONTENT_TYPE).cloned();
         let body = Limited::new(resp.into_body(), MAX_BODY)
             .collect()
             .await
             .map_err(|e| format!("reading the answer failed ({e})"))?
             .to_bytes();
-        match judge_body(p.endpoint, status, &body) {
+        let content_type = content_type.as_ref().and_then(|v| v.to_str().ok());
+        match judge(
+            self.profile.as_deref(),
+            p.endpoint,
+            status,
+            content_type,
+            &body,
+        ) {
             Outcome::Reply { .. } => Ok(()),
             Outcome::Transport { error } | Outcome::Contract { error } => Err(error),
         }
