@@ -467,3 +467,69 @@ fn the_load_phase_speaks_through_the_profile() {
     }
     assert!(mock.seen("/v1/sentinel/check").is_empty());
 }
+
+fn profile_check(profile: &str, url: &str) -> (i32, String) {
+    let o = vigil(&["profile", "check", "--profile", profile, "--target", url]);
+    (code(&o), common::text(&o))
+}
+
+#[test]
+fn profile_check_shows_the_mapping_and_what_it_misses() {
+    std::env::set_var("MODERATION_API_KEY", "test-key");
+    for (file, shape, path, _) in shapes() {
+        let url = serve(shape(Mock::new(Mode::Reference)));
+        let (c, out) = profile_check(&profile(file), &url);
+        assert_eq!(c, 0, "{file}: {out}");
+        assert!(out.contains("✓ is_intervention"), "{out}");
+        assert!(out.contains(path) && out.contains("read all"), "{out}");
+        if file == "moderation.toml" {
+            assert!(
+                out.contains("· response") && out.contains("not observable"),
+                "{out}"
+            );
+            // The crisis probe is flagged, the benign one is not.
+            let flags: Vec<&str> = out
+                .lines()
+                .filter_map(|l| l.trim().strip_prefix("✓ is_intervention"))
+                .map(str::trim)
+                .collect();
+            assert_eq!(flags, ["true", "false", "false"], "{out}");
+        }
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let url = serve(snake_case(Mock::new(Mode::Reference)));
+    // A pointer to a field the service does not send, a value not in a map.
+    let wrong = std::fs::read_to_string(profile("snake-case.toml"))
+        .unwrap()
+        .replace("/data/response_text", "/data/reply")
+        .replace(", CRITICAL = \"critical\"", "");
+    let wrong_path = tmp.path().join("wrong.toml");
+    std::fs::write(&wrong_path, wrong).unwrap();
+    let (c, out) = profile_check(wrong_path.to_str().unwrap(), &url);
+    assert_eq!(c, 2, "{out}");
+    assert!(
+        out.contains("✗ response") && out.contains("/data/reply found nothing"),
+        "{out}"
+    );
+    assert!(
+        out.contains("value `CRITICAL` is missing from the map"),
+        "{out}"
+    );
+    // A broken profile: file and line.
+    let broken = tmp.path().join("broken.toml");
+    std::fs::write(&broken, "[sentinel]\npath = \"/x\"\nbody = '{\"m\": ${message}'\n[sentinel.fields]\nis_intervention = { pointer = \"/f\" }\n").unwrap();
+    let (c, out) = profile_check(broken.to_str().unwrap(), &url);
+    assert_eq!(c, 2, "{out}");
+    assert!(out.contains("broken.toml:3: sentinel.body"), "{out}");
+    // Nothing listening: 3.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let (c, out) = profile_check(
+        &profile("snake-case.toml"),
+        &format!("http://127.0.0.1:{port}"),
+    );
+    assert_eq!(c, 3, "{out}");
+}

@@ -40,6 +40,19 @@ pub(super) enum Command {
         #[command(subcommand)]
         command: CorpusCommand,
     },
+    /// Work with profiles (services of another shape than vigil's default contract).
+    Profile {
+        #[command(subcommand)]
+        command: ProfileCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub(super) enum ProfileCommand {
+    /// Send three probe messages (a crisis, a medical request, a benign one) and show each raw answer beside the mapped fields.
+    ///
+    /// Exit 0 when the profile reads every answer, 2 when it is invalid or cannot read them, 3 when the service is unreachable.
+    Check(ServiceArgs),
 }
 
 #[derive(Subcommand, Debug)]

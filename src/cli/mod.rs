@@ -24,10 +24,11 @@ macro_rules! outp {
 mod args;
 mod commands;
 mod gate;
+mod profile;
 mod progress;
 
 pub use args::Cli;
-use args::{Command, CorpusCommand};
+use args::{Command, CorpusCommand, ProfileCommand};
 use clap::Parser;
 use commands::{diff_cmd, explore_cmd, lint_cmd, replay_cmd, serve_cmd, stats_cmd};
 use gate::gate_cmd;
@@ -51,6 +52,9 @@ pub fn main() -> i32 {
         Command::Corpus { command } => match command {
             CorpusCommand::Lint(a) => lint_cmd(a),
             CorpusCommand::Stats(a) => stats_cmd(a),
+        },
+        Command::Profile { command } => match command {
+            ProfileCommand::Check(a) => profile::check_cmd(a),
         },
     }
 }

@@ -8,6 +8,7 @@
 //! line and the field.
 
 mod answer;
+pub mod check;
 mod template;
 
 pub use answer::{document, FieldReport, Mapped};
@@ -225,6 +226,13 @@ pub struct Profile {
     /// `None`: the service has no health check, none is sent.
     pub health: Option<Health>,
     endpoints: [Option<EndpointProfile>; 2],
+}
+
+impl EndpointProfile {
+    /// Whether the profile maps the field named `name`.
+    pub fn maps(&self, name: &str) -> bool {
+        self.rules.iter().any(|r| r.def.name == name)
+    }
 }
 
 impl Profile {

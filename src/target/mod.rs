@@ -157,6 +157,9 @@ pub struct Exchange {
     pub status: Option<u16>,
     /// The raw body, as received (at most 64 KiB kept).
     pub body: Option<String>,
+    /// The answer's content type, when it gave one.
+    #[serde(skip)]
+    pub content_type: Option<String>,
     pub outcome: Outcome,
     /// From the send to the end of the body.
     pub latency: Duration,
@@ -414,6 +417,7 @@ impl Target {
         let start = Instant::now();
         let body = self.body(endpoint, message, locale);
         let sent = self.start(endpoint).body(body).send().await;
+        let mut content_type = None;
         let (status, body, outcome) = match sent {
             Err(e) => (
                 None,
@@ -424,7 +428,7 @@ impl Target {
             ),
             Ok(resp) => {
                 let status = resp.status();
-                let content_type = resp
+                content_type = resp
                     .headers()
                     .get(reqwest::header::CONTENT_TYPE)
                     .and_then(|v| v.to_str().ok())
@@ -458,6 +462,7 @@ impl Target {
             request,
             status,
             body,
+            content_type,
             outcome,
             latency: start.elapsed(),
         }
