@@ -533,3 +533,70 @@ fn profile_check_shows_the_mapping_and_what_it_misses() {
     );
     assert_eq!(c, 3, "{out}");
 }
+
+#[test]
+fn one_config_file_holds_the_gate_and_flags_override_it() {
+    let _serial = serial();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    small_corpus(dir, &["en-gb.toml"]);
+    std::fs::copy(profile("snake-case.toml"), dir.join("snake.toml")).unwrap();
+    let mock = Mock::new(Mode::Reference);
+    let url = serve(snake_case(mock.clone()));
+    let cfg = dir.join("release.toml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "target = \"{url}\"\nprofile = \"snake.toml\"\ncorpus = \"corpus\"\nheaders = [\"X-Team: ${{VIGIL_CONFIG_TEAM}}\"]\n\
+             variants = 0\nno_load = true\nformat = [\"json\"]\nquiet = true\nseed = 7\n"
+        ),
+    )
+    .unwrap();
+    let run = |name: &str, extra: &[&str]| {
+        let out = dir.join(name);
+        let mut args = vec![
+            "gate",
+            "--config",
+            cfg.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let o = std::process::Command::new(VIGIL)
+            .args(&args)
+            .env("VIGIL_CONFIG_TEAM", "safety")
+            .output()
+            .unwrap();
+        let g = if out.join("gate.json").exists() {
+            json(&out.join("gate.json"))
+        } else {
+            Value::Null
+        };
+        (code(&o), common::text(&o), g)
+    };
+    let (c, t, g) = run("from-file", &[]);
+    assert_eq!(c, 0, "{t}");
+    let config = &g["config"];
+    assert_eq!(config["seed"], 7, "{g}");
+    assert_eq!(config["variants"], 0);
+    assert!(config["profile"].as_str().unwrap().ends_with("snake.toml"));
+    assert_eq!(config["headers"][0], "X-Team: ${VIGIL_CONFIG_TEAM}");
+    assert_eq!(config["file"]["sha256"].as_str().unwrap().len(), 64);
+    assert!(
+        !mock.seen("/api/safety/sentinel").is_empty(),
+        "the file's profile and target were used"
+    );
+    // A flag wins over the file.
+    let (c, t, g) = run("flag", &["--seed", "9"]);
+    assert_eq!(c, 0, "{t}");
+    assert_eq!(g["config"]["seed"], 9);
+    assert_eq!(g["seed"], 9);
+    // A mistake in the file: exit 2 with file and line.
+    std::fs::write(&cfg, "variants = 0\nvariantz = 3\n").unwrap();
+    let (c, t, _) = run("bad", &[]);
+    assert_eq!(c, 2, "{t}");
+    assert!(
+        t.contains("release.toml:2") && t.contains("variantz"),
+        "{t}"
+    );
+}

@@ -65,6 +65,9 @@ pub(super) enum CorpusCommand {
 
 #[derive(Args, Debug)]
 pub(super) struct GateArgs {
+    /// TOML file with any of the options below (target, profile, headers…); flags given here override it.
+    #[arg(long, value_name = "FILE")]
+    pub(super) config: Option<PathBuf>,
     /// Directory of corpus files (with resources.toml and rules.toml).
     #[arg(long, default_value = "corpora")]
     pub(super) corpus: PathBuf,

@@ -10,7 +10,13 @@ use crate::report::{Format, GateVerdict, Run};
 use std::path::PathBuf;
 use std::time::Duration;
 
-pub(super) fn gate_cmd(a: GateArgs) -> i32 {
+pub(super) fn gate_cmd(mut a: GateArgs, given: &dyn Fn(&str) -> bool) -> i32 {
+    if let Some(path) = a.config.clone() {
+        if let Err(e) = super::config::apply(&mut a, &path, given) {
+            return invalid(e);
+        }
+    }
+    let recorded = super::config::effective(&a);
     if a.concurrency == 0 {
         return invalid("--concurrency must be at least 1");
     }
@@ -87,6 +93,7 @@ pub(super) fn gate_cmd(a: GateArgs) -> i32 {
         variants: a.variants,
         shrink_limit: a.shrink_limit,
         load: load_config,
+        recorded,
     };
     let rt = runtime();
     let progress = Bar::new(a.quiet);

@@ -45,6 +45,9 @@ pub struct GateConfig {
     pub shrink_limit: usize,
     /// The load phase; `None` skips it (latency is then not verified).
     pub load: Option<LoadConfig>,
+    /// The configuration as given (flags and configuration file), recorded
+    /// in gate.json.
+    pub recorded: serde_json::Value,
 }
 
 /// Hears how a run progresses, so a front end can show it; the library
@@ -358,6 +361,7 @@ pub async fn run(
             concurrency: cfg.concurrency,
             corpus_arg: cfg.corpus_dir.display().to_string(),
             headers: target.shown_headers().to_vec(),
+            config: cfg.recorded.clone(),
         },
         verdict,
         reasons,

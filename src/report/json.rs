@@ -300,6 +300,7 @@ pub fn gate(run: &Run) -> String {
             "request_timeout_ms": i.timeout_ms,
         },
         "checklist": checklist(run),
+        "config": i.config,
         "responses_total": run.records.len(),
         "inappropriate_total": run.failures().count(),
         "latency_verified_under_load": run.load.is_some(),
