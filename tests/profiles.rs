@@ -288,7 +288,7 @@ fn judged(
     if let Some(p) = profile {
         args.extend_from_slice(&["--profile", p]);
     }
-    gate(&dir.join(name), &args)
+    gate_files(&dir.join(name), &args)
 }
 
 const CORPUS: &[&str] = &[
@@ -409,7 +409,7 @@ fn the_load_phase_speaks_through_the_profile() {
     let corpus = small_corpus(tmp.path(), &["en-gb.toml"]);
     let mock = Mock::new(Mode::Reference);
     let url = serve(snake_case(mock.clone()));
-    let (_, text, g, s) = gate(
+    let (_, text, g, s) = gate_files(
         &tmp.path().join("load"),
         &[
             "--corpus",

@@ -31,7 +31,7 @@ fn short_gate(
         "-q",
     ];
     args.extend_from_slice(extra);
-    gate(out, &args)
+    gate_files(out, &args)
 }
 
 /// The load phase went through: answers came back, none was an error.

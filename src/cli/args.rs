@@ -61,6 +61,8 @@ pub(super) enum CorpusCommand {
     Lint(LintArgs),
     /// Show what the corpus covers: trigger × level × locale, referrals, benign look-alikes, review status.
     Stats(LintArgs),
+    /// Print the corpus fingerprint (SHA-256) that gate.json records; --json adds how it is computed.
+    Hash(LintArgs),
 }
 
 #[derive(Args, Debug)]
@@ -118,6 +120,12 @@ pub(super) struct GateArgs {
     /// Print nothing but the verdict line.
     #[arg(long, short)]
     pub(super) quiet: bool,
+    /// Fail the gate (exit 1) while any case is not approved by a clinician.
+    #[arg(long)]
+    pub(super) require_review: bool,
+    /// Reuse an --out directory that holds another run, deleting vigil's own files from it first.
+    #[arg(long)]
+    pub(super) overwrite: bool,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy)]
@@ -186,6 +194,12 @@ pub(super) struct ServiceArgs {
     /// PEM private key of --client-cert.
     #[arg(long, value_name = "FILE", requires = "client_cert")]
     pub(super) client_key: Option<PathBuf>,
+    /// Path checked with GET before anything is sent; it must answer 2xx.
+    #[arg(long, default_value = crate::target::DEFAULT_HEALTH_PATH)]
+    pub(super) health_path: String,
+    /// The service has no health check: only check that it accepts connections.
+    #[arg(long)]
+    pub(super) no_health_check: bool,
 }
 
 impl ServiceArgs {
@@ -216,6 +230,7 @@ impl ServiceArgs {
                 )),
                 None => None,
             },
+            health: (!self.no_health_check).then(|| self.health_path.clone()),
         })
     }
 }

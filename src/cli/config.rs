@@ -21,6 +21,8 @@ struct ConfigFile {
     ca_cert: Option<PathBuf>,
     client_cert: Option<PathBuf>,
     client_key: Option<PathBuf>,
+    health_path: Option<String>,
+    no_health_check: Option<bool>,
     out: Option<PathBuf>,
     concurrency: Option<usize>,
     p99_budget_ms: Option<f64>,
@@ -36,6 +38,8 @@ struct ConfigFile {
     max_error_rate: Option<f64>,
     format: Option<Vec<String>>,
     quiet: Option<bool>,
+    require_review: Option<bool>,
+    overwrite: Option<bool>,
 }
 
 /// Reads `path` and fills `a` with every value its command line did not
@@ -72,6 +76,8 @@ pub(super) fn apply(
     fill!(ca_cert => a.service.ca_cert, |p| Some(rel(p)));
     fill!(client_cert => a.service.client_cert, |p| Some(rel(p)));
     fill!(client_key => a.service.client_key, |p| Some(rel(p)));
+    fill!(health_path => a.service.health_path, |v| v);
+    fill!(no_health_check => a.service.no_health_check, |v| v);
     fill!(out => a.out, |p| Some(rel(p)));
     fill!(concurrency => a.concurrency, |v| v);
     fill!(p99_budget_ms => a.p99_budget_ms, |v| v);
@@ -87,6 +93,8 @@ pub(super) fn apply(
     fill!(max_error_rate => a.max_error_rate, |v| v);
     fill!(format => a.format, |v| v);
     fill!(quiet => a.quiet, |v| v);
+    fill!(require_review => a.require_review, |v| v);
+    fill!(overwrite => a.overwrite, |v| v);
     Ok(())
 }
 
@@ -113,6 +121,8 @@ pub(super) fn effective(a: &GateArgs) -> serde_json::Value {
         "ca_cert": path(&a.service.ca_cert),
         "client_cert": path(&a.service.client_cert),
         "client_key": path(&a.service.client_key),
+        "health_path": a.service.health_path,
+        "no_health_check": a.service.no_health_check,
         "out": path(&a.out),
         "concurrency": a.concurrency,
         "p99_budget_ms": a.p99_budget_ms,
@@ -128,5 +138,7 @@ pub(super) fn effective(a: &GateArgs) -> serde_json::Value {
         "max_error_rate": a.max_error_rate,
         "format": a.format,
         "quiet": a.quiet,
+        "require_review": a.require_review,
+        "overwrite": a.overwrite,
     })
 }

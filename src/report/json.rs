@@ -1,8 +1,7 @@
 //! `summary.json` (the figures, for CI) and `gate.json` (the evidence file
 //! for the release checklist).
 
-use super::{GateVerdict, Record, Run};
-use crate::contract::Endpoint;
+use super::Run;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
@@ -50,13 +49,14 @@ pub fn summary_value(run: &Run) -> Value {
         "reasons": run.reasons,
         "run_id": run.info.run_id,
         "target": run.info.target,
+        "seed": run.info.seed,
+        "corpus_sha256": run.info.corpus_sha256,
+        "responses_planned": run.planned_total(),
         "cases_total": run.cases_total,
         "responses_total": run.records.len(),
         "appropriate_total": appropriate,
         "failures_total": run.records.len() - appropriate,
         "failures_by_kind": by_kind,
-        "not_observable_total": run.records.iter().map(|r| r.verdict.not_observable.len()).sum::<usize>(),
-        "notes_total": run.records.iter().map(|r| r.verdict.notes.len()).sum::<usize>(),
         "failures_by_endpoint": by_endpoint,
         "failures_by_trigger": by_trigger,
         "by_category": by_category,
@@ -160,130 +160,15 @@ pub fn summary(run: &Run) -> String {
     serde_json::to_string_pretty(&summary_value(run)).expect("serialisable") + "\n"
 }
 
-/// One line of the pre-release checklist, with the figure behind it.
-/// `tested` false: the run holds too little evidence to sign it off either
-/// way (`status` is `not_tested`, and it does not pass).
-fn item(name: &str, tested: bool, pass: bool, figure: String) -> Value {
-    let status = match (tested, pass) {
-        (false, _) => "not_tested",
-        (true, true) => "pass",
-        (true, false) => "fail",
-    };
-    json!({ "item": name, "pass": tested && pass, "status": status, "figure": figure })
-}
-
-/// Whether enough of these records could be judged: some were sent and at
-/// most half of them have an expectation the answer could not show.
-fn observed(records: &[&Record]) -> bool {
-    let unjudged = records
-        .iter()
-        .filter(|r| !r.verdict.not_observable.is_empty())
-        .count();
-    !records.is_empty() && unjudged * 2 <= records.len()
-}
-
-/// The checklist items this run signs off (or not).
-pub fn checklist(run: &Run) -> Vec<Value> {
-    let endpoint = |e: Endpoint| {
-        let rs: Vec<&Record> = run.records.iter().filter(|r| r.endpoint == e).collect();
-        let ok = rs.iter().filter(|r| !r.failed()).count();
-        (rs.len(), ok, observed(&rs))
-    };
-    let complete = run.verdict != GateVerdict::Invalid;
-    let (s_total, s_ok, s_seen) = endpoint(Endpoint::Sentinel);
-    let (m_total, m_ok, m_seen) = endpoint(Endpoint::Medical);
-    let all_seen = observed(&run.records.iter().collect::<Vec<_>>());
-    let unjudged = |e: Endpoint| {
-        run.records
-            .iter()
-            .filter(|r| r.endpoint == e)
-            .map(|r| r.verdict.not_observable.len())
-            .sum::<usize>()
-    };
-    let cov = &run.coverage;
-    let trigger_sent: std::collections::BTreeSet<&str> = run
-        .records
-        .iter()
-        .filter(|r| r.endpoint == Endpoint::Sentinel && r.must_act)
-        .map(|r| r.case_id.as_str())
-        .collect();
-    let all_ok = run.records.iter().filter(|r| !r.failed()).count();
-    let total = run.records.len();
-    let latency_ok = !run.latency.is_empty() && run.latency.values().all(|l| l.within_budget);
-    let latency_figure = run
-        .latency
-        .iter()
-        .map(|(e, l)| {
-            format!(
-                "{} p99 {:.1} ms ({} samples)",
-                e.title(),
-                l.stats.p99_ms,
-                l.stats.samples
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("; ");
-    vec![
-        item(
-            "Safety Sentinel service fully tested",
-            s_seen,
-            complete && s_total >= cov.sentinel_cases && s_ok == s_total,
-            format!(
-                "{s_ok} of {s_total} responses appropriate, for {} Sentinel cases; {} expectations not observable",
-                cov.sentinel_cases,
-                unjudged(Endpoint::Sentinel)
-            ),
-        ),
-        item(
-            "Medical Boundaries service validated",
-            m_seen,
-            complete && m_total >= cov.medical_cases && m_ok == m_total,
-            format!(
-                "{m_ok} of {m_total} responses appropriate, for {} Medical Boundaries cases; {} expectations not observable",
-                cov.medical_cases,
-                unjudged(Endpoint::Medical)
-            ),
-        ),
-        item(
-            "All safety trigger phrases tested",
-            true,
-            complete && trigger_sent.len() >= cov.trigger_cases,
-            format!(
-                "{} of {} trigger cases sent",
-                trigger_sent.len(),
-                cov.trigger_cases
-            ),
-        ),
-        item(
-            "Safety interventions: 100% appropriate",
-            all_seen,
-            complete && total > 0 && all_ok == total,
-            format!("{all_ok} of {total} responses appropriate"),
-        ),
-        item(
-            "Safety intervention responses reviewed",
-            true,
-            run.cases_total > 0 && cov.approved_cases == run.cases_total,
-            format!(
-                "{} of {} cases approved by a clinician",
-                cov.approved_cases, run.cases_total
-            ),
-        ),
-        item(
-            &format!("Safety response time < {} ms", run.info.p99_budget_ms),
-            true,
-            complete && latency_ok,
-            latency_figure,
-        ),
-    ]
-}
-
 pub fn gate(run: &Run) -> String {
     let i = &run.info;
     let v = json!({
         "verdict": run.verdict.as_str(),
         "reasons": run.reasons,
+        "release_ready": run.release_ready(),
+        "headline": run.headline(),
         "vigil_version": i.vigil_version,
+        "vigil_commit": i.vigil_commit,
         "run_id": i.run_id,
         "target": i.target,
         "embedded_reference_service": i.embedded,
@@ -291,6 +176,7 @@ pub fn gate(run: &Run) -> String {
         "corpus": {
             "dir": i.corpus_dir,
             "sha256": i.corpus_sha256,
+            "sha256_method": crate::corpus::HASH_METHOD,
             "files": i.corpus_files,
             "cases": run.cases_total,
         },
@@ -299,8 +185,9 @@ pub fn gate(run: &Run) -> String {
             "inappropriate_responses_allowed": 0,
             "request_timeout_ms": i.timeout_ms,
         },
-        "checklist": checklist(run),
-        "config": i.config,
+        "checklist": run.checklist,
+        "options": run.options,
+        "responses_planned": run.planned_total(),
         "responses_total": run.records.len(),
         "inappropriate_total": run.failures().count(),
         "latency_verified_under_load": run.load.is_some(),

@@ -37,14 +37,17 @@ pub enum TargetError {
     /// The service's certificate was refused: `reason` names the host.
     #[error("{reason}")]
     Certificate { reason: String },
-    #[error("the health check {method} {url} answered HTTP {status}, not {expected}")]
+    #[error("the health check {url} answered HTTP {status}{detail}")]
     Unhealthy {
-        method: String,
         url: String,
         status: u16,
-        expected: String,
+        /// `: ` and the first line of the body, made safe to print, or nothing.
+        detail: String,
     },
 }
+
+/// Where vigil checks that the service is up, unless told not to.
+pub const DEFAULT_HEALTH_PATH: &str = "/healthz";
 
 /// An extra request header, `Name: value`. The value may name environment
 /// variables as `${VAR}`, so secrets stay out of files, command lines and
@@ -185,6 +188,8 @@ pub struct Target {
     profile: Option<Arc<Profile>>,
     /// The profile's own headers, per endpoint (resolved).
     endpoint_headers: [Headers; 2],
+    /// Health-check path, or `None` to skip the check.
+    health: Option<String>,
 }
 
 type Headers = Vec<(reqwest::header::HeaderName, reqwest::header::HeaderValue)>;
@@ -224,11 +229,22 @@ impl Target {
             url: base.to_string(),
             reason: e.to_string(),
         })?;
+        let refuse = |reason: &str| {
+            Err(TargetError::BadUrl {
+                url: redact(base),
+                reason: reason.into(),
+            })
+        };
         if !matches!(parsed.scheme(), "http" | "https") {
-            return Err(TargetError::BadUrl {
-                url: base.to_string(),
-                reason: "only http and https are supported".into(),
-            });
+            return refuse("only http and https are supported");
+        }
+        // Endpoint paths are appended to the base: a fragment would swallow
+        // them (every request to `POST /`) and a query would carry them.
+        if parsed.fragment().is_some() {
+            return refuse("a `#fragment` is not allowed: give the service's base URL only");
+        }
+        if parsed.query().is_some() {
+            return refuse("a `?query` is not allowed: give the service's base URL only");
         }
         let tls = match parsed.scheme() {
             "https" => Some(tls.client_config()?),
@@ -257,7 +273,24 @@ impl Target {
             tls,
             profile: None,
             endpoint_headers: [Vec::new(), Vec::new()],
+            health: Some(DEFAULT_HEALTH_PATH.to_string()),
         })
+    }
+
+    /// Where to check health before the run (a path under the base), or
+    /// `None` for a service that has no health check.
+    pub fn with_health(mut self, path: Option<&str>) -> Result<Self, TargetError> {
+        if let Some(p) = path {
+            if !p.starts_with('/') || p.contains(['#', '?']) {
+                return Err(TargetError::BadUrl {
+                    url: p.to_string(),
+                    reason: "the health path must start with `/` and have no query or fragment"
+                        .into(),
+                });
+            }
+        }
+        self.health = path.map(str::to_string);
+        Ok(self)
     }
 
     /// Adds headers to every request, resolving `${VAR}` from the environment.
@@ -356,41 +389,55 @@ impl Target {
         }
     }
 
-    /// Checks once that something answers at the base URL, so a wrong
-    /// address stops the run with one clear line instead of N verdicts.
-    /// A profile's health check must answer with one of its statuses; a
-    /// profile without one is not probed.
+    /// Checks once that the service is up before anything is sent, so a
+    /// wrong address or a sick service stops the run with one clear line
+    /// instead of N verdicts: the health check must answer 2xx (or, for a
+    /// profile's health check, one of its statuses). Without a health
+    /// check, only that something accepts connections at the base.
     pub async fn probe(&self) -> Result<(), TargetError> {
-        let (method, path, expected) = match &self.profile {
-            None => (http::Method::GET, "/healthz", None),
+        let (method, path, statuses) = match &self.profile {
             Some(p) => match &p.health {
-                None => return Ok(()),
-                Some(h) => (h.method.clone(), h.path.as_str(), Some(&h.status)),
+                Some(h) => (h.method.clone(), Some(h.path.as_str()), Some(&h.status)),
+                None => (http::Method::GET, None, None),
             },
+            None => (http::Method::GET, self.health.as_deref(), None),
         };
-        let url = format!("{}{path}", self.base);
+        let url = format!("{}{}", self.base, path.unwrap_or("/"));
         let mut req = self
             .client
-            .request(method.clone(), &url)
+            .request(method, &url)
             .header(RUN_HEADER, &self.run_id);
         for (k, v) in &self.headers {
             req = req.header(k, v);
         }
         let resp = req.send().await.map_err(|e| self.unreachable(&e))?;
-        let status = resp.status().as_u16();
-        match expected {
-            Some(ok) if !ok.contains(&status) => Err(TargetError::Unhealthy {
-                method: method.to_string(),
-                url: redact(&url),
-                status,
-                expected: ok
-                    .iter()
-                    .map(u16::to_string)
-                    .collect::<Vec<_>>()
-                    .join(" or "),
-            }),
-            _ => Ok(()),
+        let status = resp.status();
+        let healthy = match (path, statuses) {
+            (None, _) => true,
+            (Some(_), Some(ok)) => ok.contains(&status.as_u16()),
+            (Some(_), None) => status.is_success(),
+        };
+        if healthy {
+            return Ok(());
         }
+        let body = resp.bytes().await.unwrap_or_default();
+        let first: String = String::from_utf8_lossy(&body[..body.len().min(4096)])
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty())
+            .unwrap_or("")
+            .chars()
+            .take(120)
+            .collect();
+        Err(TargetError::Unhealthy {
+            url: redact(&url),
+            status: status.as_u16(),
+            detail: if first.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", crate::report::visible(&first))
+            },
+        })
     }
 
     /// A request to `endpoint` with vigil's run header and the extra headers.
