@@ -4,9 +4,10 @@
 //! keeps every answer for the oracle; the load phase only needs to know
 //! whether an answer came back and followed the contract, and it needs that
 //! cheaply, so the generator is never the bottleneck it measures. Both send
-//! the same body with the same headers (the run header, the user agent and
-//! the extra headers), and both judge the answer with the same
-//! [`super::judge_body`]; neither retries or follows redirects.
+//! the same body with the same headers (the run header, the user agent, the
+//! extra headers and a profile's own), over the same TLS configuration, and
+//! both judge the answer with the same [`super::judge`]; neither retries or
+//! follows redirects.
 
 use super::{index, judge, Target, TargetError, USER_AGENT};
 use crate::contract::{Endpoint, RUN_HEADER};
