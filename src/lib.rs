@@ -15,6 +15,7 @@ pub mod oracle;
 pub mod profile;
 pub mod reference;
 pub mod report;
+pub mod review;
 pub mod target;
 pub mod variants;
 pub mod words;
