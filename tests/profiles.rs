@@ -600,3 +600,31 @@ fn one_config_file_holds_the_gate_and_flags_override_it() {
         "{t}"
     );
 }
+
+#[test]
+fn replay_shows_the_request_the_profile_sends() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = small_corpus(tmp.path(), &["en-gb.toml"]);
+    let url = serve(snake_case(Mock::new(Mode::Reference)));
+    let o = vigil(&[
+        "replay",
+        "--case",
+        "gb-sh-001",
+        "--corpus",
+        corpus.to_str().unwrap(),
+        "--target",
+        &url,
+        "--profile",
+        &profile("snake-case.toml"),
+    ]);
+    let out = common::text(&o);
+    assert_eq!(code(&o), 0, "{out}");
+    assert!(
+        out.contains(&format!("request: POST {url}/api/safety/sentinel")),
+        "{out}"
+    );
+    assert!(
+        out.contains("\"text\":") && out.contains("\"user\":"),
+        "{out}"
+    );
+}

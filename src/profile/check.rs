@@ -64,8 +64,8 @@ pub async fn check(target: &Target) -> Result<Vec<Probe>, TargetError> {
         };
         for (label, text) in PROBES {
             let locale = "en-GB";
-            let sent = String::from_utf8_lossy(&target.body(e, text, locale)).into_owned();
             let exchange = target.send(e, text, locale).await;
+            let sent = exchange.sent.1.clone();
             let doc = exchange
                 .body
                 .as_deref()

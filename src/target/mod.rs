@@ -157,6 +157,10 @@ pub struct Exchange {
     pub endpoint: Endpoint,
     pub url: String,
     pub request: CheckRequest,
+    /// The method and body as sent (a profile's own, or the default
+    /// contract's `request`).
+    #[serde(skip)]
+    pub sent: (http::Method, String),
     pub status: Option<u16>,
     /// The raw body, as received (at most 64 KiB kept).
     pub body: Option<String>,
@@ -463,6 +467,10 @@ impl Target {
         let request = self.request(endpoint, message, locale);
         let start = Instant::now();
         let body = self.body(endpoint, message, locale);
+        let shown = (
+            self.method(endpoint),
+            String::from_utf8_lossy(&body).into_owned(),
+        );
         let sent = self.start(endpoint).body(body).send().await;
         let mut content_type = None;
         let (status, body, outcome) = match sent {
@@ -507,6 +515,7 @@ impl Target {
             endpoint,
             url: self.shown_urls[index(endpoint)].clone(),
             request,
+            sent: shown,
             status,
             body,
             content_type,
