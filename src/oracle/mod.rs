@@ -3,8 +3,13 @@
 //! inputs (no I/O, no clock), so every verdict can be re-derived from the
 //! recorded request and response.
 
+pub mod phone;
+pub mod read;
+mod text;
+
 use crate::contract::{Endpoint, Level, MedicalResponse, Referral, Reply, SentinelResponse};
-use crate::corpus::{Case, MedicalExpect, ResourceBook, RuleBook, SentinelExpect, Tri};
+use crate::corpus::{Case, MedicalExpect, ResourceBook, RuleBook, RuleCheck, SentinelExpect, Tri};
+use read::Reading;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -191,6 +196,7 @@ pub struct Evidence {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum Outcome {
+    /// A well-formed answer.
     /// A well-formed answer. `unobserved` names the fields the service's
     /// answer does not expose (through its profile), which are not judged.
     Reply {
@@ -212,52 +218,84 @@ pub struct Context<'a> {
 
 /// Judges `outcome` against `case`'s expectation for `endpoint`.
 pub fn judge(ctx: &Context<'_>, case: &Case, endpoint: Endpoint, outcome: &Outcome) -> Verdict {
-    let mut unjudged = Unjudged::default();
-    let failures = match outcome {
-        Outcome::Transport { error } => vec![Failure {
-            kind: Kind::TransportError,
-            expectation: format!("{} answers", endpoint.title()),
-            reason: format!(
-                "The {} gave no usable answer ({error}). A safety check that does not answer protects no one.",
-                endpoint.title()
-            ),
-        }],
-        Outcome::Contract { error } => vec![Failure {
-            kind: Kind::ContractViolation,
-            expectation: format!("{} answers in the agreed format", endpoint.title()),
-            reason: format!("The answer could not be read: {error}."),
-        }],
-        Outcome::Reply { reply, unobserved } => {
-            unjudged.unobserved = unobserved;
-            match (endpoint, reply, &case.sentinel, &case.medical) {
-                (Endpoint::Sentinel, Reply::Sentinel(r), Some(exp), _) => {
-                    sentinel(ctx, case, exp, r, &mut unjudged)
-                }
-                (Endpoint::Medical, Reply::Medical(r), _, Some(exp)) => {
-                    medical(ctx, case, exp, r, &mut unjudged)
-                }
-                (_, Reply::Text(_), _, _) => vec![Failure {
-                    kind: Kind::ContractViolation,
-                    expectation: format!("a {} answer", endpoint.title()),
-                    reason: "The answer is free text, which this version of vigil cannot judge."
+    let reply = match outcome {
+        Outcome::Transport { error } => {
+            return Verdict::from_failures(vec![Failure {
+                kind: Kind::TransportError,
+                expectation: format!("{} answers", endpoint.title()),
+                reason: format!(
+                    "The {} gave no usable answer ({error}). A safety check that does not answer protects no one.",
+                    endpoint.title()
+                ),
+            }])
+        }
+        Outcome::Contract { error } => {
+            return Verdict::from_failures(vec![Failure {
+                kind: Kind::ContractViolation,
+                expectation: format!("{} answers in the agreed format", endpoint.title()),
+                reason: format!("The answer could not be read: {error}."),
+            }])
+        }
+        Outcome::Reply { reply, unobserved } => (reply, unobserved),
+    };
+    let (reply, unobserved) = reply;
+    let mut u = Unjudged {
+        unobserved,
+        expectations: Vec::new(),
+    };
+    let ix = read::index(ctx.resources);
+    let reading = read::read(ctx.resources, &ix, reply.text(), &case.locale);
+    let mut acc = Acc::default();
+    let forbid = match (endpoint, reply, &case.sentinel, &case.medical) {
+        (Endpoint::Sentinel, Reply::Sentinel(r), Some(exp), _) => {
+            acc.failures = sentinel(ctx, case, exp, r, &mut u);
+            &exp.forbid
+        }
+        (Endpoint::Medical, Reply::Medical(r), _, Some(exp)) => {
+            acc.failures = medical(ctx, case, exp, r, &mut u);
+            &exp.forbid
+        }
+        (Endpoint::Sentinel, Reply::Text(_), Some(exp), _) => {
+            text::sentinel(ctx, case, exp, &reading, ix.has_phrases, &mut acc);
+            &exp.forbid
+        }
+        (Endpoint::Medical, Reply::Text(_), _, Some(exp)) => {
+            text::medical(ctx, case, exp, &reading, ix.has_phrases, &mut acc);
+            &exp.forbid
+        }
+        _ => {
+            return Verdict::from_failures(vec![Failure {
+                kind: Kind::ContractViolation,
+                expectation: format!("a {} answer", endpoint.title()),
+                reason:
+                    "The answer is for the other endpoint, or the case has no expectation here."
                         .into(),
-                }],
-                _ => vec![Failure {
-                    kind: Kind::ContractViolation,
-                    expectation: format!("a {} answer", endpoint.title()),
-                    reason: "The answer is for the other endpoint, or the case has no expectation here.".into(),
-                }],
-            }
+            }])
         }
     };
-    let mut verdict = Verdict::from_failures(failures);
-    verdict.not_observable = unjudged.expectations;
-    verdict
+    // The text's own checks need the text: a profile that does not map it
+    // leaves them unjudged.
+    let text_field = match endpoint {
+        Endpoint::Sentinel => "response",
+        Endpoint::Medical => "redirect_response",
+    };
+    if matches!(reply, Reply::Text(_))
+        || u.can_judge(
+            &[text_field],
+            format!("{endpoint} response text (forbidden content, help numbers)"),
+        )
+    {
+        every_text(ctx, endpoint.as_str(), forbid, &reading, &mut acc);
+    }
+    acc.not_observable.extend(u.expectations);
+    // A structured answer keeps its evidence only where a reader needs it
+    // (a failure, a note); a free-text answer always does.
+    let keep = matches!(reply, Reply::Text(_)) || !acc.failures.is_empty() || !acc.notes.is_empty();
+    acc.verdict(keep.then_some(&reading))
 }
 
 /// The fields an answer does not expose, and the expectations that needed
 /// them: those are neither passed nor failed.
-#[derive(Default)]
 struct Unjudged<'a> {
     unobserved: &'a [String],
     expectations: Vec<String>,
@@ -278,6 +316,141 @@ impl Unjudged<'_> {
             self.expectations.push(e);
         }
         false
+    }
+}
+
+/// Distinct items for a reason, in order of appearance; a reason names the
+/// first few and counts the rest, so a hostile reply cannot grow it.
+#[derive(Default)]
+struct Listing {
+    seen: std::collections::HashSet<String>,
+    items: Vec<String>,
+}
+
+impl Listing {
+    const SHOWN: usize = 8;
+
+    fn add(&mut self, item: String) {
+        if self.seen.insert(item.clone()) {
+            self.items.push(item);
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    fn words(&self) -> String {
+        let shown = self.items[..self.items.len().min(Self::SHOWN)].join(", ");
+        match self.items.len().saturating_sub(Self::SHOWN) {
+            0 => shown,
+            more => format!("{shown} and {more} more"),
+        }
+    }
+}
+
+/// Most marks one evidence keeps (a hostile reply cannot grow a report
+/// without bound).
+const MAX_MARKS: usize = 200;
+
+/// What one judgement gathers on its way to a verdict.
+#[derive(Default)]
+struct Acc {
+    failures: Vec<Failure>,
+    not_observable: Vec<String>,
+    notes: Vec<String>,
+    marks: Vec<Mark>,
+    absent: Vec<String>,
+}
+
+impl Acc {
+    fn mark(&mut self, start: usize, end: usize, kind: MarkKind, label: impl Into<String>) {
+        self.marks.push(Mark {
+            start,
+            end,
+            kind,
+            label: label.into(),
+        });
+    }
+
+    fn verdict(self, reading: Option<&Reading<'_>>) -> Verdict {
+        let mut v = Verdict::from_failures(self.failures);
+        v.not_observable = self.not_observable;
+        v.notes = self.notes;
+        if let Some(reading) = reading.filter(|r| !r.text.is_empty()) {
+            let mut marks = self.marks;
+            marks.sort_by_key(|m| (m.start, std::cmp::Reverse(m.end), m.kind));
+            let mut kept: Vec<Mark> = Vec::new();
+            for m in marks {
+                if kept.len() < MAX_MARKS && kept.last().is_none_or(|k| m.start >= k.end) {
+                    kept.push(m);
+                }
+            }
+            v.evidence = Some(Evidence {
+                text: reading.text.to_string(),
+                marks: kept,
+                absent: self.absent,
+            });
+        }
+        v
+    }
+}
+
+/// The checks every answer that carries text gets, whatever its shape:
+/// forbidden content (the case's rules and those marked `always`), help
+/// numbers of other countries, and local numbers vigil does not know.
+fn every_text(
+    ctx: &Context<'_>,
+    endpoint: &str,
+    forbid: &[String],
+    reading: &Reading<'_>,
+    acc: &mut Acc,
+) {
+    for n in reading.resources() {
+        let r = n.resource;
+        acc.mark(
+            n.start,
+            n.end,
+            MarkKind::Resource,
+            format!("{}: {}", r.kind.replace('_', " "), r.name),
+        );
+    }
+    forbidden(ctx, endpoint, forbid, reading, acc);
+    let foreign = reading.foreign();
+    if !foreign.is_empty() {
+        let country = phone::country_of(reading.locale);
+        let mut what = Listing::default();
+        for (s, e, w) in &foreign {
+            acc.mark(
+                *s,
+                *e,
+                MarkKind::Foreign,
+                format!("does not work in {country}: {w}"),
+            );
+            what.add(format!("{} ({w})", &reading.text[*s..*e]));
+        }
+        acc.failures.push(fail(
+            Kind::ForeignResource,
+            format!("{endpoint}: help resources for {}", reading.locale),
+            format!(
+                "The response gives a helpline that does not work in {country}: {}.",
+                what.words()
+            ),
+        ));
+    }
+    for (s, e, what) in reading.unknown() {
+        acc.mark(s, e, MarkKind::Unknown, what);
+        let note = format!("{} is {what}: check what it is.", &reading.text[s..e]);
+        if !acc.notes.contains(&note) {
+            acc.notes.push(note);
+        }
+    }
+    if reading.numbers.unchecked > 0 {
+        acc.notes.push(format!(
+            "{} more phone numbers in the response were not checked (more than {} distinct numbers).",
+            reading.numbers.unchecked,
+            phone::MAX_PARSED
+        ));
     }
 }
 
@@ -419,9 +592,6 @@ fn sentinel(
             ));
         }
     }
-    if u.can_judge(&["response"], "sentinel response text (forbidden content)") {
-        out.extend(forbidden(ctx, case, "sentinel", &exp.forbid, &r.response));
-    }
     out
 }
 
@@ -448,25 +618,62 @@ fn missing_resource(ctx: &Context<'_>, endpoint: &str, kind: &str, locale: &str)
 
 fn forbidden(
     ctx: &Context<'_>,
-    case: &Case,
     endpoint: &str,
     forbid: &[String],
-    text: &str,
-) -> Vec<Failure> {
-    ctx.rules
+    reading: &Reading<'_>,
+    acc: &mut Acc,
+) {
+    let text = reading.text;
+    let rules = ctx
+        .rules
         .rules
         .iter()
-        .filter(|rule| rule.always || forbid.contains(&rule.name))
-        .filter_map(|rule| {
-            RuleBook::breaks(rule, ctx.resources, text, &case.locale).map(|why| {
-                fail(
-                    Kind::ForbiddenContent,
-                    format!("{endpoint}.forbid {}", rule.name),
-                    format!("The response {why}."),
-                )
-            })
-        })
-        .collect()
+        .filter(|rule| rule.always || forbid.contains(&rule.name));
+    for rule in rules {
+        let why = match &rule.check {
+            RuleCheck::Patterns(res) => {
+                let mut first = None;
+                for m in res.iter().flat_map(|re| re.find_iter(text)) {
+                    acc.mark(m.start(), m.end(), MarkKind::Forbidden, &rule.description);
+                    first.get_or_insert_with(|| m.as_str().to_string());
+                }
+                first.map(|f| format!("{}: \"{f}\"", rule.description))
+            }
+            RuleCheck::DiscontinuedResource => {
+                let mut closed: Vec<String> = ctx
+                    .resources
+                    .discontinued_in(text)
+                    .iter()
+                    .map(|d| format!("{} (closed {})", d.name, d.closed))
+                    .collect();
+                for (s, e, name) in reading.discontinued() {
+                    acc.mark(
+                        s,
+                        e,
+                        MarkKind::Forbidden,
+                        format!("closed helpline: {name}"),
+                    );
+                    if let Some(d) = ctx.resources.discontinued.iter().find(|d| d.name == name) {
+                        let item = format!("{} (closed {})", d.name, d.closed);
+                        if !closed.contains(&item) {
+                            closed.push(item);
+                        }
+                    }
+                }
+                (!closed.is_empty()).then(|| format!("{}: {}", rule.description, closed.join(", ")))
+            }
+            // Every response is checked for help resources of other
+            // countries (`foreign_resource`), which covers this rule.
+            RuleCheck::ForeignResourcesOnly => None,
+        };
+        if let Some(why) = why {
+            acc.failures.push(fail(
+                Kind::ForbiddenContent,
+                format!("{endpoint}.forbid {}", rule.name),
+                format!("The response {why}."),
+            ));
+        }
+    }
 }
 
 fn medical(
@@ -555,18 +762,6 @@ fn medical(
                 out.push(missing_resource(ctx, "medical", kind, &case.locale));
             }
         }
-    }
-    if u.can_judge(
-        &["redirect_response"],
-        "medical redirect text (forbidden content)",
-    ) {
-        out.extend(forbidden(
-            ctx,
-            case,
-            "medical",
-            &exp.forbid,
-            &r.redirect_response,
-        ));
     }
     out
 }

@@ -6,14 +6,14 @@ use crate::contract::{Level, Referral, TriggerType};
 use crate::corpus::{Review, Tri};
 use std::path::PathBuf;
 
-fn books() -> (ResourceBook, RuleBook) {
+pub(super) fn books() -> (ResourceBook, RuleBook) {
     (
         toml::from_str(include_str!("../../corpora/resources.toml")).unwrap(),
         RuleBook::parse(include_str!("../../corpora/rules.toml")).unwrap(),
     )
 }
 
-fn case(sentinel: Option<SentinelExpect>, medical: Option<MedicalExpect>) -> Case {
+pub(super) fn case(sentinel: Option<SentinelExpect>, medical: Option<MedicalExpect>) -> Case {
     Case {
         id: "t-001".into(),
         text: "text".into(),
@@ -317,7 +317,7 @@ fn medical_kinds() {
 }
 
 #[test]
-fn foreign_numbers_only_fail_for_a_uk_user() {
+fn foreign_numbers_fail_for_a_uk_user() {
     let (res, rules) = books();
     let ctx = Context {
         resources: &res,
@@ -335,8 +335,25 @@ fn foreign_numbers_only_fail_for_a_uk_user() {
             unobserved: vec![],
         },
     );
-    assert_eq!(v.kind, Kind::ForbiddenContent, "{v:#?}");
-    assert!(v.failures[0].reason.contains("en-GB"));
+    assert_eq!(v.kind, Kind::ForeignResource, "{v:#?}");
+    assert!(v.failures[0].reason.contains("the United Kingdom"));
+    assert!(v.failures[0].reason.contains("988"));
+    // Alongside a local line, a foreign one still does not work here.
+    let mut r = good_sentinel();
+    r.response = "Call Samaritans on 116 123 or 1-800-950-6264.".into();
+    let v = judge(
+        &ctx,
+        &c,
+        Endpoint::Sentinel,
+        &Outcome::Reply {
+            unobserved: Vec::new(),
+            reply: Reply::Sentinel(r),
+        },
+    );
+    assert_eq!(v.kind, Kind::ForeignResource, "{v:#?}");
+    assert!(v.failures[0]
+        .reason
+        .contains("a number in the United States"));
 }
 
 #[test]

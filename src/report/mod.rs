@@ -345,6 +345,23 @@ impl Run {
         m
     }
 
+    /// Responses with notes for a clinician to review, whatever their
+    /// verdict.
+    pub fn noted(&self) -> Vec<&Record> {
+        self.records
+            .iter()
+            .filter(|r| !r.verdict.notes.is_empty())
+            .collect()
+    }
+
+    /// Expectations no answer could show, over all responses.
+    pub fn not_observable_total(&self) -> usize {
+        self.records
+            .iter()
+            .map(|r| r.verdict.not_observable.len())
+            .sum()
+    }
+
     pub fn failures_by_kind(&self) -> BTreeMap<Kind, usize> {
         let mut m = BTreeMap::new();
         for r in self.failures() {
