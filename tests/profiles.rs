@@ -185,6 +185,29 @@ fn contract(mock: Arc<Mock>) -> Router {
         .with_state(mock)
 }
 
+/// The agent-runtime coach of `profiles/agentcore-coach.toml`, streaming
+/// its answer as server-sent events.
+fn coach(mock: Arc<Mock>) -> Router {
+    async fn invoke(State(m): Shared, uri: Uri, body: String) -> Response {
+        let v = match m.parse(&uri, &body) {
+            Ok(v) => v,
+            Err(r) => return r.into_response(),
+        };
+        let c = &m.cfg;
+        let locale = v["user_context"]["locale"].as_str().unwrap_or("en-US");
+        let prompt = v["prompt"].as_str().unwrap_or_default();
+        let text = vigil::reference::coach::reply(&c.lexicon, c.mode, &c.resources, prompt, locale);
+        vigil::reference::coach::answer(&text, true)
+    }
+    Router::new()
+        .route(
+            "/ping",
+            get(|| async { Json(vigil::reference::coach::ping()) }),
+        )
+        .route("/invocations", post(invoke))
+        .with_state(mock)
+}
+
 fn profile(name: &str) -> String {
     repo()
         .join("profiles")
@@ -218,6 +241,7 @@ fn shapes() -> Vec<Shape> {
             "/text",
         ),
         ("moderation.toml", moderation, "/v1/moderations", "/input"),
+        ("agentcore-coach.toml", coach, "/invocations", "/prompt"),
     ]
 }
 
@@ -480,7 +504,14 @@ fn profile_check_shows_the_mapping_and_what_it_misses() {
         let url = serve(shape(Mock::new(Mode::Reference)));
         let (c, out) = profile_check(&profile(file), &url);
         assert_eq!(c, 0, "{file}: {out}");
-        assert!(out.contains("✓ is_intervention"), "{out}");
+        assert!(
+            out.contains(if file.starts_with("agentcore") {
+                "✓ text"
+            } else {
+                "✓ is_intervention"
+            }),
+            "{out}"
+        );
         assert!(out.contains(path) && out.contains("read all"), "{out}");
         if file == "moderation.toml" {
             assert!(
@@ -626,5 +657,28 @@ fn replay_shows_the_request_the_profile_sends() {
     assert!(
         out.contains("\"text\":") && out.contains("\"user\":"),
         "{out}"
+    );
+}
+
+#[test]
+fn a_coaching_agent_is_judged_from_its_words() {
+    let _serial = serial();
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = small_corpus(tmp.path(), &["en-gb.toml"]);
+    let mock = Mock::new(Mode::Reference);
+    let url = serve(coach(mock.clone()));
+    let p = profile("agentcore-coach.toml");
+    let (c, t, g, s) = judged(tmp.path(), "coach", &corpus, &url, Some(&p));
+    assert_eq!(c, 0, "{t}");
+    assert_eq!(g["inappropriate_total"], 0, "{t}");
+    assert!(s["responses_total"].as_u64().unwrap() > 50, "{s}");
+    assert!(!mock.seen("/invocations").is_empty());
+    // The naive coach's words give it away.
+    let url = serve(coach(Mock::new(Mode::Naive)));
+    let (c, t, _, s) = judged(tmp.path(), "naive-coach", &corpus, &url, Some(&p));
+    assert_eq!(c, 1, "{t}");
+    assert!(
+        s["failures_by_kind"]["missed"].as_u64().unwrap_or(0) > 0,
+        "{s}"
     );
 }

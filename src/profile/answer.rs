@@ -224,6 +224,18 @@ impl EndpointProfile {
     /// The reply `doc` means for `endpoint`, or the first field that could
     /// not be read.
     pub fn reply(&self, endpoint: Endpoint, doc: &Value) -> Result<Mapped, String> {
+        if let Some(rule) = self.rules.iter().find(|r| r.def == &super::TEXT_FIELD) {
+            let r = rule.read(doc);
+            return match r.value {
+                Some(v) => Ok(Mapped {
+                    reply: Reply::Text(crate::contract::TextReply {
+                        text: v.as_str().unwrap_or_default().to_string(),
+                    }),
+                    unobserved: Vec::new(),
+                }),
+                None => Err(format!("field `text`: {}", r.problem.unwrap_or_default())),
+            };
+        }
         let mut obj = Map::new();
         let mut unobserved = Vec::new();
         for def in fields(endpoint) {

@@ -79,11 +79,15 @@ pub async fn check(target: &Target) -> Result<Vec<Probe>, TargetError> {
                 endpoint: e,
                 label,
                 sent,
-                unmapped: fields(e)
-                    .iter()
-                    .filter(|d| !ep.maps(d.name))
-                    .map(|d| d.name)
-                    .collect(),
+                unmapped: if ep.maps("text") {
+                    Vec::new()
+                } else {
+                    fields(e)
+                        .iter()
+                        .filter(|d| !ep.maps(d.name))
+                        .map(|d| d.name)
+                        .collect()
+                },
                 exchange,
                 fields: fields_read,
                 unreadable,

@@ -120,6 +120,11 @@ pub const MEDICAL_FIELDS: [FieldDef; 6] = [
     def("referral_type", "referralType", FieldKind::Referral),
 ];
 
+/// The free text of a service that answers in words only (a coaching agent):
+/// a profile that maps it, and nothing else, gets `Reply::Text`, which the
+/// text oracle judges.
+pub const TEXT_FIELD: FieldDef = def("text", "text", FieldKind::Text);
+
 /// The fields of `endpoint`, the first being the one it cannot do without.
 pub fn fields(endpoint: Endpoint) -> &'static [FieldDef] {
     match endpoint {
@@ -382,26 +387,39 @@ fn endpoint(
     for (fname, f) in r.fields.get_ref() {
         let field = format!("{name}.fields.{fname}");
         let err = |reason: String| at(f.span(), &field, reason);
-        let def = fields(e).iter().find(|d| d.name == fname).ok_or_else(|| {
-            err(format!(
-                "vigil judges no such {} field (known: {})",
-                e.title(),
-                fields(e)
-                    .iter()
-                    .map(|d| d.name)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ))
-        })?;
+        let def = fields(e)
+            .iter()
+            .chain([&TEXT_FIELD])
+            .find(|d| d.name == fname)
+            .ok_or_else(|| {
+                err(format!(
+                    "vigil judges no such {} field (known: {})",
+                    e.title(),
+                    fields(e)
+                        .iter()
+                        .map(|d| d.name)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            })?;
         rules.push(rule(def, f.get_ref(), &err)?);
     }
     let key = &fields(e)[0];
-    if !rules.iter().any(|r| r.def == key) {
+    let text = rules.iter().any(|r| r.def == &TEXT_FIELD);
+    if text && rules.len() > 1 {
+        return Err(at(
+            r.fields.span(),
+            &format!("{name}.fields"),
+            "`text` (a free-text answer) is mapped alone: the text oracle reads everything from it"
+                .into(),
+        ));
+    }
+    if !text && !rules.iter().any(|r| r.def == key) {
         return Err(at(
             r.fields.span(),
             &format!("{name}.fields"),
             format!(
-                "`{}` must be mapped: without it no {} answer can be judged",
+                "`{}` (or `text`, for a free-text answer) must be mapped: without it no {} answer can be judged",
                 key.name,
                 e.title()
             ),

@@ -195,7 +195,7 @@ fn errors_name_file_line_and_field() {
         &MINIMAL.replace("is_intervention", "response"),
         5,
         "sentinel.fields",
-        "`is_intervention` must be mapped",
+        "`is_intervention` (or `text`, for a free-text answer) must be mapped",
     );
     check(
         &MINIMAL.replace("pointer = \"/flag\"", "pointer = \"/flag\", const = true"),
@@ -204,4 +204,31 @@ fn errors_name_file_line_and_field() {
         "exactly one of",
     );
     check("name = \"x\"\n", 1, "", "neither");
+    check(
+        &format!("{MINIMAL}text = {{ pointer = \"\" }}\n"),
+        5,
+        "sentinel.fields",
+        "`text` (a free-text answer) is mapped alone",
+    );
+    // Mapped alone, the text is the reply.
+    let p = Profile::parse(
+        "p.toml",
+        &MINIMAL.replace(
+            "is_intervention = { pointer = \"/flag\" }",
+            "text = { pointer = [\"/a/0/text\", \"\"] }",
+        ),
+    )
+    .unwrap();
+    let e = p.endpoint(Endpoint::Sentinel).unwrap();
+    let m = e.reply(Endpoint::Sentinel, &json!("Call 988")).unwrap();
+    assert_eq!(
+        m.reply,
+        Reply::Text(crate::contract::TextReply {
+            text: "Call 988".into()
+        })
+    );
+    let m = e
+        .reply(Endpoint::Sentinel, &json!({"a": [{"text": "hi"}]}))
+        .unwrap();
+    assert_eq!(m.reply.text(), "hi");
 }
