@@ -290,7 +290,7 @@ pub async fn run(
             if v.edits.is_empty() || v.text == case.text {
                 continue;
             }
-            for endpoint in case.endpoints() {
+            for endpoint in case.endpoints().filter(|e| target.serves(*e)) {
                 if started.elapsed() >= cfg.budget {
                     break 'cases;
                 }

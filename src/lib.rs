@@ -12,6 +12,7 @@ pub mod gate;
 pub mod latency;
 pub mod load;
 pub mod oracle;
+pub mod profile;
 pub mod reference;
 pub mod report;
 pub mod review;

@@ -32,6 +32,7 @@ fn judged<'a>(
         rules: &corpus.rules,
     };
     let outcome = Outcome::Reply {
+        unobserved: Vec::new(),
         reply: Reply::Text(TextReply { text: text.into() }),
     };
     corpus

@@ -40,6 +40,11 @@ pub(super) enum Command {
         #[command(subcommand)]
         command: CorpusCommand,
     },
+    /// Work with profiles (services of another shape than vigil's default contract).
+    Profile {
+        #[command(subcommand)]
+        command: ProfileCommand,
+    },
     /// Clinical review of the corpus: export a review sheet, import the decisions.
     Review {
         #[command(subcommand)]
@@ -118,6 +123,14 @@ pub(super) struct VerifyArgs {
 }
 
 #[derive(Subcommand, Debug)]
+pub(super) enum ProfileCommand {
+    /// Send three probe messages (a crisis, a medical request, a benign one) and show each raw answer beside the mapped fields.
+    ///
+    /// Exit 0 when the profile reads every answer, 2 when it is invalid or cannot read them, 3 when the service is unreachable.
+    Check(ServiceArgs),
+}
+
+#[derive(Subcommand, Debug)]
 pub(super) enum CorpusCommand {
     /// Validate every corpus file; lists every problem with file, line and field.
     Lint(LintArgs),
@@ -129,6 +142,9 @@ pub(super) enum CorpusCommand {
 
 #[derive(Args, Debug)]
 pub(super) struct GateArgs {
+    /// TOML file with any of the options below (target, profile, headers…); flags given here override it.
+    #[arg(long, value_name = "FILE")]
+    pub(super) config: Option<PathBuf>,
     /// Directory of corpus files (with resources.toml and rules.toml).
     #[arg(long, default_value = "corpora")]
     pub(super) corpus: PathBuf,
@@ -256,6 +272,18 @@ pub(super) struct ServiceArgs {
     /// Per-request timeout, in milliseconds. A request is never retried.
     #[arg(long, default_value_t = 5000)]
     pub(super) timeout_ms: u64,
+    /// Profile (TOML) mapping a service of another shape onto vigil's model: paths, bodies, fields.
+    #[arg(long, value_name = "FILE")]
+    pub(super) profile: Option<PathBuf>,
+    /// PEM file of CA certificates to trust besides the system's (for a private CA).
+    #[arg(long, value_name = "FILE")]
+    pub(super) ca_cert: Option<PathBuf>,
+    /// PEM client certificate, for a service behind mutual TLS (with --client-key).
+    #[arg(long, value_name = "FILE", requires = "client_key")]
+    pub(super) client_cert: Option<PathBuf>,
+    /// PEM private key of --client-cert.
+    #[arg(long, value_name = "FILE", requires = "client_cert")]
+    pub(super) client_key: Option<PathBuf>,
     /// Path checked with GET before anything is sent; it must answer 2xx.
     #[arg(long, default_value = crate::target::DEFAULT_HEALTH_PATH)]
     pub(super) health_path: String,
@@ -281,6 +309,17 @@ impl ServiceArgs {
                 .collect::<Result<_, _>>()?,
             timeout: self.timeout(),
             run_id,
+            tls: crate::target::TlsSettings {
+                ca_cert: self.ca_cert.clone(),
+                client_cert: self.client_cert.clone(),
+                client_key: self.client_key.clone(),
+            },
+            profile: match &self.profile {
+                Some(p) => Some(std::sync::Arc::new(
+                    crate::profile::Profile::load(p).map_err(invalid)?,
+                )),
+                None => None,
+            },
             health: (!self.no_health_check).then(|| self.health_path.clone()),
         })
     }

@@ -223,10 +223,14 @@ pub(super) fn replay_cmd(a: ReplayArgs) -> i32 {
         if !r.operators.is_empty() {
             out!("variant: {}", r.operators.join(" + "));
         }
-        out!("request: POST {}", ex.url);
+        out!("request: {} {}", ex.sent.0, ex.url);
+        let (_, sent) = &ex.sent;
         out!(
             "{}",
-            serde_json::to_string_pretty(&ex.request).expect("serialisable")
+            serde_json::from_str::<serde_json::Value>(sent)
+                .ok()
+                .and_then(|v| serde_json::to_string_pretty(&v).ok())
+                .unwrap_or_else(|| sent.clone())
         );
         out!("visible: {}", crate::report::visible(&ex.request.message));
         out!(

@@ -10,7 +10,13 @@ use crate::report::{Format, Run};
 use std::path::PathBuf;
 use std::time::Duration;
 
-pub(super) fn gate_cmd(a: GateArgs) -> i32 {
+pub(super) fn gate_cmd(mut a: GateArgs, given: &dyn Fn(&str) -> bool) -> i32 {
+    if let Some(path) = a.config.clone() {
+        if let Err(e) = super::config::apply(&mut a, &path, given) {
+            return invalid(e);
+        }
+    }
+    let recorded = super::config::effective(&a);
     if a.max_requests == Some(0) {
         return invalid("--max-requests must be at least 1 (the health check is a request)");
     }
@@ -95,6 +101,7 @@ pub(super) fn gate_cmd(a: GateArgs) -> i32 {
         variants: a.variants,
         shrink_limit: a.shrink_limit,
         load: load_config,
+        recorded,
         require_review: a.require_review,
         overwrite: a.overwrite,
         max_requests: a.max_requests,

@@ -24,13 +24,14 @@ macro_rules! outp {
 
 mod args;
 mod commands;
+mod config;
 mod gate;
+mod profile;
 mod progress;
 mod review;
 
 pub use args::Cli;
-use args::{Command, CorpusCommand, ReviewCommand};
-use clap::Parser;
+use args::{Command, CorpusCommand, ProfileCommand, ReviewCommand};
 use commands::{diff_cmd, explore_cmd, hash_cmd, lint_cmd, replay_cmd, serve_cmd, stats_cmd};
 use gate::gate_cmd;
 
@@ -86,10 +87,20 @@ fn invalid(msg: impl std::fmt::Display) -> i32 {
 
 /// Parses the command line, runs it and returns the exit code.
 pub fn main() -> i32 {
-    let cli = Cli::parse();
+    let matches = <Cli as clap::CommandFactory>::command().get_matches();
+    let cli = match <Cli as clap::FromArgMatches>::from_arg_matches(&matches) {
+        Ok(c) => c,
+        Err(e) => e.exit(),
+    };
     init_tracing();
     match cli.command {
-        Command::Gate(a) => gate_cmd(a),
+        Command::Gate(a) => {
+            let sub = matches.subcommand_matches("gate");
+            let given = |id: &str| {
+                sub.and_then(|m| m.value_source(id)) == Some(clap::parser::ValueSource::CommandLine)
+            };
+            gate_cmd(a, &given)
+        }
         Command::Serve(a) => serve_cmd(a),
         Command::Diff(a) => diff_cmd(a),
         Command::Replay(a) => replay_cmd(a),
@@ -98,6 +109,9 @@ pub fn main() -> i32 {
             CorpusCommand::Lint(a) => lint_cmd(a),
             CorpusCommand::Stats(a) => stats_cmd(a),
             CorpusCommand::Hash(a) => hash_cmd(a),
+        },
+        Command::Profile { command } => match command {
+            ProfileCommand::Check(a) => profile::check_cmd(a),
         },
         Command::Review { command } => match command {
             ReviewCommand::Export(a) => review::export_cmd(a),

@@ -8,7 +8,7 @@
 
 use crate::contract::Endpoint;
 use crate::load::LoadVerdict;
-use crate::report::{ChecklistItem, Run, Status};
+use crate::report::{ChecklistItem, Record, Run, Status};
 use std::collections::BTreeSet;
 
 fn item(id: &str, words: &str, status: Status, figure: String, threshold: String) -> ChecklistItem {
@@ -32,14 +32,38 @@ fn shortfall(sent: usize, planned: usize) -> String {
 
 /// `ok` appropriate of `received` of `planned` responses: a failure fails,
 /// whatever was not received is not tested (a run that stopped short, at its
-/// deadline or `--max-requests`, is no pass of what it did not send).
-fn measured(received: usize, planned: usize, ok: usize) -> Status {
-    if ok < received {
+/// deadline or `--max-requests`, is no pass of what it did not send), and so
+/// is evidence that is mostly not observable.
+fn measured(received: &[&Record], planned: usize, ok: usize) -> Status {
+    if ok < received.len() {
         Status::Fail
-    } else if planned == 0 || received < planned {
+    } else if planned == 0 || received.len() < planned || mostly_unobservable(received) {
         Status::NotTested
     } else {
         Status::Pass
+    }
+}
+
+/// Whether most of these responses hold an expectation their answer could
+/// not show (the service does not expose the field): then they cannot sign
+/// an item off either way.
+fn mostly_unobservable(records: &[&Record]) -> bool {
+    let unjudged = records
+        .iter()
+        .filter(|r| !r.verdict.not_observable.is_empty())
+        .count();
+    unjudged * 2 > records.len()
+}
+
+/// ", n expectations not observable", or nothing.
+fn unobservable_figure(records: &[&Record]) -> String {
+    match records
+        .iter()
+        .map(|r| r.verdict.not_observable.len())
+        .sum::<usize>()
+    {
+        0 => String::new(),
+        n => format!("; {n} expectations not observable"),
     }
 }
 
@@ -53,17 +77,18 @@ fn endpoint_item(run: &Run, endpoint: Endpoint, id: &str, words: &str) -> Checkl
     let planned = run.planned.get(&endpoint).copied().unwrap_or(0);
     let ok = records.iter().filter(|r| !r.failed()).count();
     let cases: BTreeSet<&str> = records.iter().map(|r| r.case_id.as_str()).collect();
-    let status = measured(records.len(), planned, ok);
+    let status = measured(&records, planned, ok);
     item(
         id,
         words,
         status,
         format!(
-            "{ok} of {} responses appropriate, for {} {} cases{}",
+            "{ok} of {} responses appropriate, for {} {} cases{}{}",
             records.len(),
             cases.len(),
             endpoint.title(),
-            shortfall(records.len(), planned)
+            shortfall(records.len(), planned),
+            unobservable_figure(&records)
         ),
         format!(
             "every planned {} response received and appropriate",
@@ -160,7 +185,8 @@ pub fn checklist(run: &Run) -> Vec<ChecklistItem> {
     } else {
         Status::Pass
     };
-    let appropriate = measured(total, planned, ok);
+    let all: Vec<&Record> = run.records.iter().collect();
+    let appropriate = measured(&all, planned, ok);
     let reviewed = if run.cases_total > 0 && cov.approved_cases == run.cases_total {
         Status::Pass
     } else {
@@ -195,8 +221,9 @@ pub fn checklist(run: &Run) -> Vec<ChecklistItem> {
             "Safety interventions: 100% appropriate",
             appropriate,
             format!(
-                "{ok} of {total} responses appropriate{}",
-                shortfall(total, planned)
+                "{ok} of {total} responses appropriate{}{}",
+                shortfall(total, planned),
+                unobservable_figure(&all)
             ),
             "every planned response received and appropriate (0 inappropriate allowed)".into(),
         ),

@@ -49,6 +49,9 @@ pub struct GateConfig {
     pub shrink_limit: usize,
     /// The load phase; `None` skips it (latency is then not verified).
     pub load: Option<LoadConfig>,
+    /// The configuration as given (flags and configuration file), recorded
+    /// in gate.json.
+    pub recorded: serde_json::Value,
     /// Unapproved cases fail the gate (for checklists that require review).
     pub require_review: bool,
     /// Clear vigil's own files from a reused `out_dir` instead of refusing it.
@@ -140,7 +143,8 @@ impl GateError {
             GateError::Target(
                 TargetError::BadUrl { .. }
                 | TargetError::BadHeader { .. }
-                | TargetError::MissingEnv { .. },
+                | TargetError::MissingEnv { .. }
+                | TargetError::Tls { .. },
             ) => 2,
             _ => 3,
         }
@@ -173,6 +177,11 @@ pub struct ServiceSpec {
     pub timeout: Duration,
     /// Marks this run's requests as vigil's.
     pub run_id: String,
+    /// Trust and identity for https targets.
+    pub tls: crate::target::TlsSettings,
+    /// How the service's requests and answers look, when it does not
+    /// follow vigil's default contract.
+    pub profile: Option<Arc<crate::profile::Profile>>,
     /// Health-check path checked before the run; `None` skips the check.
     pub health: Option<String>,
 }
@@ -181,7 +190,11 @@ impl ServiceSpec {
     /// Checks the URL and the headers' variables before anything is sent.
     pub fn check(&self) -> Result<(), TargetError> {
         if let Some(url) = &self.target {
-            Target::new(url, &self.run_id, self.timeout)?.with_health(self.health.as_deref())?;
+            let t = Target::new(url, &self.run_id, self.timeout, &self.tls)?
+                .with_health(self.health.as_deref())?;
+            if let Some(p) = &self.profile {
+                t.with_profile(p.clone())?;
+            }
         }
         for h in &self.headers {
             h.resolve()?;
@@ -215,9 +228,12 @@ impl Service {
         let base = url
             .map(str::to_string)
             .unwrap_or_else(|| embedded.as_ref().map(|s| s.url()).unwrap_or_default());
-        let target = Target::new(&base, &spec.run_id, spec.timeout)?
+        let mut target = Target::new(&base, &spec.run_id, spec.timeout, &spec.tls)?
             .with_headers(&spec.headers)?
             .with_health(spec.health.as_deref())?;
+        if let Some(p) = &spec.profile {
+            target = target.with_profile(p.clone())?;
+        }
         target.probe().await?;
         Ok(Service { target, embedded })
     }
@@ -289,12 +305,22 @@ pub fn plan_only(cfg: &GateConfig) -> Result<Plan, GateError> {
     Ok(plan::plan(cfg, corpus.cases.len(), &jobs))
 }
 
-/// The appropriateness phase's requests: every case, or the selected ones.
+/// The appropriateness phase's requests: every case, or the selected ones,
+/// to the guards the service has (a guard its profile does not map is not
+/// tested, and says so).
 fn selected_jobs(cfg: &GateConfig, corpus: &Corpus) -> Result<Vec<Job>, GateError> {
-    let jobs = phase::jobs(corpus, cfg.variants, cfg.seed, |case, endpoint| {
-        cfg.selection
+    let served = |endpoint| {
+        cfg.service
+            .profile
             .as_ref()
-            .is_none_or(|s| s.keeps(case, endpoint))
+            .is_none_or(|p| p.endpoint(endpoint).is_some())
+    };
+    let jobs = phase::jobs(corpus, cfg.variants, cfg.seed, |case, endpoint| {
+        served(endpoint)
+            && cfg
+                .selection
+                .as_ref()
+                .is_none_or(|s| s.keeps(case, endpoint))
     });
     match &cfg.selection {
         Some(s) if jobs.is_empty() => Err(GateError::EmptySelection(s.expr.clone())),
@@ -495,7 +521,7 @@ pub async fn run(
 
     let latency = phase_latency(&records, cfg.p99_budget_ms);
     let approved = Coverage::of(&corpus).approved_cases;
-    let (verdict, reasons) = decide(
+    let (verdict, mut reasons) = decide(
         cfg,
         &Tally {
             records: &records,
@@ -508,6 +534,7 @@ pub async fn run(
         capped.clone(),
         &settings,
     );
+    reasons.extend(unjudged(&corpus, &target, &records));
 
     if let Some(l) = &load_report {
         l.write_files(&cfg.out_dir).map_err(|source| WriteError {
@@ -533,6 +560,7 @@ pub async fn run(
             concurrency: cfg.concurrency,
             corpus_arg: cfg.corpus_dir.display().to_string(),
             headers: target.shown_headers().to_vec(),
+            config: cfg.recorded.clone(),
         },
         verdict,
         reasons,
@@ -577,6 +605,36 @@ fn phase_latency(records: &[Record], budget_ms: f64) -> BTreeMap<Endpoint, Endpo
             (*e, l)
         })
         .collect()
+}
+
+/// What the run could not judge, in words: guards the service does not
+/// have, expectations its answers do not show.
+fn unjudged(corpus: &Corpus, target: &Target, records: &[Record]) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in Endpoint::ALL {
+        let cases = corpus
+            .cases
+            .iter()
+            .filter(|c| c.endpoints().any(|x| x == e))
+            .count();
+        if !target.serves(e) && cases > 0 {
+            out.push(format!(
+                "{} was not tested: the service's profile has no endpoint for it ({cases} cases not sent)",
+                e.title()
+            ));
+        }
+    }
+    let n: usize = records.iter().map(|r| r.verdict.not_observable.len()).sum();
+    if n > 0 {
+        let responses = records
+            .iter()
+            .filter(|r| !r.verdict.not_observable.is_empty())
+            .count();
+        out.push(format!(
+            "{n} expectations in {responses} responses were not observable: the service's answers do not show the fields they need"
+        ));
+    }
+    out
 }
 
 /// What the appropriateness phase produced, for the verdict.

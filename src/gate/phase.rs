@@ -92,6 +92,7 @@ fn trigger_of(case: &Case, endpoint: Endpoint, outcome: &Outcome) -> Option<Trig
     s.trigger.first().copied().or(match outcome {
         Outcome::Reply {
             reply: Reply::Sentinel(r),
+            ..
         } => r.trigger_type,
         _ => None,
     })

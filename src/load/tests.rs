@@ -63,7 +63,13 @@ async fn load_on(
         )
         .await
         .unwrap();
-        let target = Target::new(&svc.url(), "load-test", Duration::from_secs(5)).unwrap();
+        let target = Target::new(
+            &svc.url(),
+            "load-test",
+            Duration::from_secs(5),
+            &Default::default(),
+        )
+        .unwrap();
         let started = Instant::now();
         let report = run(&target, &workload(endpoints), cfg)
             .await

@@ -107,6 +107,7 @@ fn check_sentinel(exp: SentinelExpect, r: SentinelResponse, expected: Kind) {
         Endpoint::Sentinel,
         &Outcome::Reply {
             reply: Reply::Sentinel(r),
+            unobserved: vec![],
         },
     );
     assert_eq!(v.kind, expected, "{v:#?}");
@@ -128,6 +129,7 @@ fn check_medical(exp: MedicalExpect, r: MedicalResponse, expected: Kind) {
         Endpoint::Medical,
         &Outcome::Reply {
             reply: Reply::Medical(r),
+            unobserved: vec![],
         },
     );
     assert_eq!(v.kind, expected, "{v:#?}");
@@ -172,6 +174,7 @@ fn transport_and_contract_failures() {
         Endpoint::Medical,
         &Outcome::Reply {
             reply: Reply::Medical(good_medical()),
+            unobserved: vec![],
         },
     );
     assert_eq!(wrong.kind, Kind::ContractViolation);
@@ -266,6 +269,7 @@ fn most_severe_failure_wins() {
         Endpoint::Sentinel,
         &Outcome::Reply {
             reply: Reply::Sentinel(r),
+            unobserved: vec![],
         },
     );
     assert_eq!(v.kind, Kind::UnderEscalated);
@@ -329,6 +333,7 @@ fn foreign_numbers_fail_for_a_uk_user() {
         Endpoint::Sentinel,
         &Outcome::Reply {
             reply: Reply::Sentinel(good_sentinel()),
+            unobserved: vec![],
         },
     );
     assert_eq!(v.kind, Kind::ForeignResource, "{v:#?}");
@@ -342,6 +347,7 @@ fn foreign_numbers_fail_for_a_uk_user() {
         &c,
         Endpoint::Sentinel,
         &Outcome::Reply {
+            unobserved: Vec::new(),
             reply: Reply::Sentinel(r),
         },
     );
@@ -381,4 +387,80 @@ fn text_replies_read_back_as_text() {
         .and_then(serde_json::from_value)
         .unwrap();
     assert!(matches!(s, Reply::Sentinel(_)));
+}
+
+/// A classifier that only says whether it intervened and why.
+fn judge_unobserved(exp: SentinelExpect, r: SentinelResponse) -> Verdict {
+    let (res, rules) = books();
+    let ctx = Context {
+        resources: &res,
+        rules: &rules,
+    };
+    let unobserved = [
+        "includes_professional_help",
+        "overrides_other_agents",
+        "response",
+        "escalation_level",
+        "admin_notification_required",
+    ];
+    judge(
+        &ctx,
+        &case(Some(exp), None),
+        Endpoint::Sentinel,
+        &Outcome::Reply {
+            reply: Reply::Sentinel(r),
+            unobserved: unobserved.map(String::from).to_vec(),
+        },
+    )
+}
+
+#[test]
+fn unobserved_fields_are_neither_passed_nor_failed() {
+    // Intervened, for the right reason: what it cannot show is listed.
+    let flagged = SentinelResponse {
+        is_intervention: true,
+        trigger_type: crisis().trigger.first().copied(),
+        ..SentinelResponse::none()
+    };
+    let v = judge_unobserved(crisis(), flagged.clone());
+    assert!(v.is_appropriate(), "{v:#?}");
+    assert!(
+        v.not_observable
+            .iter()
+            .any(|e| e.starts_with("sentinel.level")),
+        "{v:#?}"
+    );
+    assert!(v
+        .not_observable
+        .contains(&"includesProfessionalHelp and overridesOtherAgents".to_string()));
+    // What it can show still fails: a miss, a wrong trigger.
+    let v = judge_unobserved(crisis(), SentinelResponse::none());
+    assert_eq!(v.kind, Kind::Missed);
+    let wrong = SentinelResponse {
+        trigger_type: Some(TriggerType::Depression),
+        ..flagged
+    };
+    let v = judge_unobserved(crisis(), wrong);
+    assert_eq!(v.kind, Kind::WrongTrigger, "{v:#?}");
+    // The same answer with every field observed is judged in full.
+    let (res, rules) = books();
+    let ctx = Context {
+        resources: &res,
+        rules: &rules,
+    };
+    let v = judge(
+        &ctx,
+        &case(Some(crisis()), None),
+        Endpoint::Sentinel,
+        &Outcome::Reply {
+            reply: Reply::Sentinel(SentinelResponse {
+                is_intervention: true,
+                trigger_type: crisis().trigger.first().copied(),
+                ..SentinelResponse::none()
+            }),
+            unobserved: vec![],
+        },
+    );
+    assert!(!v.is_appropriate());
+    assert!(v.not_observable.is_empty());
 }

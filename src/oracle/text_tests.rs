@@ -69,6 +69,7 @@ fn verdict(c: &Case, endpoint: Endpoint, text: &str) -> Verdict {
         c,
         endpoint,
         &Outcome::Reply {
+            unobserved: Vec::new(),
             reply: Reply::Text(TextReply { text: text.into() }),
         },
     )
@@ -375,6 +376,7 @@ fn without_text_phrases_what_they_show_is_not_observable() {
         Some(redirect(Referral::GeneralMedical)),
     );
     let reply = Outcome::Reply {
+        unobserved: Vec::new(),
         reply: Reply::Text(TextReply {
             text: "Call Samaritans on 116 123.".into(),
         }),

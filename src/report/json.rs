@@ -210,6 +210,7 @@ pub fn gate(run: &Run) -> String {
             "request_timeout_ms": i.timeout_ms,
         },
         "checklist": run.checklist,
+        "config": i.config,
         "options": run.options,
         "responses_planned": run.planned_total(),
         "responses_total": run.records.len(),

@@ -210,6 +210,9 @@ pub struct RunInfo {
     /// their secret values never reach a report.
     #[serde(default)]
     pub headers: Vec<String>,
+    /// The effective configuration (flags and configuration file).
+    #[serde(default)]
+    pub config: serde_json::Value,
 }
 
 /// What the corpus holds, for the checklist.

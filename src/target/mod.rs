@@ -5,14 +5,18 @@
 //! never an error of vigil's.
 
 mod parse;
+mod tls;
 mod wire;
 
 pub use parse::{parse_medical, parse_sentinel};
+pub use tls::TlsSettings;
 pub use wire::{Connection, Prepared, Wire};
 
 use crate::contract::{CheckRequest, Endpoint, Reply, RUN_HEADER};
 use crate::oracle::Outcome;
+use crate::profile::{self, Profile, Vars};
 use serde::Serialize;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Errors that stop vigil from testing a target at all.
@@ -28,6 +32,11 @@ pub enum TargetError {
     BadHeader { header: String, reason: String },
     #[error("header `{header}` names the environment variable `{var}`, which is not set")]
     MissingEnv { header: String, var: String },
+    #[error("TLS setting {path}: {reason}")]
+    Tls { path: String, reason: String },
+    /// The service's certificate was refused: `reason` names the host.
+    #[error("{reason}")]
+    Certificate { reason: String },
     #[error("the health check {url} answered HTTP {status}{detail}")]
     Unhealthy {
         url: String,
@@ -108,8 +117,18 @@ fn index(endpoint: Endpoint) -> usize {
 }
 
 /// vigil's HTTP client: one attempt per request, cut off at `timeout`.
-fn client(timeout: Duration) -> Result<reqwest::Client, TargetError> {
-    reqwest::Client::builder()
+fn client(
+    timeout: Duration,
+    tls: Option<&Arc<rustls::ClientConfig>>,
+) -> Result<reqwest::Client, TargetError> {
+    // reqwest prepares TLS even for plain-HTTP targets; it uses the same
+    // provider as `TlsSettings::client_config`.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let mut builder = reqwest::Client::builder();
+    if let Some(tls) = tls {
+        builder = builder.use_preconfigured_tls(rustls::ClientConfig::clone(tls));
+    }
+    builder
         .timeout(timeout)
         .connect_timeout(timeout.min(Duration::from_secs(5)))
         .pool_idle_timeout(Duration::from_secs(30))
@@ -138,9 +157,16 @@ pub struct Exchange {
     pub endpoint: Endpoint,
     pub url: String,
     pub request: CheckRequest,
+    /// The method and body as sent (a profile's own, or the default
+    /// contract's `request`).
+    #[serde(skip)]
+    pub sent: (http::Method, String),
     pub status: Option<u16>,
     /// The raw body, as received (at most 64 KiB kept).
     pub body: Option<String>,
+    /// The answer's content type, when it gave one.
+    #[serde(skip)]
+    pub content_type: Option<String>,
     pub outcome: Outcome,
     /// From the send to the end of the body.
     pub latency: Duration,
@@ -159,15 +185,50 @@ pub struct Target {
     timeout: Duration,
     headers: Vec<(reqwest::header::HeaderName, reqwest::header::HeaderValue)>,
     shown_headers: Vec<String>,
+    /// For https targets: the TLS configuration both clients use.
+    tls: Option<Arc<rustls::ClientConfig>>,
+    /// How the service's requests and answers look, when it does not
+    /// follow vigil's default contract.
+    profile: Option<Arc<Profile>>,
+    /// The profile's own headers, per endpoint (resolved).
+    endpoint_headers: [Headers; 2],
     /// Health-check path, or `None` to skip the check.
     health: Option<String>,
+}
+
+type Headers = Vec<(reqwest::header::HeaderName, reqwest::header::HeaderValue)>;
+
+/// Resolves header templates into name and (sensitive) value.
+fn resolve_headers(headers: &[Header]) -> Result<Headers, TargetError> {
+    headers
+        .iter()
+        .map(|h| {
+            let value = h.resolve()?;
+            let bad = |reason: &str| TargetError::BadHeader {
+                header: h.name.clone(),
+                reason: reason.into(),
+            };
+            let name = reqwest::header::HeaderName::from_bytes(h.name.as_bytes())
+                .map_err(|_| bad("not a valid header name"))?;
+            let mut value = reqwest::header::HeaderValue::from_str(&value)
+                .map_err(|_| bad("the value is not a valid header value"))?;
+            value.set_sensitive(true);
+            Ok((name, value))
+        })
+        .collect()
 }
 
 const MAX_BODY: usize = 64 * 1024;
 
 impl Target {
-    /// `base` is the service's root URL (`http://127.0.0.1:8080`).
-    pub fn new(base: &str, run_id: &str, timeout: Duration) -> Result<Self, TargetError> {
+    /// `base` is the service's root URL (`http://127.0.0.1:8080`); `tls`
+    /// is used when it is an https URL.
+    pub fn new(
+        base: &str,
+        run_id: &str,
+        timeout: Duration,
+        tls: &TlsSettings,
+    ) -> Result<Self, TargetError> {
         let parsed = reqwest::Url::parse(base).map_err(|e| TargetError::BadUrl {
             url: base.to_string(),
             reason: e.to_string(),
@@ -189,7 +250,11 @@ impl Target {
         if parsed.query().is_some() {
             return refuse("a `?query` is not allowed: give the service's base URL only");
         }
-        let client = client(timeout)?;
+        let tls = match parsed.scheme() {
+            "https" => Some(tls.client_config()?),
+            _ => None,
+        };
+        let client = client(timeout, tls.as_ref())?;
         let base = base.trim_end_matches('/').to_string();
         let parse = |endpoint: Endpoint| {
             let url = format!("{base}{}", endpoint.default_path());
@@ -209,6 +274,9 @@ impl Target {
             timeout,
             headers: Vec::new(),
             shown_headers: Vec::new(),
+            tls,
+            profile: None,
+            endpoint_headers: [Vec::new(), Vec::new()],
             health: Some(DEFAULT_HEALTH_PATH.to_string()),
         })
     }
@@ -231,26 +299,72 @@ impl Target {
 
     /// Adds headers to every request, resolving `${VAR}` from the environment.
     pub fn with_headers(mut self, headers: &[Header]) -> Result<Self, TargetError> {
-        for h in headers {
-            let value = h.resolve()?;
-            let name =
-                reqwest::header::HeaderName::from_bytes(h.name.as_bytes()).map_err(|_| {
-                    TargetError::BadHeader {
-                        header: h.name.clone(),
-                        reason: "not a valid header name".into(),
-                    }
-                })?;
-            let mut value = reqwest::header::HeaderValue::from_str(&value).map_err(|_| {
-                TargetError::BadHeader {
-                    header: h.name.clone(),
-                    reason: "the value is not a valid header value".into(),
-                }
-            })?;
-            value.set_sensitive(true);
-            self.headers.push((name, value));
-            self.shown_headers.push(h.shown());
-        }
+        self.headers.extend(resolve_headers(headers)?);
+        self.shown_headers.extend(headers.iter().map(Header::shown));
         Ok(self)
+    }
+
+    /// Speaks to the service through `profile`: its paths, headers, bodies
+    /// and answers.
+    pub fn with_profile(mut self, profile: Arc<Profile>) -> Result<Self, TargetError> {
+        for e in Endpoint::ALL {
+            let Some(p) = profile.endpoint(e) else {
+                continue;
+            };
+            let url = format!("{}{}", self.base, p.path);
+            self.urls[index(e)] = reqwest::Url::parse(&url).map_err(|err| TargetError::BadUrl {
+                url: redact(&url),
+                reason: err.to_string(),
+            })?;
+            self.shown_urls[index(e)] = redact(&url);
+            self.endpoint_headers[index(e)] = resolve_headers(&p.headers)?;
+            self.shown_headers
+                .extend(p.headers.iter().map(|h| format!("{} ({e})", h.shown())));
+        }
+        self.profile = Some(profile);
+        Ok(self)
+    }
+
+    /// The profile the service is reached through, if any.
+    pub fn profile(&self) -> Option<&Profile> {
+        self.profile.as_deref()
+    }
+
+    /// Whether the service has this guard at all (a profile may map only one).
+    pub fn serves(&self, endpoint: Endpoint) -> bool {
+        self.profile
+            .as_ref()
+            .is_none_or(|p| p.endpoint(endpoint).is_some())
+    }
+
+    /// The HTTP method of `endpoint`.
+    pub fn method(&self, endpoint: Endpoint) -> http::Method {
+        self.profile
+            .as_ref()
+            .and_then(|p| p.endpoint(endpoint))
+            .map_or(http::Method::POST, |p| p.method.clone())
+    }
+
+    /// The body sent for `message`: the one place requests are built, for
+    /// both phases.
+    pub fn body(&self, endpoint: Endpoint, message: &str, locale: &str) -> Vec<u8> {
+        match self.profile.as_ref().and_then(|p| p.endpoint(endpoint)) {
+            Some(p) => {
+                let user_id = format!("vigil-{}", self.run_id);
+                let session_id = format!("vigil-session-{}", self.run_id);
+                p.body
+                    .render(&Vars {
+                        message,
+                        locale,
+                        user_id: &user_id,
+                        session_id: &session_id,
+                        run_id: &self.run_id,
+                    })
+                    .into_bytes()
+            }
+            None => serde_json::to_vec(&self.request(endpoint, message, locale))
+                .expect("a request serialises"),
+        }
     }
 
     /// The extra headers as templates (never their secret values).
@@ -281,20 +395,33 @@ impl Target {
 
     /// Checks once that the service is up before anything is sent, so a
     /// wrong address or a sick service stops the run with one clear line
-    /// instead of N verdicts: the health check must answer 2xx. Without a
-    /// health check, only that something accepts connections at the base.
+    /// instead of N verdicts: the health check must answer 2xx (or, for a
+    /// profile's health check, one of its statuses). Without a health
+    /// check, only that something accepts connections at the base.
     pub async fn probe(&self) -> Result<(), TargetError> {
-        let url = format!("{}{}", self.base, self.health.as_deref().unwrap_or("/"));
-        let mut req = self.client.get(&url).header(RUN_HEADER, &self.run_id);
+        let (method, path, statuses) = match &self.profile {
+            Some(p) => match &p.health {
+                Some(h) => (h.method.clone(), Some(h.path.as_str()), Some(&h.status)),
+                None => (http::Method::GET, None, None),
+            },
+            None => (http::Method::GET, self.health.as_deref(), None),
+        };
+        let url = format!("{}{}", self.base, path.unwrap_or("/"));
+        let mut req = self
+            .client
+            .request(method, &url)
+            .header(RUN_HEADER, &self.run_id);
         for (k, v) in &self.headers {
             req = req.header(k, v);
         }
-        let resp = req.send().await.map_err(|e| TargetError::Unreachable {
-            url: redact(&self.base),
-            reason: describe(&e, self.timeout),
-        })?;
+        let resp = req.send().await.map_err(|e| self.unreachable(&e))?;
         let status = resp.status();
-        if self.health.is_none() || status.is_success() {
+        let healthy = match (path, statuses) {
+            (None, _) => true,
+            (Some(_), Some(ok)) => ok.contains(&status.as_u16()),
+            (Some(_), None) => status.is_success(),
+        };
+        if healthy {
             return Ok(());
         }
         let body = resp.bytes().await.unwrap_or_default();
@@ -317,14 +444,18 @@ impl Target {
         })
     }
 
-    /// A POST to `url` with vigil's run header and the extra headers.
-    fn post(&self, url: reqwest::Url) -> reqwest::RequestBuilder {
+    /// A request to `endpoint` with vigil's run header and the extra headers.
+    fn start(&self, endpoint: Endpoint) -> reqwest::RequestBuilder {
         let mut req = self
             .client
-            .post(url)
+            .request(self.method(endpoint), self.parsed_url(endpoint))
             .header(RUN_HEADER, &self.run_id)
             .header(reqwest::header::CONTENT_TYPE, "application/json");
-        for (k, v) in &self.headers {
+        for (k, v) in self
+            .headers
+            .iter()
+            .chain(&self.endpoint_headers[index(endpoint)])
+        {
             req = req.header(k, v);
         }
         req
@@ -335,8 +466,13 @@ impl Target {
     pub async fn send(&self, endpoint: Endpoint, message: &str, locale: &str) -> Exchange {
         let request = self.request(endpoint, message, locale);
         let start = Instant::now();
-        let body = serde_json::to_vec(&request).expect("a request serialises");
-        let sent = self.post(self.parsed_url(endpoint)).body(body).send().await;
+        let body = self.body(endpoint, message, locale);
+        let shown = (
+            self.method(endpoint),
+            String::from_utf8_lossy(&body).into_owned(),
+        );
+        let sent = self.start(endpoint).body(body).send().await;
+        let mut content_type = None;
         let (status, body, outcome) = match sent {
             Err(e) => (
                 None,
@@ -347,6 +483,11 @@ impl Target {
             ),
             Ok(resp) => {
                 let status = resp.status();
+                content_type = resp
+                    .headers()
+                    .get(reqwest::header::CONTENT_TYPE)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_string);
                 match resp.bytes().await {
                     Err(e) => (
                         Some(status.as_u16()),
@@ -358,7 +499,13 @@ impl Target {
                     Ok(bytes) => {
                         let text = String::from_utf8_lossy(&bytes[..bytes.len().min(MAX_BODY)])
                             .into_owned();
-                        let outcome = judge_body(endpoint, status.as_u16(), &bytes);
+                        let outcome = judge(
+                            self.profile.as_deref(),
+                            endpoint,
+                            status.as_u16(),
+                            content_type.as_deref(),
+                            &bytes,
+                        );
                         (Some(status.as_u16()), Some(text), outcome)
                     }
                 }
@@ -368,28 +515,64 @@ impl Target {
             endpoint,
             url: self.shown_urls[index(endpoint)].clone(),
             request,
+            sent: shown,
             status,
             body,
+            content_type,
             outcome,
             latency: start.elapsed(),
         }
     }
 }
 
-/// Turns a status and body into an outcome.
+/// Turns a status and body into an outcome, through `profile` when the
+/// service has one. Both phases judge answers here.
+pub fn judge(
+    profile: Option<&Profile>,
+    endpoint: Endpoint,
+    status: u16,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Outcome {
+    let Some(p) = profile.and_then(|p| p.endpoint(endpoint)) else {
+        return judge_body(endpoint, status, body);
+    };
+    if status >= 500 {
+        return server_error(status, body);
+    }
+    if !p.answered.contains(&status) {
+        return Outcome::Contract {
+            error: format!("HTTP {status}, which the profile does not count as an answer"),
+        };
+    }
+    match profile::document(p.stream, content_type, body).and_then(|doc| p.reply(endpoint, &doc)) {
+        Ok(m) => Outcome::Reply {
+            reply: m.reply,
+            unobserved: m.unobserved,
+        },
+        Err(error) => Outcome::Contract { error },
+    }
+}
+
+/// A 5xx: the service gave no usable answer.
+fn server_error(status: u16, body: &[u8]) -> Outcome {
+    let snippet: String = String::from_utf8_lossy(body).chars().take(200).collect();
+    Outcome::Transport {
+        error: format!(
+            "HTTP {status}{}",
+            if snippet.is_empty() {
+                String::new()
+            } else {
+                format!(": {snippet}")
+            }
+        ),
+    }
+}
+
+/// Turns a status and body into an outcome under the default contract.
 pub fn judge_body(endpoint: Endpoint, status: u16, body: &[u8]) -> Outcome {
     if status >= 500 {
-        let snippet: String = String::from_utf8_lossy(body).chars().take(200).collect();
-        return Outcome::Transport {
-            error: format!(
-                "HTTP {status}{}",
-                if snippet.is_empty() {
-                    String::new()
-                } else {
-                    format!(": {snippet}")
-                }
-            ),
-        };
+        return server_error(status, body);
     }
     if status != 200 {
         return Outcome::Contract {
@@ -404,7 +587,10 @@ pub fn judge_body(endpoint: Endpoint, status: u16, body: &[u8]) -> Outcome {
         Endpoint::Medical => serde_json::from_slice(body).ok().map(Reply::Medical),
     };
     if let Some(reply) = typed {
-        return Outcome::Reply { reply };
+        return Outcome::Reply {
+            reply,
+            unobserved: Vec::new(),
+        };
     }
     let value: serde_json::Value = match serde_json::from_slice(body) {
         Ok(v) => v,
@@ -419,8 +605,30 @@ pub fn judge_body(endpoint: Endpoint, status: u16, body: &[u8]) -> Outcome {
         Endpoint::Medical => parse_medical(&value).map(Reply::Medical),
     };
     match reply {
-        Ok(reply) => Outcome::Reply { reply },
+        Ok(reply) => Outcome::Reply {
+            reply,
+            unobserved: Vec::new(),
+        },
         Err(error) => Outcome::Contract { error },
+    }
+}
+
+impl Target {
+    /// Why the service could not be reached: a refused certificate on its
+    /// own line, anything else as unreachable.
+    fn unreachable(&self, e: &reqwest::Error) -> TargetError {
+        match tls::certificate_problem(e, self.host()) {
+            Some(reason) => TargetError::Certificate { reason },
+            None => TargetError::Unreachable {
+                url: redact(&self.base),
+                reason: describe(e, self.timeout),
+            },
+        }
+    }
+
+    /// The service's host name (or address), as certificates name it.
+    fn host(&self) -> &str {
+        self.urls[0].host_str().unwrap_or_default()
     }
 }
 

@@ -4,11 +4,12 @@
 //! keeps every answer for the oracle; the load phase only needs to know
 //! whether an answer came back and followed the contract, and it needs that
 //! cheaply, so the generator is never the bottleneck it measures. Both send
-//! the same body with the same headers (the run header, the user agent and
-//! the extra headers), and both judge the answer with the same
-//! [`super::judge_body`]; neither retries or follows redirects.
+//! the same body with the same headers (the run header, the user agent, the
+//! extra headers and a profile's own), over the same TLS configuration, and
+//! both judge the answer with the same [`super::judge`]; neither retries or
+//! follows redirects.
 
-use super::{index, judge_body, Target, TargetError, USER_AGENT};
+use super::{index, judge, Target, TargetError, USER_AGENT};
 use crate::contract::{Endpoint, RUN_HEADER};
 use crate::oracle::Outcome;
 use bytes::Bytes;
@@ -18,6 +19,7 @@ use http::{Method, Request};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::client::conn::http1::SendRequest;
 use hyper_util::rt::TokioIo;
+use rustls::pki_types::ServerName;
 
 /// The largest answer body read; a longer one is a contract error.
 const MAX_BODY: usize = 1024 * 1024;
@@ -29,7 +31,15 @@ pub struct Wire {
     /// `host:port`, for connecting.
     addr: String,
     paths: [PathAndQuery; 2],
-    headers: HeaderMap,
+    methods: [Method; 2],
+    /// Per endpoint: the run header, the user agent, the extra headers and
+    /// the profile's own.
+    headers: [HeaderMap; 2],
+    /// How answers are read, when the service has a profile.
+    profile: Option<std::sync::Arc<crate::profile::Profile>>,
+    /// For https targets: the TLS connector and the name the certificate
+    /// must carry.
+    tls: Option<(std::sync::Arc<rustls::ClientConfig>, ServerName<'static>)>,
 }
 
 /// One message ready to be sent many times.
@@ -48,17 +58,22 @@ pub struct Connection {
 }
 
 impl Target {
-    /// The load phase's view of this target. Fails for targets it cannot
-    /// reach over plain HTTP.
+    /// The load phase's view of this target.
     pub fn wire(&self) -> Result<Wire, TargetError> {
         let url = &self.urls[0];
         let bad = |reason: &str| TargetError::BadUrl {
             url: super::redact(&self.base),
             reason: reason.to_string(),
         };
-        if url.scheme() != "http" {
-            return Err(bad("the load phase speaks plain HTTP only"));
-        }
+        let tls = match &self.tls {
+            Some(config) => {
+                let name = self.host().trim_start_matches('[').trim_end_matches(']');
+                let name = ServerName::try_from(name.to_string())
+                    .map_err(|e| bad(&format!("not a TLS server name ({e})")))?;
+                Some((config.clone(), name))
+            }
+            None => None,
+        };
         let host = url.host_str().ok_or_else(|| bad("no host"))?;
         let port = url.port_or_known_default().ok_or_else(|| bad("no port"))?;
         let authority = match url.port() {
@@ -82,24 +97,31 @@ impl Target {
         for (k, v) in &self.headers {
             headers.append(k.clone(), v.clone());
         }
+        let per_endpoint = |e: Endpoint| {
+            let mut h = headers.clone();
+            for (k, v) in &self.endpoint_headers[index(e)] {
+                h.append(k.clone(), v.clone());
+            }
+            h
+        };
         // IPv6 hosts come with their brackets.
         let addr = format!("{host}:{port}");
         Ok(Wire {
             addr,
             paths: [path(Endpoint::Sentinel)?, path(Endpoint::Medical)?],
-            headers,
+            methods: Endpoint::ALL.map(|e| self.method(e)),
+            headers: Endpoint::ALL.map(per_endpoint),
+            profile: self.profile.clone(),
+            tls,
         })
     }
 
     /// Prepares `message` for `endpoint`, with the same body
     /// [`Target::send`] sends.
     pub fn prepare(&self, endpoint: Endpoint, message: &str, locale: &str) -> Prepared {
-        let request = self.request(endpoint, message, locale);
         Prepared {
             endpoint,
-            body: serde_json::to_vec(&request)
-                .expect("a request serialises")
-                .into(),
+            body: self.body(endpoint, message, locale).into(),
         }
     }
 }
@@ -127,20 +149,28 @@ impl Wire {
             .await
             .map_err(|e| format!("connection lost ({e})"))?;
         let mut req = Request::new(Full::new(p.body.clone()));
-        *req.method_mut() = Method::POST;
+        *req.method_mut() = self.methods[index(p.endpoint)].clone();
         *req.uri_mut() = self.paths[index(p.endpoint)].clone().into();
-        *req.headers_mut() = self.headers.clone();
+        *req.headers_mut() = self.headers[index(p.endpoint)].clone();
         let resp = sender
             .send_request(req)
             .await
             .map_err(|e| format!("request failed ({e})"))?;
         let status = resp.status().as_u16();
+        let content_type = resp.headers().get(CONTENT_TYPE).cloned();
         let body = Limited::new(resp.into_body(), MAX_BODY)
             .collect()
             .await
             .map_err(|e| format!("reading the answer failed ({e})"))?
             .to_bytes();
-        match judge_body(p.endpoint, status, &body) {
+        let content_type = content_type.as_ref().and_then(|v| v.to_str().ok());
+        match judge(
+            self.profile.as_deref(),
+            p.endpoint,
+            status,
+            content_type,
+            &body,
+        ) {
             Outcome::Reply { .. } => Ok(()),
             Outcome::Transport { error } | Outcome::Contract { error } => Err(error),
         }
@@ -152,15 +182,40 @@ impl Wire {
             .await
             .map_err(|e| failed(&e))?;
         stream.set_nodelay(true).map_err(|e| failed(&e))?;
-        let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-            .await
-            .map_err(|e| failed(&e))?;
-        tokio::spawn(async move {
-            // Its errors reach the request that was using it.
-            let _ = connection.await;
-        });
-        Ok(sender)
+        match &self.tls {
+            None => handshake(stream).await,
+            Some((config, name)) => {
+                let stream = tokio_rustls::TlsConnector::from(config.clone())
+                    .connect(name.clone(), stream)
+                    .await
+                    .map_err(|e| match super::tls::certificate_problem(&e, self.host()) {
+                        Some(reason) => reason,
+                        None => failed(&e),
+                    })?;
+                handshake(stream).await
+            }
+        }
     }
+
+    /// The host the target is reached at.
+    fn host(&self) -> &str {
+        self.addr.rsplit_once(':').map_or(&self.addr, |(h, _)| h)
+    }
+}
+
+/// An HTTP/1.1 connection over `io`, driven on its own task.
+async fn handshake<T>(io: T) -> Result<SendRequest<Full<Bytes>>, String>
+where
+    T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(io))
+        .await
+        .map_err(|e| format!("connection failed ({e})"))?;
+    tokio::spawn(async move {
+        // Its errors reach the request that was using it.
+        let _ = connection.await;
+    });
+    Ok(sender)
 }
 
 impl Connection {
@@ -222,7 +277,7 @@ mod tests {
 
     fn target(url: &str) -> Target {
         std::env::set_var("VIGIL_WIRE_TEST_TOKEN", "s3cret");
-        Target::new(url, "run-1", Duration::from_secs(5))
+        Target::new(url, "run-1", Duration::from_secs(5), &Default::default())
             .unwrap()
             .with_headers(&[
                 Header::parse("Authorization: Bearer ${VIGIL_WIRE_TEST_TOKEN}").unwrap(),
@@ -306,10 +361,14 @@ mod tests {
     }
 
     #[test]
-    fn only_plain_http_is_spoken() {
-        let t = Target::new("https://127.0.0.1:9", "r", Duration::from_secs(1)).unwrap();
-        assert!(matches!(t.wire(), Err(TargetError::BadUrl { .. })));
-        let t = Target::new("http://127.0.0.1:9/base/", "r", Duration::from_secs(1)).unwrap();
+    fn paths_keep_the_base() {
+        let t = Target::new(
+            "http://127.0.0.1:9/base/",
+            "r",
+            Duration::from_secs(1),
+            &Default::default(),
+        )
+        .unwrap();
         let w = t.wire().unwrap();
         assert_eq!(w.addr, "127.0.0.1:9");
         assert_eq!(w.paths[1].as_str(), "/base/v1/medical-boundaries/check");

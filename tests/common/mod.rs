@@ -1,10 +1,15 @@
 //! Helpers shared by the end-to-end tests: the `vigil` binary run as a user
-//! would, `vigil serve` children on ports the OS picks, small corpora.
+//! would, `vigil serve` children on ports the OS picks, small corpora, and
+//! for tests that run services in the test process: a runtime for them,
+//! axum mocks, the reference service, certificates made on the spot and a
+//! TLS front.
 #![allow(dead_code)]
 
 use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
+use std::sync::{Arc, OnceLock};
 
 pub const VIGIL: &str = env!("CARGO_BIN_EXE_vigil");
 
@@ -145,4 +150,162 @@ pub fn small_gate(
     ]
     .concat();
     gate(&tmp.join(out), &args)
+}
+
+/// The runtime the in-process servers live on, for the whole test binary.
+pub fn rt() -> &'static tokio::runtime::Runtime {
+    static RT: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+    RT.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap()
+    })
+}
+
+/// The embedded reference service (or its naive mode) on 127.0.0.1:0,
+/// running until the test binary ends.
+pub fn reference(mode: vigil::reference::Mode) -> SocketAddr {
+    rt().block_on(async {
+        let cfg = vigil::reference::ServiceConfig::new(mode, Default::default());
+        let running = vigil::reference::spawn(cfg, "127.0.0.1:0".parse().unwrap())
+            .await
+            .unwrap();
+        let addr = running.addr;
+        std::mem::forget(running);
+        addr
+    })
+}
+
+/// Serves `router` on 127.0.0.1:0 until the test binary ends.
+pub fn serve(router: axum::Router) -> String {
+    rt().block_on(async {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        format!("http://{addr}")
+    })
+}
+
+/// A gate run: exit code, output, gate.json and summary.json (or null).
+pub fn gate_files(
+    out: &Path,
+    args: &[&str],
+) -> (i32, String, serde_json::Value, serde_json::Value) {
+    let mut all = vec![
+        "gate",
+        "--out",
+        out.to_str().unwrap(),
+        "--deadline-s",
+        "240",
+    ];
+    all.extend_from_slice(args);
+    let o = vigil(&all);
+    let read = |f: &str| {
+        let p = out.join(f);
+        if p.exists() {
+            json(&p)
+        } else {
+            serde_json::Value::Null
+        }
+    };
+    (code(&o), text(&o), read("gate.json"), read("summary.json"))
+}
+
+/// A certificate authority and a server certificate it signed for
+/// 127.0.0.1, as PEM, with the server's rustls configuration.
+pub struct Pki {
+    pub ca_pem: String,
+    pub server: Arc<rustls::ServerConfig>,
+    issuer: rcgen::Issuer<'static, rcgen::KeyPair>,
+}
+
+fn provider() -> Arc<rustls::crypto::CryptoProvider> {
+    Arc::new(rustls::crypto::ring::default_provider())
+}
+
+impl Pki {
+    /// `client_ca`: the server asks for a client certificate signed by
+    /// this CA (mutual TLS).
+    pub fn new(names: &[&str], mutual: bool) -> Pki {
+        let ca_key = rcgen::KeyPair::generate().unwrap();
+        let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+        params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        let ca_cert = params.self_signed(&ca_key).unwrap();
+        let issuer = rcgen::Issuer::new(params, ca_key);
+        let (cert, key) = Self::leaf(&issuer, names);
+        let builder = rustls::ServerConfig::builder_with_provider(provider())
+            .with_safe_default_protocol_versions()
+            .unwrap();
+        let builder = if mutual {
+            let mut roots = rustls::RootCertStore::empty();
+            roots.add(ca_cert.der().clone()).unwrap();
+            let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
+                roots.into(),
+                provider(),
+            )
+            .build()
+            .unwrap();
+            builder.with_client_cert_verifier(verifier)
+        } else {
+            builder.with_no_client_auth()
+        };
+        let server = builder
+            .with_single_cert(
+                vec![cert.der().clone()],
+                rustls::pki_types::PrivateKeyDer::Pkcs8(key.serialize_der().into()),
+            )
+            .unwrap();
+        Pki {
+            ca_pem: ca_cert.pem(),
+            server: Arc::new(server),
+            issuer,
+        }
+    }
+
+    fn leaf(
+        issuer: &rcgen::Issuer<'static, rcgen::KeyPair>,
+        names: &[&str],
+    ) -> (rcgen::Certificate, rcgen::KeyPair) {
+        let key = rcgen::KeyPair::generate().unwrap();
+        let params =
+            rcgen::CertificateParams::new(names.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+                .unwrap();
+        (params.signed_by(&key, issuer).unwrap(), key)
+    }
+
+    /// A client certificate and key (PEM) signed by this CA.
+    pub fn client(&self) -> (String, String) {
+        let (cert, key) = Self::leaf(&self.issuer, &["vigil-client"]);
+        (cert.pem(), key.serialize_pem())
+    }
+}
+
+/// A TLS front on 127.0.0.1:0 that passes every connection on to
+/// `upstream` in plain TCP, until the test binary ends.
+pub fn tls_front(upstream: SocketAddr, config: Arc<rustls::ServerConfig>) -> SocketAddr {
+    rt().block_on(async {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let acceptor = tokio_rustls::TlsAcceptor::from(config);
+        tokio::spawn(async move {
+            loop {
+                let Ok((sock, _)) = listener.accept().await else {
+                    return;
+                };
+                let acceptor = acceptor.clone();
+                tokio::spawn(async move {
+                    let Ok(mut tls) = acceptor.accept(sock).await else {
+                        return;
+                    };
+                    let Ok(mut up) = tokio::net::TcpStream::connect(upstream).await else {
+                        return;
+                    };
+                    let _ = tokio::io::copy_bidirectional(&mut tls, &mut up).await;
+                });
+            }
+        });
+        addr
+    })
 }

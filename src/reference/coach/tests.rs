@@ -49,6 +49,7 @@ fn judge_all(corpus: &Corpus, mode: Mode, variants: usize) -> BTreeMap<Kind, Vec
                     case,
                     endpoint,
                     &Outcome::Reply {
+                        unobserved: Vec::new(),
                         reply: Reply::Text(TextReply { text: text.clone() }),
                     },
                 );
