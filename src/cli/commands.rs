@@ -7,6 +7,7 @@ use super::{chain, invalid, run_id, runtime};
 use crate::corpus::{self, Severity};
 use crate::gate::{self, GateError};
 use crate::reference::{self, Faults, Mode, ServiceConfig};
+use crate::sanitize::{each_line, line, lines};
 use std::time::Duration;
 
 pub(super) fn serve_cmd(a: ServeArgs) -> i32 {
@@ -86,7 +87,7 @@ pub(super) fn lint_cmd(a: LintArgs) -> i32 {
         );
     } else {
         for f in &report.findings {
-            out!("{f}");
+            out!("{}", each_line(&f.to_string()));
         }
         match &report.corpus {
             Some(c) => out!(
@@ -112,7 +113,7 @@ pub(super) fn stats_cmd(a: LintArgs) -> i32 {
         Ok(c) => c,
         Err(GateError::Corpus(findings)) => {
             for f in findings.iter().filter(|f| f.severity == Severity::Error) {
-                eprintln!("{f}");
+                eprintln!("{}", each_line(&f.to_string()));
             }
             eprintln!("vigil: fix the corpus errors first (vigil corpus lint)");
             return 2;
@@ -148,7 +149,7 @@ pub(super) fn diff_cmd(a: DiffArgs) -> i32 {
             serde_json::to_string_pretty(&d).expect("serialisable")
         );
     } else {
-        outp!("{}", crate::report::diff::render(&d));
+        outp!("{}", each_line(&crate::report::diff::render(&d)));
     }
     i32::from(d.regressed())
 }
@@ -191,19 +192,19 @@ pub(super) fn replay_cmd(a: ReplayArgs) -> i32 {
         out!(
             "== {} · case {}{}",
             r.endpoint.title(),
-            req.case_id,
+            line(&req.case_id),
             req.seed
                 .map_or(String::new(), |s| format!(" · variant seed {s}"))
         );
         if !r.operators.is_empty() {
-            out!("variant: {}", r.operators.join(" + "));
+            out!("variant: {}", line(&r.operators.join(" + ")));
         }
-        out!("request: POST {}", ex.url);
+        out!("request: POST {}", line(&ex.url));
         out!(
             "{}",
-            serde_json::to_string_pretty(&ex.request).expect("serialisable")
+            lines(&serde_json::to_string_pretty(&ex.request).expect("serialisable"))
         );
-        out!("visible: {}", crate::report::visible(&ex.request.message));
+        out!("visible: {}", line(&ex.request.message));
         out!(
             "response: HTTP {}",
             ex.status
@@ -214,11 +215,16 @@ pub(super) fn replay_cmd(a: ReplayArgs) -> i32 {
                 .ok()
                 .and_then(|v| serde_json::to_string_pretty(&v).ok())
                 .unwrap_or_else(|| body.clone());
-            out!("{pretty}");
+            out!("{}", lines(&pretty));
         }
         out!("verdict: {}", r.verdict.kind.as_str());
         for f in &r.verdict.failures {
-            out!("  - {} ({}): {}", f.kind.as_str(), f.expectation, f.reason);
+            out!(
+                "  - {} ({}): {}",
+                f.kind.as_str(),
+                line(&f.expectation),
+                line(&f.reason)
+            );
         }
         failed |= !r.verdict.is_appropriate();
     }
@@ -259,12 +265,12 @@ pub(super) fn explore_cmd(a: ExploreArgs) -> i32 {
             );
             for f in o.findings.iter().take(10) {
                 out!(
-                    "  {} {} {} [{}]: {:?}",
-                    f.case_id,
+                    "  {} {} {} [{}]: \"{}\"",
+                    line(&f.case_id),
                     f.endpoint,
                     f.kind,
                     f.operators.join(" + "),
-                    f.text.chars().take(100).collect::<String>()
+                    line(&f.text.chars().take(100).collect::<String>())
                 );
             }
             i32::from(!o.findings.is_empty())

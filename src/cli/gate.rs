@@ -7,6 +7,7 @@ use super::{chain, invalid, runtime, timestamp};
 use crate::corpus::Severity;
 use crate::gate::{self, GateConfig, GateError};
 use crate::report::{Format, GateVerdict, Run};
+use crate::sanitize::{each_line, line};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -100,7 +101,7 @@ pub(super) fn gate_cmd(a: GateArgs) -> i32 {
         }
         Err(GateError::Corpus(findings)) => {
             for f in &findings {
-                eprintln!("{f}");
+                eprintln!("{}", each_line(&f.to_string()));
             }
             let n = findings
                 .iter()
@@ -124,14 +125,21 @@ fn print_summary(run: &Run, cfg: &GateConfig, quiet: bool) {
         GateVerdict::Inconclusive => "INCONCLUSIVE",
         GateVerdict::Invalid => "INVALID",
     };
-    out!("vigil gate: {word} — {}", run.reasons.join("; "));
+    out!(
+        "vigil gate: {word} — {}",
+        run.reasons
+            .iter()
+            .map(|r| line(r))
+            .collect::<Vec<_>>()
+            .join("; ")
+    );
     if quiet {
         return;
     }
     let failures = run.failures().count();
     out!(
         "  target {}{}",
-        run.info.target,
+        line(&run.info.target),
         if run.info.embedded {
             " (embedded reference service)"
         } else {

@@ -34,7 +34,7 @@ use gate::gate_cmd;
 
 /// An invalid argument combination: exit 2.
 fn invalid(msg: impl std::fmt::Display) -> i32 {
-    eprintln!("vigil: {msg}");
+    eprintln!("vigil: {}", crate::sanitize::line(&msg.to_string()));
     2
 }
 
@@ -61,6 +61,8 @@ fn init_tracing() {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        // Colour codes only where a terminal reads them, never into a log file.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .try_init();
 }
 
@@ -78,7 +80,8 @@ fn timestamp() -> String {
         .unwrap_or_else(|_| "run".into())
 }
 
-/// An error and its causes on one line.
+/// An error and its causes on one line, made safe for a terminal (it may
+/// quote a URL, a path or a file's contents).
 fn chain(e: &dyn std::error::Error) -> String {
     let mut s = e.to_string();
     let mut src = e.source();
@@ -86,7 +89,7 @@ fn chain(e: &dyn std::error::Error) -> String {
         s = format!("{s}: {c}");
         src = c.source();
     }
-    s
+    crate::sanitize::line(&s)
 }
 
 fn run_id(prefix: &str) -> String {
