@@ -227,7 +227,11 @@ mod tests {
         let long = "x".repeat(10_000);
         let shown = line(&long);
         assert!(shown.starts_with(&"x".repeat(MAX_CHARS)));
-        assert!(shown.ends_with("… [8000 more characters]"), "{}", &shown[1990..]);
+        assert!(
+            shown.ends_with("… [8000 more characters]"),
+            "{}",
+            &shown[1990..]
+        );
         assert_eq!(bounded("short", 10), "short");
         assert_eq!(bounded("ééé", 2), "éé… [1 more characters]");
         // A block cuts each line and the whole.
@@ -262,8 +266,16 @@ mod tests {
         check(md_code, "plain", "`plain`");
         check(md_code, "a`b", "``a`b``");
         check(md_code, "`a``", "``` `a`` ```");
-        check(|s| md_block(s, "json"), "{\"a\":1}", "```json\n{\"a\":1}\n```");
-        check(|s| md_block(s, "json"), "x\n````\n<b>", "`````json\nx\n````\n<b>\n`````");
+        check(
+            |s| md_block(s, "json"),
+            "{\"a\":1}",
+            "```json\n{\"a\":1}\n```",
+        );
+        check(
+            |s| md_block(s, "json"),
+            "x\n````\n<b>",
+            "`````json\nx\n````\n<b>\n`````",
+        );
     }
 
     #[test]

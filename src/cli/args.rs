@@ -158,6 +158,9 @@ pub(super) struct ServiceArgs {
     /// Per-request timeout, in milliseconds. A request is never retried.
     #[arg(long, default_value_t = 5000)]
     pub(super) timeout_ms: u64,
+    /// The longest answer body read, in bytes; a longer answer is a contract violation and its connection is dropped.
+    #[arg(long, default_value_t = crate::target::DEFAULT_MAX_BODY)]
+    pub(super) max_body_bytes: usize,
 }
 
 impl ServiceArgs {
@@ -168,6 +171,9 @@ impl ServiceArgs {
     /// How to reach the service, marking requests with `run_id`; a bad
     /// `--header` is invalid input (exit 2).
     pub(super) fn spec(&self, run_id: String) -> Result<crate::gate::ServiceSpec, i32> {
+        if self.max_body_bytes == 0 {
+            return Err(invalid("--max-body-bytes must be at least 1"));
+        }
         Ok(crate::gate::ServiceSpec {
             target: self.target.clone(),
             headers: self
@@ -177,6 +183,7 @@ impl ServiceArgs {
                 .collect::<Result<_, _>>()?,
             timeout: self.timeout(),
             run_id,
+            max_body: self.max_body_bytes,
         })
     }
 }

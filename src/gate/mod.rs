@@ -126,6 +126,8 @@ pub struct ServiceSpec {
     pub timeout: Duration,
     /// Marks this run's requests as vigil's.
     pub run_id: String,
+    /// The longest answer body read; a longer one is a contract violation.
+    pub max_body: usize,
 }
 
 impl ServiceSpec {
@@ -166,7 +168,9 @@ impl Service {
         let base = url
             .map(str::to_string)
             .unwrap_or_else(|| embedded.as_ref().map(|s| s.url()).unwrap_or_default());
-        let target = Target::new(&base, &spec.run_id, spec.timeout)?.with_headers(&spec.headers)?;
+        let target = Target::new(&base, &spec.run_id, spec.timeout)?
+            .with_headers(&spec.headers)?
+            .with_max_body(spec.max_body);
         target.probe().await?;
         Ok(Service { target, embedded })
     }

@@ -8,8 +8,8 @@
 //! status. Every piece of corpus or response text is escaped.
 
 use super::{curl_line, GateVerdict, Record, Run};
-use crate::sanitize;
 use crate::oracle::Kind;
+use crate::sanitize;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 

@@ -4,8 +4,8 @@
 //! test case per threshold.
 
 use super::{Record, Run};
-use crate::sanitize::{line, lines};
 use crate::contract::Endpoint;
+use crate::sanitize::{line, lines};
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 use std::collections::BTreeMap;
 use std::time::Duration;

@@ -3,8 +3,8 @@
 //! message sent, the answer received, what was expected and why it failed.
 
 use super::{curl_line, GateVerdict, Run};
-use crate::sanitize::{md_block, md_code, md_text};
 use crate::oracle::Kind;
+use crate::sanitize::{md_block, md_code, md_text};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -197,11 +197,7 @@ pub fn render(run: &Run) -> String {
                 if r.benign { " (benign look-alike)" } else { "" }
             );
             if let Some(v) = &r.variant {
-                let _ = writeln!(
-                    o,
-                    "**Base text:**\n\n{}\n",
-                    md_block(&v.base_text, "text")
-                );
+                let _ = writeln!(o, "**Base text:**\n\n{}\n", md_block(&v.base_text, "text"));
                 let _ = writeln!(o, "**Variant** ({}):", md_text(&v.operators.join(" + ")));
             }
             let _ = writeln!(

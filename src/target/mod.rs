@@ -4,10 +4,14 @@
 //! [`Outcome`] for the oracle — a dead or misbehaving target is a verdict,
 //! never an error of vigil's.
 
+mod body;
 mod parse;
+mod secrets;
 mod wire;
 
+pub use body::DEFAULT_MAX_BODY;
 pub use parse::{parse_medical, parse_sentinel};
+pub use secrets::{Secrets, REDACTED};
 pub use wire::{Connection, Prepared, Wire};
 
 use crate::contract::{CheckRequest, Endpoint, Reply, RUN_HEADER};
@@ -59,6 +63,12 @@ impl Header {
 
     /// The value with every `${VAR}` replaced from the environment.
     pub fn resolve(&self) -> Result<String, TargetError> {
+        self.expand(|_| {})
+    }
+
+    /// [`Header::resolve`], handing each value read from the environment to
+    /// `secret` as well.
+    fn expand(&self, mut secret: impl FnMut(&str)) -> Result<String, TargetError> {
         let mut out = String::new();
         let mut rest = self.template.as_str();
         while let Some(start) = rest.find("${") {
@@ -73,6 +83,7 @@ impl Header {
                 header: self.name.clone(),
                 var: var.to_string(),
             })?;
+            secret(&value);
             out.push_str(&value);
             rest = &after[end + 1..];
         }
@@ -149,6 +160,10 @@ pub struct Target {
     timeout: Duration,
     headers: Vec<(reqwest::header::HeaderName, reqwest::header::HeaderValue)>,
     shown_headers: Vec<String>,
+    /// The headers' values from the environment, scrubbed from every answer.
+    secrets: Secrets,
+    /// The longest answer body read.
+    max_body: usize,
 }
 
 const MAX_BODY: usize = 64 * 1024;
@@ -186,13 +201,15 @@ impl Target {
             timeout,
             headers: Vec::new(),
             shown_headers: Vec::new(),
+            secrets: Secrets::default(),
+            max_body: DEFAULT_MAX_BODY,
         })
     }
 
     /// Adds headers to every request, resolving `${VAR}` from the environment.
     pub fn with_headers(mut self, headers: &[Header]) -> Result<Self, TargetError> {
         for h in headers {
-            let value = h.resolve()?;
+            let value = h.expand(|v| self.secrets.add(v))?;
             let name =
                 reqwest::header::HeaderName::from_bytes(h.name.as_bytes()).map_err(|_| {
                     TargetError::BadHeader {
@@ -211,6 +228,13 @@ impl Target {
             self.shown_headers.push(h.shown());
         }
         Ok(self)
+    }
+
+    /// Reads at most `cap` bytes of an answer; a longer one is a contract
+    /// violation.
+    pub fn with_max_body(mut self, cap: usize) -> Self {
+        self.max_body = cap;
+        self
     }
 
     /// The extra headers as templates (never their secret values).
@@ -288,8 +312,15 @@ impl Target {
             ),
             Ok(resp) => {
                 let status = resp.status();
-                match resp.bytes().await {
-                    Err(e) => (
+                match body::read(reqwest::Body::from(resp), self.max_body).await {
+                    Err(body::BodyError::TooLarge { head }) => (
+                        Some(status.as_u16()),
+                        Some(self.kept(&self.secrets.scrub_bytes(&head, true))),
+                        Outcome::Contract {
+                            error: body::too_large(self.max_body),
+                        },
+                    ),
+                    Err(body::BodyError::Read(e)) => (
                         Some(status.as_u16()),
                         None,
                         Outcome::Transport {
@@ -297,8 +328,8 @@ impl Target {
                         },
                     ),
                     Ok(bytes) => {
-                        let text = String::from_utf8_lossy(&bytes[..bytes.len().min(MAX_BODY)])
-                            .into_owned();
+                        let bytes = self.secrets.scrub_bytes(&bytes, false);
+                        let text = self.kept(&bytes);
                         let outcome = judge_body(endpoint, status.as_u16(), &bytes);
                         (Some(status.as_u16()), Some(text), outcome)
                     }
@@ -315,11 +346,17 @@ impl Target {
             latency: start.elapsed(),
         }
     }
+
+    /// The part of a body kept in the record, as text.
+    fn kept(&self, body: &[u8]) -> String {
+        String::from_utf8_lossy(&body[..body.len().min(MAX_BODY)]).into_owned()
+    }
 }
 
 /// Turns a status and body into an outcome.
 pub fn judge_body(endpoint: Endpoint, status: u16, body: &[u8]) -> Outcome {
-    if status >= 500 {
+    // No answer at all: a server error, too busy (429) or too slow (408).
+    if status >= 500 || status == 429 || status == 408 {
         let snippet: String = String::from_utf8_lossy(body).chars().take(200).collect();
         return Outcome::Transport {
             error: format!(
@@ -399,6 +436,26 @@ mod tests {
         ));
         assert!(Header::parse("no colon").is_err());
         assert!(Header::parse("bad name: x").is_err());
+    }
+
+    #[test]
+    fn no_answer_is_a_transport_error_and_a_wrong_one_a_contract_violation() {
+        let check = |status: u16, transport: bool| {
+            let o = judge_body(Endpoint::Sentinel, status, b"busy");
+            match o {
+                Outcome::Transport { error } if transport => {
+                    assert_eq!(error, format!("HTTP {status}: busy"))
+                }
+                Outcome::Contract { .. } if !transport => {}
+                other => panic!("HTTP {status}: {other:?}"),
+            }
+        };
+        for status in [408, 429, 500, 503, 504] {
+            check(status, true);
+        }
+        for status in [201, 204, 302, 400, 401, 403, 404, 413] {
+            check(status, false);
+        }
     }
 
     #[test]
