@@ -130,7 +130,7 @@ pub(super) fn stats_cmd(a: LintArgs) -> i32 {
             serde_json::to_string_pretty(&stats).expect("serialisable")
         );
     } else {
-        outp!("{}", corpus::stats::render(&stats));
+        outp!("{}", each_line(&corpus::stats::render(&stats)));
     }
     0
 }
