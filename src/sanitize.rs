@@ -116,6 +116,24 @@ pub fn each_line(s: &str) -> String {
     out
 }
 
+/// JSON text (as serde_json writes it) with every control, invisible and
+/// bidirectional character inside its strings written as a `\uXXXX` escape:
+/// still the same JSON, byte for byte once parsed, but safe to print.
+pub fn json(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if is_invisible(c) {
+            let mut units = [0u16; 2];
+            for u in c.encode_utf16(&mut units) {
+                let _ = write!(out, "\\u{u:04x}");
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Escapes text for HTML element content and attribute values.
 pub fn html(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
@@ -213,6 +231,18 @@ mod tests {
         check(visible, "\u{1b}[2Jx\u{9b}y", "[U+001B][2Jx[U+009B]y");
         check(visible, "a\u{2029}b\u{2066}c", "a[U+2029]b[U+2066]c");
         check(visible, "two\nlines\tok", "two\nlines\tok");
+    }
+
+    #[test]
+    fn json_keeps_its_meaning_and_shows_invisibles_as_escapes() {
+        let v = serde_json::json!({"m": "so\u{2060}me \u{202E}x \u{E0041} \u{1b}[2J caf\u{e9}"});
+        let shown = json(&serde_json::to_string(&v).unwrap());
+        let expected = "{\"m\":\"so\\u2060me \\u202ex \\udb40\\udc41 \\u001b[2J caf\u{e9}\"}";
+        assert_eq!(shown, expected);
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&shown).unwrap(),
+            v
+        );
     }
 
     #[test]

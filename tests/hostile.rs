@@ -10,6 +10,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
+use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::{Arc, Mutex};
@@ -35,6 +36,8 @@ enum Behaviour {
     Hostile,
     /// 200 with a body that never ends.
     Endless,
+    /// 200 with a body that never ends, one byte at a time.
+    Drip,
     /// Puts every request header into the answer: a 500 body (Sentinel), the
     /// text and an enum value of a 200 answer (Medical).
     Echo,
@@ -55,6 +58,24 @@ impl http_body::Body for Endless {
         _: &mut std::task::Context<'_>,
     ) -> std::task::Poll<Option<Result<http_body::Frame<bytes::Bytes>, Self::Error>>> {
         let chunk = bytes::Bytes::from(vec![b' '; 64 * 1024]);
+        std::task::Poll::Ready(Some(Ok(http_body::Frame::data(chunk))))
+    }
+}
+
+/// A body that sends one space every 50 ms, forever.
+struct Drip(std::pin::Pin<Box<tokio::time::Sleep>>);
+
+impl http_body::Body for Drip {
+    type Data = bytes::Bytes;
+    type Error = std::convert::Infallible;
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<bytes::Bytes>, Self::Error>>> {
+        std::task::ready!(self.0.as_mut().poll(cx));
+        let next = tokio::time::Instant::now() + std::time::Duration::from_millis(50);
+        self.0.as_mut().reset(next);
+        let chunk = bytes::Bytes::from_static(b" ");
         std::task::Poll::Ready(Some(Ok(http_body::Frame::data(chunk))))
     }
 }
@@ -109,6 +130,10 @@ fn answer(b: Behaviour, sentinel: bool, headers: &HeaderMap) -> Response {
         }
         Behaviour::Hostile => (StatusCode::INTERNAL_SERVER_ERROR, hostile_text()).into_response(),
         Behaviour::Endless => (StatusCode::OK, Body::new(Endless)).into_response(),
+        Behaviour::Drip => {
+            let first = tokio::time::sleep(std::time::Duration::ZERO);
+            (StatusCode::OK, Body::new(Drip(Box::pin(first)))).into_response()
+        }
         Behaviour::Echo if sentinel => {
             (StatusCode::INTERNAL_SERVER_ERROR, echoed()).into_response()
         }
@@ -314,6 +339,25 @@ fn an_endless_answer_is_a_contract_violation_and_reading_stops() {
     );
     // What was kept of the answer is bounded too.
     assert!(results.len() < 300 * 1024, "{} bytes", results.len());
+}
+
+#[test]
+fn a_body_that_drips_forever_ends_at_the_timeout() {
+    let m = mock(Behaviour::Drip);
+    let tmp = tempfile::tempdir().unwrap();
+    let c = corpus(tmp.path());
+    let out = tmp.path().join("out");
+    let started = std::time::Instant::now();
+    let o = gate(&m.url, &c, &out, &["--timeout-ms", "500"], &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", shown(&terminal(&o)));
+    assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
+    assert_eq!(kinds(&out)["transport_error"], 2, "{}", summary(&out));
+    let results = std::fs::read_to_string(out.join("results.jsonl")).unwrap();
+    assert_eq!(
+        results.matches("timed out after 500 ms").count(),
+        2,
+        "{results}"
+    );
 }
 
 #[test]

@@ -7,7 +7,7 @@ use super::{chain, invalid, run_id, runtime};
 use crate::corpus::{self, Severity};
 use crate::gate::{self, GateError};
 use crate::reference::{self, Faults, Mode, ServiceConfig};
-use crate::sanitize::{each_line, line, lines};
+use crate::sanitize::{each_line, json, line, lines};
 use std::time::Duration;
 
 pub(super) fn serve_cmd(a: ServeArgs) -> i32 {
@@ -202,7 +202,7 @@ pub(super) fn replay_cmd(a: ReplayArgs) -> i32 {
         out!("request: POST {}", line(&ex.url));
         out!(
             "{}",
-            lines(&serde_json::to_string_pretty(&ex.request).expect("serialisable"))
+            json(&serde_json::to_string_pretty(&ex.request).expect("serialisable"))
         );
         out!("visible: {}", line(&ex.request.message));
         out!(
@@ -214,7 +214,7 @@ pub(super) fn replay_cmd(a: ReplayArgs) -> i32 {
             let pretty = serde_json::from_str::<serde_json::Value>(body)
                 .ok()
                 .and_then(|v| serde_json::to_string_pretty(&v).ok())
-                .unwrap_or_else(|| body.clone());
+                .map_or_else(|| body.clone(), |p| json(&p));
             out!("{}", lines(&pretty));
         }
         out!("verdict: {}", r.verdict.kind.as_str());
