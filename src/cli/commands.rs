@@ -92,12 +92,12 @@ pub(super) fn lint_cmd(a: LintArgs) -> i32 {
         match &report.corpus {
             Some(c) => out!(
                 "{}: {} cases, {errors} errors, {warnings} warnings",
-                a.corpus.display(),
+                line(&a.corpus.display().to_string()),
                 c.cases.len()
             ),
             None => out!(
                 "{}: {errors} errors, {warnings} warnings",
-                a.corpus.display()
+                line(&a.corpus.display().to_string())
             ),
         }
     }
@@ -261,7 +261,7 @@ pub(super) fn explore_cmd(a: ExploreArgs) -> i32 {
                 o.failures,
                 o.findings.len(),
                 o.written,
-                o.file.display()
+                line(&o.file.display().to_string())
             );
             for f in o.findings.iter().take(10) {
                 out!(

@@ -192,7 +192,7 @@ fn print_summary(run: &Run, cfg: &GateConfig, quiet: bool) {
     }
     out!(
         "  reports in {}/ ({})",
-        cfg.out_dir.display(),
+        line(&cfg.out_dir.display().to_string()),
         files.join(", ")
     );
 }
