@@ -45,6 +45,9 @@ enum Behaviour {
     Padded,
     /// This status with a short body.
     Status(u16),
+    /// A health check that answers 503 with the request's Authorization
+    /// header, then spaces that never end.
+    Sick,
 }
 
 /// A body of 64 KiB chunks of spaces that never ends.
@@ -77,6 +80,26 @@ impl http_body::Body for Drip {
         self.0.as_mut().reset(next);
         let chunk = bytes::Bytes::from_static(b" ");
         std::task::Poll::Ready(Some(Ok(http_body::Frame::data(chunk))))
+    }
+}
+
+/// A body that first says what it was sent, then never ends.
+struct EchoThenEndless(Option<String>);
+
+impl http_body::Body for EchoThenEndless {
+    type Data = bytes::Bytes;
+    type Error = std::convert::Infallible;
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<bytes::Bytes>, Self::Error>>> {
+        match self.0.take() {
+            Some(auth) => {
+                let echo = bytes::Bytes::from(format!("sick; you sent {auth} "));
+                std::task::Poll::Ready(Some(Ok(http_body::Frame::data(echo))))
+            }
+            None => std::pin::Pin::new(&mut Endless).poll_frame(cx),
+        }
     }
 }
 
@@ -122,7 +145,7 @@ fn answer(b: Behaviour, sentinel: bool, headers: &HeaderMap) -> Response {
             .join("\n")
     };
     match b {
-        Behaviour::Polite => json(StatusCode::OK, polite(sentinel)),
+        Behaviour::Polite | Behaviour::Sick => json(StatusCode::OK, polite(sentinel)),
         Behaviour::Hostile if sentinel => {
             let mut v = polite(true);
             v["triggerType"] = hostile_text().into();
@@ -155,6 +178,21 @@ fn answer(b: Behaviour, sentinel: bool, headers: &HeaderMap) -> Response {
     }
 }
 
+fn health(b: Behaviour, headers: &HeaderMap) -> Response {
+    if b != Behaviour::Sick {
+        return "ok".into_response();
+    }
+    let auth = headers
+        .get("authorization")
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+        .unwrap_or_default();
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        Body::new(EchoThenEndless(Some(auth))),
+    )
+        .into_response()
+}
+
 /// Starts the mock on 127.0.0.1:0 on a thread of its own; it stops when
 /// the `Mock` is dropped.
 fn mock(b: Behaviour) -> Mock {
@@ -176,7 +214,13 @@ fn mock(b: Behaviour) -> Mock {
                 })
             };
             let app = Router::new()
-                .route("/healthz", get(|| async { "ok" }))
+                .route("/healthz", {
+                    let shared = shared.clone();
+                    get(move |headers: HeaderMap| {
+                        let b = *shared.lock().unwrap();
+                        async move { health(b, &headers) }
+                    })
+                })
                 .route("/v1/sentinel/check", route(true))
                 .route("/v1/medical-boundaries/check", route(false));
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -526,6 +570,27 @@ fn a_secret_echoed_back_is_written_nowhere() {
     let text = shown(&terminal(&o));
     assert!(!text.contains("hunter2"), "{text}");
     assert!(text.contains("Bearer [redacted]"), "{text}");
+}
+
+#[test]
+fn a_sick_health_check_is_quoted_briefly_and_without_the_secret() {
+    const SECRET: &str = "hunter2-health-s3cret";
+    let m = mock(Behaviour::Sick);
+    let tmp = tempfile::tempdir().unwrap();
+    let c = corpus(tmp.path());
+    let out = tmp.path().join("out");
+    let env = [("VIGIL_HOSTILE_SECRET", SECRET)];
+    let header = ["--header", "Authorization: Bearer ${VIGIL_HOSTILE_SECRET}"];
+    let started = std::time::Instant::now();
+    let o = gate(&m.url, &c, &out, &header, &env);
+    let text = shown(&terminal(&o));
+    assert_eq!(o.status.code(), Some(3), "{text}");
+    assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
+    assert!(
+        text.contains("answered HTTP 503: sick; you sent Bearer [redacted]"),
+        "{text}"
+    );
+    assert!(!text.contains("hunter2"), "{text}");
 }
 
 #[test]
