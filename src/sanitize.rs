@@ -150,25 +150,30 @@ pub fn html(s: &str) -> String {
     o
 }
 
-/// Characters with a meaning in Markdown's inline syntax (emphasis, code,
-/// links, images, raw HTML, entities, tables, strike-through) or before a
-/// link's address.
+/// Characters with a meaning anywhere in Markdown's inline syntax
+/// (emphasis, code, links and images, raw HTML, entities, tables,
+/// strike-through). `(`, `)` and `!` only mean something next to a `[` or
+/// `]`, which are escaped, so they stay as they are.
 fn md_special(c: char) -> bool {
     matches!(
         c,
-        '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '<' | '>' | '&' | '|' | '~' | '!' | '#'
+        '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '|' | '~'
     )
 }
 
 /// One value as running Markdown text (a list item, a table cell, a
 /// heading): [`line`], then every character with an inline meaning
-/// backslash-escaped, so `<script>`, `](javascript:…)` or a backtick render
-/// as the characters they are.
+/// backslash-escaped, and a start that would open a block (a heading, a
+/// list item, a rule) escaped too, so `<script>`, `](javascript:…)` or a
+/// backtick render as the characters they are.
 pub fn md_text(s: &str) -> String {
     let shown = line(s);
     let mut o = String::with_capacity(shown.len() + 8);
-    for c in shown.chars() {
-        if md_special(c) {
+    let digits = shown.len() - shown.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    for (i, c) in shown.char_indices() {
+        let opens_block = (i == 0 && matches!(c, '#' | '-' | '+' | '='))
+            || (i == digits && i > 0 && matches!(c, '.' | ')'));
+        if md_special(c) || opens_block {
             o.push('\\');
         }
         o.push(c);
@@ -279,16 +284,21 @@ mod tests {
         check(
             md_text,
             "<script>alert(1)</script>",
-            r"\<script\>alert\(1\)\</script\>",
+            r"\<script\>alert(1)\</script\>",
         );
         check(
             md_text,
-            "[x](javascript:alert(1))",
-            r"\[x\]\(javascript:alert\(1\)\)",
+            "[x](javascript:alert(1)) ![i](x.png)",
+            r"\[x\](javascript:alert(1)) !\[i\](x.png)",
         );
+        check(md_text, "interrupted (SIGTERM)", "interrupted (SIGTERM)");
+        check(md_text, "# h", r"\# h");
+        check(md_text, "- item", r"\- item");
+        check(md_text, "12. item 3.", r"12\. item 3.");
+        check(md_text, "x - y # z", "x - y # z");
         check(md_text, "a `b` *c* | d", r"a \`b\` \*c\* \| d");
         check(md_text, "&lt;img&gt;", r"\&lt;img\&gt;");
-        check(md_text, "x\n# heading", r"x\[U+000A\]\# heading");
+        check(md_text, "x\n# heading", r"x\[U+000A\]# heading");
     }
 
     #[test]

@@ -452,7 +452,13 @@ fn hostile_answers_reach_no_terminal_or_file_raw() {
 
     m.set(Behaviour::Hostile);
     let new = tmp.path().join("new");
-    let o = gate(&m.url, &c, &new, &[], &[]);
+    // Logs too: colour codes only on a terminal, and this is a pipe.
+    let o = gate(&m.url, &c, &new, &[], &[("RUST_LOG", "info")]);
+    assert!(
+        shown(&o.stderr).contains("appropriateness phase"),
+        "{}",
+        shown(&o.stderr)
+    );
     assert_eq!(o.status.code(), Some(1), "{}", shown(&terminal(&o)));
     let k = kinds(&new);
     assert_eq!(
