@@ -17,7 +17,11 @@ pub const MAX_CHARS: usize = 2_000;
 /// The most characters of one multi-line block (an answer body) shown.
 pub const MAX_BLOCK_CHARS: usize = 8_000;
 
-fn is_invisible(c: char) -> bool {
+/// A character a reader cannot see, or one that acts on the text around it
+/// or on the terminal: zero-width, format and bidi controls, line and
+/// paragraph separators, variation selectors, tags, and control characters
+/// other than newline and tab.
+pub fn is_invisible(c: char) -> bool {
     matches!(c as u32,
         0x00AD | 0x034F | 0x061C | 0x115F | 0x1160 | 0x17B4 | 0x17B5 | 0x180B..=0x180E
         | 0x200B..=0x200F | 0x2028..=0x202E | 0x2060..=0x206F | 0x3164 | 0xFE00..=0xFE0F

@@ -11,6 +11,7 @@ pub mod junit;
 pub mod markdown;
 mod results;
 
+pub(crate) use crate::sanitize::is_invisible;
 pub use crate::sanitize::visible;
 pub use results::{read as read_results, ResultsWriter};
 
@@ -180,13 +181,17 @@ pub struct Coverage {
     pub medical_cases: usize,
     /// Cases that expect the Sentinel to intervene.
     pub trigger_cases: usize,
-    /// Cases a clinician has approved.
+    /// Cases with a current (not stale) clinician's approval.
     pub approved_cases: usize,
+    /// Cases in each review state.
+    #[serde(default)]
+    pub review: crate::corpus::ReviewCounts,
 }
 
 impl Coverage {
     pub fn of(corpus: &crate::corpus::Corpus) -> Self {
         let c = &corpus.cases;
+        let review = corpus.review_counts();
         Coverage {
             sentinel_cases: c.iter().filter(|c| c.sentinel.is_some()).count(),
             medical_cases: c.iter().filter(|c| c.medical.is_some()).count(),
@@ -198,7 +203,8 @@ impl Coverage {
                         .is_some_and(|s| s.intervene == crate::corpus::Tri::Yes)
                 })
                 .count(),
-            approved_cases: c.iter().filter(|c| c.review.approved).count(),
+            approved_cases: review.approved,
+            review,
         }
     }
 }
