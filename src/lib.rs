@@ -16,6 +16,7 @@ pub mod profile;
 pub mod reference;
 pub mod report;
 pub mod review;
+pub mod sanitize;
 pub mod target;
 pub mod variants;
 pub mod words;

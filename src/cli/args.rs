@@ -284,6 +284,9 @@ pub(super) struct ServiceArgs {
     /// PEM private key of --client-cert.
     #[arg(long, value_name = "FILE", requires = "client_cert")]
     pub(super) client_key: Option<PathBuf>,
+    /// The longest answer body read, in bytes; a longer answer is a contract violation and its connection is dropped.
+    #[arg(long, default_value_t = crate::target::DEFAULT_MAX_BODY)]
+    pub(super) max_body_bytes: usize,
     /// Path checked with GET before anything is sent; it must answer 2xx.
     #[arg(long, default_value = crate::target::DEFAULT_HEALTH_PATH)]
     pub(super) health_path: String,
@@ -300,6 +303,9 @@ impl ServiceArgs {
     /// How to reach the service, marking requests with `run_id`; a bad
     /// `--header` is invalid input (exit 2).
     pub(super) fn spec(&self, run_id: String) -> Result<crate::gate::ServiceSpec, i32> {
+        if self.max_body_bytes == 0 {
+            return Err(invalid("--max-body-bytes must be at least 1"));
+        }
         Ok(crate::gate::ServiceSpec {
             target: self.target.clone(),
             headers: self
@@ -320,6 +326,7 @@ impl ServiceArgs {
                 )),
                 None => None,
             },
+            max_body: self.max_body_bytes,
             health: (!self.no_health_check).then(|| self.health_path.clone()),
         })
     }

@@ -7,6 +7,7 @@ use super::{chain, fail, invalid, print_json, run_id, runtime};
 use crate::corpus::{self, Severity};
 use crate::gate::{self, GateError};
 use crate::reference::{self, Faults, Mode, ServiceConfig};
+use crate::sanitize::{each_line, json, line, lines};
 use std::time::Duration;
 
 pub(super) fn serve_cmd(a: ServeArgs) -> i32 {
@@ -87,17 +88,17 @@ pub(super) fn lint_cmd(a: LintArgs) -> i32 {
         );
     } else {
         for f in &report.findings {
-            out!("{f}");
+            out!("{}", each_line(&f.to_string()));
         }
         match &report.corpus {
             Some(c) => out!(
                 "{}: {} cases, {errors} errors, {warnings} warnings",
-                a.corpus.display(),
+                line(&a.corpus.display().to_string()),
                 c.cases.len()
             ),
             None => out!(
                 "{}: {errors} errors, {warnings} warnings",
-                a.corpus.display()
+                line(&a.corpus.display().to_string())
             ),
         }
     }
@@ -114,7 +115,7 @@ pub(super) fn valid_corpus(dir: &std::path::Path) -> Result<corpus::Corpus, i32>
         Ok(c) => Ok(c),
         Err(GateError::Corpus(findings)) => {
             for f in findings.iter().filter(|f| f.severity == Severity::Error) {
-                eprintln!("{f}");
+                eprintln!("{}", each_line(&f.to_string()));
             }
             eprintln!("vigil: fix the corpus errors first (vigil corpus lint)");
             Err(2)
@@ -160,7 +161,7 @@ pub(super) fn stats_cmd(a: LintArgs) -> i32 {
             serde_json::to_string_pretty(&stats).expect("serialisable")
         );
     } else {
-        outp!("{}", corpus::stats::render(&stats));
+        outp!("{}", each_line(&corpus::stats::render(&stats)));
     }
     0
 }
@@ -173,7 +174,7 @@ pub(super) fn diff_cmd(a: DiffArgs) -> i32 {
     if a.json {
         print_json(&d);
     } else {
-        outp!("{}", crate::report::diff::render(&d));
+        outp!("{}", each_line(&crate::report::diff::render(&d)));
     }
     i32::from(d.regressed())
 }
@@ -216,23 +217,23 @@ pub(super) fn replay_cmd(a: ReplayArgs) -> i32 {
         out!(
             "== {} · case {}{}",
             r.endpoint.title(),
-            req.case_id,
+            line(&req.case_id),
             req.seed
                 .map_or(String::new(), |s| format!(" · variant seed {s}"))
         );
         if !r.operators.is_empty() {
-            out!("variant: {}", r.operators.join(" + "));
+            out!("variant: {}", line(&r.operators.join(" + ")));
         }
-        out!("request: {} {}", ex.sent.0, ex.url);
+        out!("request: {} {}", ex.sent.0, line(&ex.url));
         let (_, sent) = &ex.sent;
         out!(
             "{}",
             serde_json::from_str::<serde_json::Value>(sent)
                 .ok()
                 .and_then(|v| serde_json::to_string_pretty(&v).ok())
-                .unwrap_or_else(|| sent.clone())
+                .map_or_else(|| lines(sent), |p| json(&p))
         );
-        out!("visible: {}", crate::report::visible(&ex.request.message));
+        out!("visible: {}", line(&ex.request.message));
         out!(
             "response: HTTP {}",
             ex.status
@@ -242,12 +243,17 @@ pub(super) fn replay_cmd(a: ReplayArgs) -> i32 {
             let pretty = serde_json::from_str::<serde_json::Value>(body)
                 .ok()
                 .and_then(|v| serde_json::to_string_pretty(&v).ok())
-                .unwrap_or_else(|| body.clone());
-            out!("{pretty}");
+                .map_or_else(|| body.clone(), |p| json(&p));
+            out!("{}", lines(&pretty));
         }
         out!("verdict: {}", r.verdict.kind.as_str());
         for f in &r.verdict.failures {
-            out!("  - {} ({}): {}", f.kind.as_str(), f.expectation, f.reason);
+            out!(
+                "  - {} ({}): {}",
+                f.kind.as_str(),
+                line(&f.expectation),
+                line(&f.reason)
+            );
         }
         failed |= !r.verdict.is_appropriate();
     }
@@ -286,16 +292,16 @@ pub(super) fn explore_cmd(a: ExploreArgs) -> i32 {
                 o.unanswered,
                 o.findings.len(),
                 o.written,
-                o.file.display()
+                line(&o.file.display().to_string())
             );
             for f in o.findings.iter().take(10) {
                 out!(
-                    "  {} {} {} [{}]: {:?}",
-                    f.case_id,
+                    "  {} {} {} [{}]: \"{}\"",
+                    line(&f.case_id),
                     f.endpoint,
                     f.kind,
                     f.operators.join(" + "),
-                    f.text.chars().take(100).collect::<String>()
+                    line(&f.text.chars().take(100).collect::<String>())
                 );
             }
             i32::from(!o.findings.is_empty())

@@ -7,6 +7,7 @@ use super::{chain, invalid, runtime, timestamp};
 use crate::corpus::Severity;
 use crate::gate::{self, GateConfig, GateError};
 use crate::report::{Format, Run};
+use crate::sanitize::{each_line, line};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -141,7 +142,7 @@ fn report_error(e: GateError) -> i32 {
     match e {
         GateError::Corpus(findings) => {
             for f in &findings {
-                eprintln!("{f}");
+                eprintln!("{}", each_line(&f.to_string()));
             }
             let n = findings
                 .iter()
@@ -162,7 +163,11 @@ fn print_summary(run: &Run, cfg: &GateConfig, quiet: bool) {
     out!(
         "vigil gate: {} — {}",
         run.headline(),
-        run.reasons.join("; ")
+        run.reasons
+            .iter()
+            .map(|r| line(r))
+            .collect::<Vec<_>>()
+            .join("; ")
     );
     if quiet {
         return;
@@ -182,7 +187,7 @@ fn print_summary(run: &Run, cfg: &GateConfig, quiet: bool) {
     );
     out!(
         "  target {}{}",
-        run.info.target,
+        line(&run.info.target),
         if run.info.embedded {
             " (embedded reference service)"
         } else {
@@ -250,7 +255,7 @@ fn print_summary(run: &Run, cfg: &GateConfig, quiet: bool) {
     }
     out!(
         "  reports in {}/ ({})",
-        cfg.out_dir.display(),
+        line(&cfg.out_dir.display().to_string()),
         files.join(", ")
     );
 }

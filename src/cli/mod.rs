@@ -81,7 +81,7 @@ fn interrupted() -> impl std::future::Future<Output = String> + Send + 'static {
 
 /// An invalid argument combination: exit 2.
 fn invalid(msg: impl std::fmt::Display) -> i32 {
-    eprintln!("vigil: {msg}");
+    eprintln!("vigil: {}", crate::sanitize::line(&msg.to_string()));
     2
 }
 
@@ -128,6 +128,8 @@ fn init_tracing() {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        // Colour codes only where a terminal reads them, never into a log file.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .try_init();
 }
 
@@ -145,7 +147,8 @@ fn timestamp() -> String {
         .unwrap_or_else(|_| "run".into())
 }
 
-/// An error and its causes on one line.
+/// An error and its causes on one line, made safe for a terminal (it may
+/// quote a URL, a path or a file's contents).
 fn chain(e: &dyn std::error::Error) -> String {
     let mut s = e.to_string();
     let mut src = e.source();
@@ -153,7 +156,7 @@ fn chain(e: &dyn std::error::Error) -> String {
         s = format!("{s}: {c}");
         src = c.source();
     }
-    s
+    crate::sanitize::line(&s)
 }
 
 /// Prints an error and its causes; returns `code`.

@@ -182,6 +182,8 @@ pub struct ServiceSpec {
     /// How the service's requests and answers look, when it does not
     /// follow vigil's default contract.
     pub profile: Option<Arc<crate::profile::Profile>>,
+    /// The longest answer body read; a longer one is a contract violation.
+    pub max_body: usize,
     /// Health-check path checked before the run; `None` skips the check.
     pub health: Option<String>,
 }
@@ -230,6 +232,7 @@ impl Service {
             .unwrap_or_else(|| embedded.as_ref().map(|s| s.url()).unwrap_or_default());
         let mut target = Target::new(&base, &spec.run_id, spec.timeout, &spec.tls)?
             .with_headers(&spec.headers)?
+            .with_max_body(spec.max_body)
             .with_health(spec.health.as_deref())?;
         if let Some(p) = &spec.profile {
             target = target.with_profile(p.clone())?;

@@ -9,23 +9,20 @@
 
 use super::{curl_line, visible, GateVerdict, Record, Run};
 use crate::oracle::{Evidence, Kind, MarkKind};
+use crate::sanitize;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-/// Escapes text for HTML element content and attribute values.
-pub fn esc(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            c => o.push(c),
-        }
-    }
-    o
+pub use crate::sanitize::html as esc;
+
+/// Outside text (a reason, a case id, a URL) as one escaped line.
+fn text(s: &str) -> String {
+    esc(&sanitize::line(s))
+}
+
+/// Outside text kept in its lines (a message, an answer), escaped.
+fn block(s: &str) -> String {
+    esc(&sanitize::lines(s))
 }
 
 const STYLE: &str = "body{font:16px/1.5 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b}\
@@ -145,27 +142,27 @@ fn card(o: &mut String, r: &Record, more: &[&Record], info: &super::RunInfo) {
         "<p><span class=\"kind\">{}</span> · {} · <code>{}</code> · {}</p>",
         esc(r.verdict.kind.describe()),
         esc(r.endpoint.title()),
-        esc(&r.case_id),
-        esc(&r.locale)
+        text(&r.case_id),
+        text(&r.locale)
     );
     if let Some(v) = &r.variant {
         let _ = writeln!(
             o,
             "<p><b>Original message</b></p><div class=\"msg\">{}</div>",
-            esc(&visible(&v.base_text))
+            block(&v.base_text)
         );
         let _ = writeln!(
             o,
             "<p><b>Message sent</b> <span class=\"muted\">(a generated variant: {})</span></p><div class=\"msg\">{}</div>",
-            esc(&v.operators.join(" + ")),
-            esc(&visible(&r.request.message))
+            text(&v.operators.join(" + ")),
+            block(&r.request.message)
         );
         if let Some(m) = &v.minimal {
             let _ = writeln!(
                 o,
                 "<p><b>Smallest change that still fails</b> <span class=\"muted\">({})</span></p><div class=\"msg\">{}</div>",
-                esc(&m.operators.join(" + ")),
-                esc(&visible(&m.text))
+                text(&m.operators.join(" + ")),
+                block(&m.text)
             );
         }
         if let Some(note) = v.shrink_note().filter(|_| r.failed()) {
@@ -175,17 +172,17 @@ fn card(o: &mut String, r: &Record, more: &[&Record], info: &super::RunInfo) {
         let _ = writeln!(
             o,
             "<p><b>Message sent</b></p><div class=\"msg\">{}</div>",
-            esc(&visible(&r.request.message))
+            block(&r.request.message)
         );
     }
-    let (text, fields) = answer_parts(r);
+    let (said, fields) = answer_parts(r);
     let mut answer = match &r.verdict.evidence {
         Some(ev) => marked(ev),
-        None => esc(&visible(&text)),
+        None => block(&said),
     };
     if let Some(f) = fields.filter(|f| f != "[]") {
         answer.push('\n');
-        answer.push_str(&esc(&f));
+        answer.push_str(&text(&f));
     }
     let _ = writeln!(
         o,
@@ -196,26 +193,26 @@ fn card(o: &mut String, r: &Record, more: &[&Record], info: &super::RunInfo) {
         let _ = writeln!(
             o,
             "<p><b>Looked for and not found:</b> {}</p>",
-            esc(&ev.absent.join("; "))
+            text(&ev.absent.join("; "))
         );
     }
-    let _ = writeln!(o, "<p><b>What was expected:</b> {}</p>", esc(&r.expected));
+    let _ = writeln!(o, "<p><b>What was expected:</b> {}</p>", text(&r.expected));
     if !r.rationale.is_empty() {
-        let _ = writeln!(o, "<p><b>Why:</b> {}</p>", esc(&r.rationale));
+        let _ = writeln!(o, "<p><b>Why:</b> {}</p>", text(&r.rationale));
     }
     let _ = writeln!(o, "<ul>");
     for f in &r.verdict.failures {
-        let _ = writeln!(o, "<li>{}</li>", esc(&f.reason));
+        let _ = writeln!(o, "<li>{}</li>", text(&f.reason));
     }
     for line in r.remarks() {
-        let _ = writeln!(o, "<li class=\"muted\">{}</li>", esc(&line));
+        let _ = writeln!(o, "<li class=\"muted\">{}</li>", text(&line));
     }
     let _ = writeln!(o, "</ul>");
     let _ = writeln!(
         o,
         "<details><summary>Reproduce</summary><pre>{}\n{}</pre></details>",
-        esc(&super::replay_line(r, info)),
-        esc(&curl_line(r, info))
+        text(&super::replay_line(r, info)),
+        text(&curl_line(r, info))
     );
     if !more.is_empty() {
         let _ = writeln!(
@@ -224,7 +221,7 @@ fn card(o: &mut String, r: &Record, more: &[&Record], info: &super::RunInfo) {
             more.len()
         );
         for m in more {
-            let (text, ops) = match m.variant.as_ref() {
+            let (message, ops) = match m.variant.as_ref() {
                 Some(v) => match &v.minimal {
                     Some(min) => (min.text.as_str(), min.operators.join(" + ")),
                     None => (m.request.message.as_str(), v.operators.join(" + ")),
@@ -238,9 +235,9 @@ fn card(o: &mut String, r: &Record, more: &[&Record], info: &super::RunInfo) {
                 o,
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td></tr>",
                 esc(m.verdict.kind.describe()),
-                esc(&visible(text)),
-                esc(&ops),
-                esc(&super::replay_line(m, info))
+                block(message),
+                text(&ops),
+                text(&super::replay_line(m, info))
             );
         }
         let _ = writeln!(o, "</table></details>");
@@ -360,7 +357,7 @@ fn speed(o: &mut String, run: &Run) {
                     x.p99_upper_bound_ms.map_or("—".to_string(), |b| format!("{b:.1} ms")),
                     c.max_ms,
                     x.errors,
-                    esc(&x.reasons.join(" "))
+                    text(&x.reasons.join(" "))
                 );
             }
             let _ = writeln!(o, "</table>");
@@ -472,7 +469,7 @@ pub fn render(run: &Run) -> String {
     let _ = writeln!(o, "<h1>Safety check of the coaching service</h1>");
     let _ = writeln!(o, "<div class=\"verdict {class}\">{}</div><ul>", esc(words));
     for r in &run.reasons {
-        let _ = writeln!(o, "<li>{}</li>", esc(r));
+        let _ = writeln!(o, "<li>{}</li>", text(r));
     }
     let _ = writeln!(o, "</ul>");
     let rv = &run.coverage.review;
@@ -513,7 +510,7 @@ pub fn render(run: &Run) -> String {
         ),
     ];
     for (k, v) in rows {
-        let _ = writeln!(o, "<tr><th>{}</th><td>{}</td></tr>", esc(k), esc(&v));
+        let _ = writeln!(o, "<tr><th>{}</th><td>{}</td></tr>", esc(k), text(&v));
     }
     let _ = writeln!(o, "</table>");
     let speed_line = match &run.load {
@@ -560,7 +557,7 @@ pub fn render(run: &Run) -> String {
     }
     let _ = writeln!(o, "<h2>Results by clinical category</h2><table><tr><th>category</th><th>responses</th><th>appropriate</th><th>inappropriate</th></tr>");
     for (cat, (n, bad)) in &cats {
-        let _ = writeln!(o, "<tr><td>{}</td><td class=\"n\">{n}</td><td class=\"n\">{}</td><td class=\"n\">{bad}</td></tr>", esc(cat), n - bad);
+        let _ = writeln!(o, "<tr><td>{}</td><td class=\"n\">{n}</td><td class=\"n\">{}</td><td class=\"n\">{bad}</td></tr>", text(cat), n - bad);
     }
     let _ = writeln!(o, "</table>");
 
@@ -607,7 +604,7 @@ pub fn render(run: &Run) -> String {
             let _ = writeln!(
                 o,
                 "<h3>{} ({} message(s), {} response(s))</h3>",
-                esc(cat),
+                text(cat),
                 by_case.len(),
                 rs.len()
             );

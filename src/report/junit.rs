@@ -6,6 +6,7 @@
 
 use super::{Record, Run};
 use crate::contract::Endpoint;
+use crate::sanitize::{line, lines};
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -23,7 +24,7 @@ pub fn render(run: &Run) -> String {
             .push(r);
     }
     for ((endpoint, category), cases) in suites {
-        let mut suite = TestSuite::new(format!("{} :: {category}", endpoint.title()));
+        let mut suite = TestSuite::new(format!("{} :: {}", endpoint.title(), line(category)));
         for (id, records) in cases {
             let failed: Vec<&&Record> = records.iter().filter(|r| r.failed()).collect();
             let status = match failed.first() {
@@ -40,21 +41,22 @@ pub fn render(run: &Run) -> String {
                         format!(" (variant {} seed {})", v.operators.join("+"), v.seed)
                     });
                     s.set_message(format!(
-                        "{}{variant}: {reason}",
-                        first.verdict.kind.as_str()
+                        "{}{variant}: {}",
+                        first.verdict.kind.as_str(),
+                        line(reason)
                     ));
                     let detail: Vec<String> = failed
                         .iter()
                         .map(|r| {
                             format!(
                                 "sent: {}\nreceived: {}\nexpected: {}\nverdict: {}",
-                                r.request.message,
-                                r.body.as_deref().unwrap_or("(no answer)"),
-                                r.expected,
+                                lines(&r.request.message),
+                                lines(r.body.as_deref().unwrap_or("(no answer)")),
+                                line(&r.expected),
                                 r.verdict
                                     .failures
                                     .iter()
-                                    .map(|f| format!("{}: {}", f.kind, f.reason))
+                                    .map(|f| format!("{}: {}", f.kind, line(&f.reason)))
                                     .collect::<Vec<_>>()
                                     .join("; ")
                             )
@@ -64,7 +66,7 @@ pub fn render(run: &Run) -> String {
                     s
                 }
             };
-            let mut case = TestCase::new(id, status);
+            let mut case = TestCase::new(line(id), status);
             case.set_classname(format!("vigil.{}", endpoint.as_str()));
             let ms: f64 = records.iter().map(|r| r.latency_ms).sum();
             case.set_time(Duration::from_secs_f64(ms / 1000.0));
@@ -86,7 +88,7 @@ pub fn render(run: &Run) -> String {
                             .and_then(|v| v.as_str().map(str::to_string))
                             .unwrap_or_default(),
                     );
-                    s.set_message(x.reasons.join(" "));
+                    s.set_message(line(&x.reasons.join(" ")));
                     s
                 };
                 let mut case = TestCase::new(

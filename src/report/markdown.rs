@@ -4,17 +4,9 @@
 
 use super::{curl_line, GateVerdict, Run};
 use crate::oracle::{Kind, MarkKind};
+use crate::sanitize::{md_block, md_code, md_text};
 use std::collections::BTreeMap;
 use std::fmt::Write;
-
-/// Text inside a Markdown code span or block cannot break out of it.
-fn fence(s: &str) -> String {
-    s.replace("```", "`\u{200B}``")
-}
-
-fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
-}
 
 fn latency(o: &mut String, run: &Run) {
     match &run.load {
@@ -124,13 +116,9 @@ fn evidence(o: &mut String, ev: &crate::oracle::Evidence) {
                 MarkKind::Foreign => "not in this country",
                 MarkKind::Unknown => "unknown number",
             };
-            ev.text.get(m.start..m.end).map(|t| {
-                format!(
-                    "{what} \"{}\" ({})",
-                    cell(&super::visible(t)),
-                    cell(&m.label)
-                )
-            })
+            ev.text
+                .get(m.start..m.end)
+                .map(|t| format!("{what} \"{}\" ({})", md_text(t), md_text(&m.label)))
         })
         .collect();
     if !found.is_empty() {
@@ -140,7 +128,7 @@ fn evidence(o: &mut String, ev: &crate::oracle::Evidence) {
         let _ = writeln!(
             o,
             "**Looked for and not found:** {}\n",
-            cell(&ev.absent.join("; "))
+            md_text(&ev.absent.join("; "))
         );
     }
 }
@@ -162,11 +150,10 @@ fn review(o: &mut String, run: &Run) {
     for r in noted.iter().take(MAX_NOTES) {
         let _ = writeln!(
             o,
-            "- `{}{}` → {}: {}",
-            r.case_id,
-            r.variant_key(),
+            "- {} → {}: {}",
+            md_code(&format!("{}{}", r.case_id, r.variant_key())),
             r.endpoint.title(),
-            cell(&r.verdict.notes.join(" "))
+            md_text(&r.verdict.notes.join(" "))
         );
     }
     if noted.len() > MAX_NOTES {
@@ -213,14 +200,14 @@ pub fn render(run: &Run) -> String {
     };
     let _ = writeln!(o, "# vigil gate: {verdict}\n");
     for r in &run.reasons {
-        let _ = writeln!(o, "- {r}");
+        let _ = writeln!(o, "- {}", md_text(r));
     }
     let _ = writeln!(o);
     let _ = writeln!(o, "| | |\n|---|---|");
     let _ = writeln!(
         o,
-        "| target | `{}`{} |",
-        i.target,
+        "| target | {}{} |",
+        md_code(&i.target),
         if i.embedded {
             " (embedded reference service)"
         } else {
@@ -238,8 +225,10 @@ pub fn render(run: &Run) -> String {
     let _ = writeln!(o, "| corpus SHA-256 | `{}` |", i.corpus_sha256);
     let _ = writeln!(
         o,
-        "| vigil | {} · run `{}` · seed {} |",
-        i.vigil_version, i.run_id, i.seed
+        "| vigil | {} · run {} · seed {} |",
+        i.vigil_version,
+        md_code(&i.run_id),
+        i.seed
     );
     let _ = writeln!(o, "| time | {} → {} |\n", i.started_at, i.finished_at);
     checklist(&mut o, run);
@@ -291,39 +280,35 @@ pub fn render(run: &Run) -> String {
         let _ = writeln!(
             o,
             "### {} — {} of {} responses inappropriate\n",
-            cell(cat),
+            md_text(cat),
             records.len(),
             total
         );
         for r in records {
             let _ = writeln!(
                 o,
-                "#### `{}` → {} · `{}`{}\n",
-                r.case_id,
+                "#### {} → {} · `{}`{}\n",
+                md_code(&r.case_id),
                 r.endpoint.title(),
                 r.verdict.kind.as_str(),
                 if r.benign { " (benign look-alike)" } else { "" }
             );
             if let Some(v) = &r.variant {
-                let _ = writeln!(
-                    o,
-                    "**Base text:**\n\n```text\n{}\n```\n",
-                    fence(&super::visible(&v.base_text))
-                );
-                let _ = writeln!(o, "**Variant** ({}):", v.operators.join(" + "));
+                let _ = writeln!(o, "**Base text:**\n\n{}\n", md_block(&v.base_text, "text"));
+                let _ = writeln!(o, "**Variant** ({}):", md_text(&v.operators.join(" + ")));
             }
             let _ = writeln!(
                 o,
-                "**Sent** ({}):\n\n```text\n{}\n```\n",
-                r.locale,
-                fence(&super::visible(&r.request.message))
+                "**Sent** ({}):\n\n{}\n",
+                md_text(&r.locale),
+                md_block(&r.request.message, "text")
             );
             if let Some(m) = r.variant.as_ref().and_then(|v| v.minimal.as_ref()) {
                 let _ = writeln!(
                     o,
-                    "**Minimal failing form** ({}):\n\n```text\n{}\n```\n",
-                    m.operators.join(" + "),
-                    fence(&super::visible(&m.text))
+                    "**Minimal failing form** ({}):\n\n{}\n",
+                    md_text(&m.operators.join(" + ")),
+                    md_block(&m.text, "text")
                 );
             }
             if let Some(note) = r
@@ -337,16 +322,16 @@ pub fn render(run: &Run) -> String {
             let body = r.body.as_deref().unwrap_or("(no answer)");
             let _ = writeln!(
                 o,
-                "**Received** (HTTP {}):\n\n```json\n{}\n```\n",
+                "**Received** (HTTP {}):\n\n{}\n",
                 r.status.map_or("—".into(), |s| s.to_string()),
-                fence(body)
+                md_block(body, "json")
             );
             if let Some(ev) = &r.verdict.evidence {
                 evidence(&mut o, ev);
             }
-            let _ = writeln!(o, "**Expected:** {}", cell(&r.expected));
+            let _ = writeln!(o, "**Expected:** {}", md_text(&r.expected));
             if !r.rationale.is_empty() {
-                let _ = writeln!(o, " — {}", cell(&r.rationale));
+                let _ = writeln!(o, " — {}", md_text(&r.rationale));
             }
             let _ = writeln!(o);
             for f in &r.verdict.failures {
@@ -354,18 +339,24 @@ pub fn render(run: &Run) -> String {
                     o,
                     "- `{}` ({}): {}",
                     f.kind.as_str(),
-                    cell(&f.expectation),
-                    cell(&f.reason)
+                    md_text(&f.expectation),
+                    md_text(&f.reason)
                 );
             }
             for line in r.remarks() {
-                let _ = writeln!(o, "- {}", cell(&line));
+                let _ = writeln!(o, "- {}", md_text(&line));
             }
             let _ = writeln!(
                 o,
-                "\nReproduce:\n\n```sh\n{}\n{}\n```\n",
-                fence(&super::replay_line(r, &run.info)),
-                fence(&curl_line(r, &run.info))
+                "\nReproduce:\n\n{}\n",
+                md_block(
+                    &format!(
+                        "{}\n{}",
+                        super::replay_line(r, &run.info),
+                        curl_line(r, &run.info)
+                    ),
+                    "sh"
+                )
             );
         }
     }

@@ -11,6 +11,8 @@ pub mod junit;
 pub mod markdown;
 mod results;
 
+pub(crate) use crate::sanitize::is_invisible;
+pub use crate::sanitize::visible;
 pub use results::{read as read_results, ResultsWriter};
 
 use crate::contract::{CheckRequest, Endpoint, TriggerType};
@@ -556,66 +558,6 @@ pub fn write_all(run: &Run, dir: &Path, formats: &[Format]) -> Result<(), WriteE
     Ok(())
 }
 
-/// A character a reader cannot see: zero-width, format and bidi controls,
-/// variation selectors, tags, and control characters other than newline and tab.
-pub(crate) fn is_invisible(c: char) -> bool {
-    matches!(c as u32,
-        0x00AD | 0x034F | 0x061C | 0x115F | 0x1160 | 0x17B4 | 0x17B5 | 0x180B..=0x180E
-        | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0x3164 | 0xFE00..=0xFE0F
-        | 0xFEFF | 0xFFA0 | 0xE0000..=0xE007F)
-        || (c.is_control() && c != '\n' && c != '\t')
-}
-
-/// The plain ASCII letter or digit a non-ASCII character imitates, if any
-/// (Cyrillic і, fullwidth ｊ, mathematical 𝐤…), by its UTS #39 skeleton.
-fn imitates(c: char) -> Option<String> {
-    if c.is_ascii() || !c.is_alphanumeric() {
-        return None;
-    }
-    let skel: String = unicode_security::skeleton(&c.to_string()).collect();
-    (!skel.is_empty() && skel.chars().all(|x| x.is_ascii_alphanumeric())).then_some(skel)
-}
-
-/// The text as a reader should see it: invisible characters shown as
-/// `[U+200B]`, and each run of look-alike letters (Cyrillic, Greek,
-/// fullwidth, mathematical) shown as the letters it imitates followed by
-/// their code points, so "kіll" reads `ki[look-alike: U+0456]ll`.
-pub fn visible(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut run = String::new();
-    let mut codes: Vec<u32> = Vec::new();
-    let flush = |out: &mut String, run: &mut String, codes: &mut Vec<u32>| {
-        if codes.is_empty() {
-            return;
-        }
-        out.push_str(run);
-        let shown: Vec<String> = codes.iter().take(3).map(|c| format!("U+{c:04X}")).collect();
-        let more = if codes.len() > 3 {
-            format!(" and {} more", codes.len() - 3)
-        } else {
-            String::new()
-        };
-        out.push_str(&format!("[look-alike: {}{more}]", shown.join(" ")));
-        run.clear();
-        codes.clear();
-    };
-    for c in text.chars() {
-        if let Some(plain) = imitates(c) {
-            run.push_str(&plain);
-            codes.push(c as u32);
-            continue;
-        }
-        flush(&mut out, &mut run, &mut codes);
-        if is_invisible(c) {
-            out.push_str(&format!("[U+{:04X}]", c as u32));
-        } else {
-            out.push(c);
-        }
-    }
-    flush(&mut out, &mut run, &mut codes);
-    out
-}
-
 /// A shell-safe single-quoted string.
 pub fn shell_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))
@@ -677,26 +619,4 @@ pub fn curl_line(r: &Record, info: &RunInfo) -> String {
         shell_quote(&format!("{}: {}", crate::contract::RUN_HEADER, info.run_id)),
         shell_quote(&body)
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::visible;
-
-    fn check(input: &str, expected: &str) {
-        assert_eq!(visible(input), expected, "{input:?}");
-    }
-
-    #[test]
-    fn invisible_and_look_alike_characters_are_shown() {
-        check("plain text, 988!", "plain text, 988!");
-        check("ki\u{200B}ll", "ki[U+200B]ll");
-        check("k\u{0456}ll", "ki[look-alike: U+0456]ll");
-        check(
-            "\u{FF4B}\u{FF49}\u{FF4C}\u{FF4C} me",
-            "kill[look-alike: U+FF4B U+FF49 U+FF4C and 1 more] me",
-        );
-        check("caf\u{E9} 😊", "caf\u{E9} 😊");
-        check("\u{202E}evil", "[U+202E]evil");
-    }
 }

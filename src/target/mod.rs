@@ -4,11 +4,15 @@
 //! [`Outcome`] for the oracle — a dead or misbehaving target is a verdict,
 //! never an error of vigil's.
 
+mod body;
 mod parse;
+mod secrets;
 mod tls;
 mod wire;
 
+pub use body::DEFAULT_MAX_BODY;
 pub use parse::{parse_medical, parse_sentinel};
+pub use secrets::{Secrets, REDACTED};
 pub use tls::TlsSettings;
 pub use wire::{Connection, Prepared, Wire};
 
@@ -78,6 +82,12 @@ impl Header {
 
     /// The value with every `${VAR}` replaced from the environment.
     pub fn resolve(&self) -> Result<String, TargetError> {
+        self.expand(|_| {})
+    }
+
+    /// [`Header::resolve`], handing each value read from the environment to
+    /// `secret` as well.
+    fn expand(&self, mut secret: impl FnMut(&str)) -> Result<String, TargetError> {
         let mut out = String::new();
         let mut rest = self.template.as_str();
         while let Some(start) = rest.find("${") {
@@ -92,6 +102,7 @@ impl Header {
                 header: self.name.clone(),
                 var: var.to_string(),
             })?;
+            secret(&value);
             out.push_str(&value);
             rest = &after[end + 1..];
         }
@@ -192,6 +203,10 @@ pub struct Target {
     profile: Option<Arc<Profile>>,
     /// The profile's own headers, per endpoint (resolved).
     endpoint_headers: [Headers; 2],
+    /// The headers' values from the environment, scrubbed from every answer.
+    secrets: Secrets,
+    /// The longest answer body read.
+    max_body: usize,
     /// Health-check path, or `None` to skip the check.
     health: Option<String>,
 }
@@ -199,11 +214,13 @@ pub struct Target {
 type Headers = Vec<(reqwest::header::HeaderName, reqwest::header::HeaderValue)>;
 
 /// Resolves header templates into name and (sensitive) value.
-fn resolve_headers(headers: &[Header]) -> Result<Headers, TargetError> {
+/// Resolves `headers`, adding each value taken from the environment to
+/// `secrets`, so it is scrubbed from every answer.
+fn resolve_headers(headers: &[Header], secrets: &mut Secrets) -> Result<Headers, TargetError> {
     headers
         .iter()
         .map(|h| {
-            let value = h.resolve()?;
+            let value = h.expand(|v| secrets.add(v))?;
             let bad = |reason: &str| TargetError::BadHeader {
                 header: h.name.clone(),
                 reason: reason.into(),
@@ -277,6 +294,8 @@ impl Target {
             tls,
             profile: None,
             endpoint_headers: [Vec::new(), Vec::new()],
+            secrets: Secrets::default(),
+            max_body: DEFAULT_MAX_BODY,
             health: Some(DEFAULT_HEALTH_PATH.to_string()),
         })
     }
@@ -299,7 +318,8 @@ impl Target {
 
     /// Adds headers to every request, resolving `${VAR}` from the environment.
     pub fn with_headers(mut self, headers: &[Header]) -> Result<Self, TargetError> {
-        self.headers.extend(resolve_headers(headers)?);
+        self.headers
+            .extend(resolve_headers(headers, &mut self.secrets)?);
         self.shown_headers.extend(headers.iter().map(Header::shown));
         Ok(self)
     }
@@ -317,7 +337,7 @@ impl Target {
                 reason: err.to_string(),
             })?;
             self.shown_urls[index(e)] = redact(&url);
-            self.endpoint_headers[index(e)] = resolve_headers(&p.headers)?;
+            self.endpoint_headers[index(e)] = resolve_headers(&p.headers, &mut self.secrets)?;
             self.shown_headers
                 .extend(p.headers.iter().map(|h| format!("{} ({e})", h.shown())));
         }
@@ -365,6 +385,13 @@ impl Target {
             None => serde_json::to_vec(&self.request(endpoint, message, locale))
                 .expect("a request serialises"),
         }
+    }
+
+    /// Reads at most `cap` bytes of an answer; a longer one is a contract
+    /// violation.
+    pub fn with_max_body(mut self, cap: usize) -> Self {
+        self.max_body = cap;
+        self
     }
 
     /// The extra headers as templates (never their secret values).
@@ -424,8 +451,14 @@ impl Target {
         if healthy {
             return Ok(());
         }
-        let body = resp.bytes().await.unwrap_or_default();
-        let first: String = String::from_utf8_lossy(&body[..body.len().min(4096)])
+        // Only the start of the body is quoted: read no more, and scrub it.
+        let (body, cut) = match body::read(reqwest::Body::from(resp), 4096).await {
+            Ok(b) => (b, false),
+            Err(body::BodyError::TooLarge { head }) => (head, true),
+            Err(body::BodyError::Read(_)) => (bytes::Bytes::new(), false),
+        };
+        let body = self.secrets.scrub_bytes(&body, cut);
+        let first: String = String::from_utf8_lossy(&body)
             .lines()
             .map(str::trim)
             .find(|l| !l.is_empty())
@@ -488,8 +521,15 @@ impl Target {
                     .get(reqwest::header::CONTENT_TYPE)
                     .and_then(|v| v.to_str().ok())
                     .map(str::to_string);
-                match resp.bytes().await {
-                    Err(e) => (
+                match body::read(reqwest::Body::from(resp), self.max_body).await {
+                    Err(body::BodyError::TooLarge { head }) => (
+                        Some(status.as_u16()),
+                        Some(self.kept(&self.secrets.scrub_bytes(&head, true))),
+                        Outcome::Contract {
+                            error: body::too_large(self.max_body),
+                        },
+                    ),
+                    Err(body::BodyError::Read(e)) => (
                         Some(status.as_u16()),
                         None,
                         Outcome::Transport {
@@ -497,8 +537,8 @@ impl Target {
                         },
                     ),
                     Ok(bytes) => {
-                        let text = String::from_utf8_lossy(&bytes[..bytes.len().min(MAX_BODY)])
-                            .into_owned();
+                        let bytes = self.secrets.scrub_bytes(&bytes, false);
+                        let text = self.kept(&bytes);
                         let outcome = judge(
                             self.profile.as_deref(),
                             endpoint,
@@ -523,6 +563,11 @@ impl Target {
             latency: start.elapsed(),
         }
     }
+
+    /// The part of a body kept in the record, as text.
+    fn kept(&self, body: &[u8]) -> String {
+        String::from_utf8_lossy(&body[..body.len().min(MAX_BODY)]).into_owned()
+    }
 }
 
 /// Turns a status and body into an outcome, through `profile` when the
@@ -537,7 +582,7 @@ pub fn judge(
     let Some(p) = profile.and_then(|p| p.endpoint(endpoint)) else {
         return judge_body(endpoint, status, body);
     };
-    if status >= 500 {
+    if no_answer(status) {
         return server_error(status, body);
     }
     if !p.answered.contains(&status) {
@@ -554,7 +599,12 @@ pub fn judge(
     }
 }
 
-/// A 5xx: the service gave no usable answer.
+/// No answer at all: a server error, too busy (429) or too slow (408).
+fn no_answer(status: u16) -> bool {
+    status >= 500 || status == 429 || status == 408
+}
+
+/// A 5xx, 429 or 408: the service gave no usable answer.
 fn server_error(status: u16, body: &[u8]) -> Outcome {
     let snippet: String = String::from_utf8_lossy(body).chars().take(200).collect();
     Outcome::Transport {
@@ -571,7 +621,7 @@ fn server_error(status: u16, body: &[u8]) -> Outcome {
 
 /// Turns a status and body into an outcome under the default contract.
 pub fn judge_body(endpoint: Endpoint, status: u16, body: &[u8]) -> Outcome {
-    if status >= 500 {
+    if no_answer(status) {
         return server_error(status, body);
     }
     if status != 200 {
@@ -666,6 +716,26 @@ mod tests {
         ));
         assert!(Header::parse("no colon").is_err());
         assert!(Header::parse("bad name: x").is_err());
+    }
+
+    #[test]
+    fn no_answer_is_a_transport_error_and_a_wrong_one_a_contract_violation() {
+        let check = |status: u16, transport: bool| {
+            let o = judge_body(Endpoint::Sentinel, status, b"busy");
+            match o {
+                Outcome::Transport { error } if transport => {
+                    assert_eq!(error, format!("HTTP {status}: busy"))
+                }
+                Outcome::Contract { .. } if !transport => {}
+                other => panic!("HTTP {status}: {other:?}"),
+            }
+        };
+        for status in [408, 429, 500, 503, 504] {
+            check(status, true);
+        }
+        for status in [201, 204, 302, 400, 401, 403, 404, 413] {
+            check(status, false);
+        }
     }
 
     #[test]

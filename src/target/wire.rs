@@ -9,20 +9,18 @@
 //! both judge the answer with the same [`super::judge`]; neither retries or
 //! follows redirects.
 
-use super::{index, judge, Target, TargetError, USER_AGENT};
+use super::body::{self, BodyError};
+use super::{index, judge, Secrets, Target, TargetError, USER_AGENT};
 use crate::contract::{Endpoint, RUN_HEADER};
 use crate::oracle::Outcome;
 use bytes::Bytes;
 use http::header::{self, HeaderMap, HeaderValue, CONTENT_TYPE, HOST};
 use http::uri::PathAndQuery;
 use http::{Method, Request};
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::Full;
 use hyper::client::conn::http1::SendRequest;
 use hyper_util::rt::TokioIo;
 use rustls::pki_types::ServerName;
-
-/// The largest answer body read; a longer one is a contract error.
-const MAX_BODY: usize = 1024 * 1024;
 
 /// Where and how the load phase sends: the target's address and paths, and
 /// the headers every request carries.
@@ -40,6 +38,11 @@ pub struct Wire {
     /// For https targets: the TLS connector and the name the certificate
     /// must carry.
     tls: Option<(std::sync::Arc<rustls::ClientConfig>, ServerName<'static>)>,
+    /// The longest answer body read (the target's); a longer one is a
+    /// contract error and the connection is closed.
+    max_body: usize,
+    /// Scrubbed from every answer before it is judged (and quoted).
+    secrets: Secrets,
 }
 
 /// One message ready to be sent many times.
@@ -113,6 +116,8 @@ impl Target {
             headers: Endpoint::ALL.map(per_endpoint),
             profile: self.profile.clone(),
             tls,
+            max_body: self.max_body,
+            secrets: self.secrets.clone(),
         })
     }
 
@@ -158,18 +163,18 @@ impl Wire {
             .map_err(|e| format!("request failed ({e})"))?;
         let status = resp.status().as_u16();
         let content_type = resp.headers().get(CONTENT_TYPE).cloned();
-        let body = Limited::new(resp.into_body(), MAX_BODY)
-            .collect()
-            .await
-            .map_err(|e| format!("reading the answer failed ({e})"))?
-            .to_bytes();
+        let body = match body::read(resp.into_body(), self.max_body).await {
+            Ok(b) => b,
+            Err(BodyError::TooLarge { .. }) => return Err(body::too_large(self.max_body)),
+            Err(BodyError::Read(e)) => return Err(format!("reading the answer failed ({e})")),
+        };
         let content_type = content_type.as_ref().and_then(|v| v.to_str().ok());
         match judge(
             self.profile.as_deref(),
             p.endpoint,
             status,
             content_type,
-            &body,
+            &self.secrets.scrub_bytes(&body, false),
         ) {
             Outcome::Reply { .. } => Ok(()),
             Outcome::Transport { error } | Outcome::Contract { error } => Err(error),
@@ -323,6 +328,39 @@ mod tests {
         assert!(err.contains("isIntervention"), "{err}");
         // The connection is closed after a failure.
         assert!(conn.sender.is_none());
+    }
+
+    #[tokio::test]
+    async fn an_answer_over_the_cap_is_an_error_in_both_clients() {
+        let big = format!("{{\"pad\":\"{}\"}}", " ".repeat(2000));
+        let (url, _seen) = server(big.clone()).await;
+        let t = target(&url).with_max_body(1000);
+        let p = t.prepare(Endpoint::Sentinel, "hello", "en-US");
+        let mut conn = Connection::default();
+        let err = t.wire().unwrap().send(&mut conn, &p).await.unwrap_err();
+        assert_eq!(err, "answer larger than 1000 bytes");
+        assert!(conn.sender.is_none(), "the connection is dropped");
+        let (url, _seen) = server(big).await;
+        let ex = target(&url)
+            .with_max_body(1000)
+            .send(Endpoint::Sentinel, "hello", "en-US")
+            .await;
+        assert_eq!(
+            ex.outcome,
+            Outcome::Contract {
+                error: "answer larger than 1000 bytes".into()
+            }
+        );
+    }
+
+    #[tokio::test]
+    async fn errors_quoting_an_echoed_secret_are_scrubbed() {
+        let answer = "HTTP/1.1 500 Oops\r\ncontent-length: 22\r\n\r\nyou sent Bearer s3cret";
+        let (url, _seen) = raw_server(answer.into()).await;
+        let t = target(&url);
+        let p = t.prepare(Endpoint::Sentinel, "hello", "en-US");
+        let err = t.wire().unwrap().send(&mut Connection::default(), &p).await;
+        assert_eq!(err.unwrap_err(), "HTTP 500: you sent Bearer [redacted]");
     }
 
     #[tokio::test]
