@@ -6,9 +6,10 @@
 //! fail. Its lexicon is its own data (`lexicon.toml`), never the corpora.
 
 pub mod detect;
+mod listen;
 pub mod normalize;
 pub mod respond;
 pub mod server;
 
 pub use detect::{Detection, Lexicon, Mode};
-pub use server::{app, spawn, Faults, Running, ServiceConfig};
+pub use server::{app, spawn, Faults, Limits, Running, ServiceConfig, MAX_MESSAGE_BYTES};

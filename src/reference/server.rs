@@ -1,12 +1,17 @@
 //! The reference service over HTTP (axum), with fault injection for demos and
 //! self-tests: added latency and jitter, a slow fraction, 5xx errors, and
-//! periodic stalls during which every request waits.
+//! periodic stalls during which every request waits. Its [`Limits`] bound
+//! what one request may cost: a message longer than the cap is answered 413
+//! with a JSON error, detection runs on a bounded pool of blocking threads
+//! (never on the threads that answer `/healthz`), and the accept loop in
+//! `listen` bounds connections and the time a client may take.
 
-use super::detect::{Lexicon, Mode};
+use super::detect::{Detection, Lexicon, Mode};
 use super::respond;
 use crate::contract::{CheckRequest, MedicalResponse, SentinelResponse};
 use crate::corpus::ResourceBook;
-use axum::extract::State;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -17,7 +22,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
+use tokio::sync::{oneshot, Semaphore};
 
 /// Faults to inject, all off by default.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -36,6 +41,44 @@ pub struct Faults {
     pub stall: Duration,
 }
 
+/// What one client may cost the service.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Limits {
+    /// The longest message text, in bytes (UTF-8); longer is answered 413.
+    pub max_message_bytes: usize,
+    /// The largest request body, in bytes (JSON escapes make a body longer
+    /// than its message); larger is answered 413.
+    pub max_body_bytes: usize,
+    /// The largest request head (request line and headers), in bytes.
+    pub max_head_bytes: usize,
+    /// Time to send a request head, counted from the end of the previous
+    /// answer on a kept-alive connection: also how long a connection may idle.
+    pub header_timeout: Duration,
+    /// Time to send the body and be answered.
+    pub read_timeout: Duration,
+    /// Connections open at once.
+    pub max_connections: usize,
+    /// Messages read at once (on blocking threads).
+    pub max_detections: usize,
+}
+
+/// The default message cap: 16 KiB.
+pub const MAX_MESSAGE_BYTES: usize = 16 * 1024;
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_message_bytes: MAX_MESSAGE_BYTES,
+            max_body_bytes: 256 * 1024,
+            max_head_bytes: 16 * 1024,
+            header_timeout: Duration::from_secs(5),
+            read_timeout: Duration::from_secs(10),
+            max_connections: 512,
+            max_detections: std::thread::available_parallelism().map_or(2, |n| n.get()),
+        }
+    }
+}
+
 /// Everything the service needs to answer.
 pub struct ServiceConfig {
     pub mode: Mode,
@@ -43,6 +86,7 @@ pub struct ServiceConfig {
     pub resources: ResourceBook,
     pub faults: Faults,
     pub seed: u64,
+    pub limits: Limits,
 }
 
 /// The resources the service ships with (those of the bundled corpus).
@@ -59,6 +103,7 @@ impl ServiceConfig {
             resources: builtin_resources(),
             faults,
             seed: 0x5eed,
+            limits: Limits::default(),
         }
     }
 }
@@ -67,13 +112,17 @@ struct Service {
     config: ServiceConfig,
     started: Instant,
     rng: Mutex<SmallRng>,
+    /// Slots on the blocking threads for reading messages.
+    detections: Semaphore,
 }
 
 /// The router, apart from any listener, so tests can drive it directly.
 pub fn app(config: ServiceConfig) -> Router {
     config.lexicon.warm();
+    let body_limit = config.limits.max_body_bytes;
     let service = Arc::new(Service {
         rng: Mutex::new(SmallRng::seed_from_u64(config.seed)),
+        detections: Semaphore::new(config.limits.max_detections.max(1)),
         config,
         started: Instant::now(),
     });
@@ -81,7 +130,21 @@ pub fn app(config: ServiceConfig) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/v1/sentinel/check", post(sentinel))
         .route("/v1/medical-boundaries/check", post(medical))
+        .layer(DefaultBodyLimit::max(body_limit))
         .with_state(service)
+}
+
+/// An error answer with a JSON body: `{"error": "..."}`.
+fn error(status: StatusCode, message: String) -> Response {
+    (status, Json(serde_json::json!({ "error": message }))).into_response()
+}
+
+/// The answer when a client took longer than `limit` to send its request.
+pub(super) fn timed_out(limit: Duration) -> Response {
+    error(
+        StatusCode::REQUEST_TIMEOUT,
+        format!("request not received within {} ms", limit.as_millis()),
+    )
 }
 
 /// What the fault plan says for one request.
@@ -130,30 +193,66 @@ fn injected_error() -> Response {
     (StatusCode::INTERNAL_SERVER_ERROR, "injected fault").into_response()
 }
 
-async fn sentinel(State(s): State<Arc<Service>>, Json(req): Json<CheckRequest>) -> Response {
-    if let Fate::Fail = s.inject().await {
-        return injected_error();
+/// Reads the message of a request on a blocking thread, within the limits;
+/// or the error answer for a request that cannot be read.
+async fn read(
+    s: &Arc<Service>,
+    req: Result<Json<CheckRequest>, JsonRejection>,
+) -> Result<(Detection, String), Response> {
+    let Json(req) = req.map_err(|e| error(e.status(), e.body_text()))?;
+    let cap = s.config.limits.max_message_bytes;
+    if req.message.len() > cap {
+        return Err(error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "message of {} bytes is larger than the limit of {cap} bytes",
+                req.message.len()
+            ),
+        ));
     }
-    let det = s.config.lexicon.detect(&req.message, s.config.mode);
-    let body: SentinelResponse = respond::sentinel(
-        &det,
-        req.locale.as_deref().unwrap_or("en-US"),
-        &s.config.resources,
-    );
-    Json(body).into_response()
+    if let Fate::Fail = s.inject().await {
+        return Err(injected_error());
+    }
+    let busy = || error(StatusCode::SERVICE_UNAVAILABLE, "shutting down".to_string());
+    let _slot = s.detections.acquire().await.map_err(|_| busy())?;
+    let svc = s.clone();
+    let message = req.message;
+    let det =
+        tokio::task::spawn_blocking(move || svc.config.lexicon.detect(&message, svc.config.mode))
+            .await
+            .map_err(|_| {
+                error(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "detection failed".to_string(),
+                )
+            })?;
+    Ok((det, req.locale.unwrap_or_else(|| "en-US".to_string())))
 }
 
-async fn medical(State(s): State<Arc<Service>>, Json(req): Json<CheckRequest>) -> Response {
-    if let Fate::Fail = s.inject().await {
-        return injected_error();
+/// Reads a request and answers it with the body `respond` makes.
+async fn answer<B: serde::Serialize>(
+    s: Arc<Service>,
+    req: Result<Json<CheckRequest>, JsonRejection>,
+    respond: fn(&Detection, &str, &ResourceBook) -> B,
+) -> Response {
+    match read(&s, req).await {
+        Ok((det, locale)) => Json(respond(&det, &locale, &s.config.resources)).into_response(),
+        Err(r) => r,
     }
-    let det = s.config.lexicon.detect(&req.message, s.config.mode);
-    let body: MedicalResponse = respond::medical(
-        &det,
-        req.locale.as_deref().unwrap_or("en-US"),
-        &s.config.resources,
-    );
-    Json(body).into_response()
+}
+
+async fn sentinel(
+    State(s): State<Arc<Service>>,
+    req: Result<Json<CheckRequest>, JsonRejection>,
+) -> Response {
+    answer::<SentinelResponse>(s, req, respond::sentinel).await
+}
+
+async fn medical(
+    State(s): State<Arc<Service>>,
+    req: Result<Json<CheckRequest>, JsonRejection>,
+) -> Response {
+    answer::<MedicalResponse>(s, req, respond::medical).await
 }
 
 /// A service running in the background of this process.
@@ -196,14 +295,9 @@ pub async fn spawn(config: ServiceConfig, addr: SocketAddr) -> std::io::Result<R
     let listener = TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
     let (tx, rx) = oneshot::channel::<()>();
+    let limits = config.limits.clone();
     let router = app(config);
-    let task = tokio::spawn(async move {
-        let _ = axum::serve(listener, router)
-            .with_graceful_shutdown(async {
-                let _ = rx.await;
-            })
-            .await;
-    });
+    let task = tokio::spawn(super::listen::serve(listener, router, limits, rx));
     Ok(Running {
         addr,
         stop: Some(tx),
