@@ -713,3 +713,6 @@ fn priority(r: Referral) -> u8 {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod cost_tests;
