@@ -3,7 +3,11 @@
 //! minimal form and written as a regression case to
 //! `corpora/regressions/<target-name>.toml`, so a discovered evasion becomes
 //! a permanent case. Regression ids derive from the case and the minimal
-//! text, so running again adds no duplicates.
+//! text, so running again adds no duplicates. Only a wrong *judgement* is an
+//! evasion: a timeout, refusal, server error or unreadable answer says
+//! nothing about the variant and is never written as a regression case, and
+//! a target that stops answering ends the search (exit 3). A case whose own
+//! text already fails is skipped: its variants failing is no evasion.
 
 use crate::contract::Endpoint;
 use crate::corpus::{Case, Tri};
@@ -44,6 +48,10 @@ pub struct ExploreOutcome {
     pub cases_explored: usize,
     pub variants_sent: usize,
     pub failures: usize,
+    /// Answers that were no judgement at all (transport or contract errors).
+    pub unanswered: usize,
+    /// Cases skipped because their own text already fails.
+    pub failing_as_written: usize,
     pub findings: Vec<Finding>,
     /// Regression cases written this time (findings already in the corpus are not).
     pub written: usize,
@@ -54,6 +62,8 @@ pub struct ExploreOutcome {
 pub enum ExploreError {
     #[error(transparent)]
     Gate(#[from] GateError),
+    #[error("the target stopped answering ({0}): {1} requests in a row got no usable answer; nothing was written")]
+    TargetDown(String, usize),
     #[error("cannot write the regression file {path}")]
     Write {
         path: PathBuf,
@@ -181,6 +191,19 @@ pub fn regression_toml(
     o
 }
 
+/// Requests in a row without a usable answer after which the target counts
+/// as down.
+const MAX_OUTAGE: usize = 5;
+
+/// A verdict that judged no safety behaviour: nothing answered, or the answer
+/// could not be read.
+fn no_judgement(kind: crate::oracle::Kind) -> bool {
+    matches!(
+        kind,
+        crate::oracle::Kind::TransportError | crate::oracle::Kind::ContractViolation
+    )
+}
+
 /// Cases in seeded order, so `--cases N` explores a varied sample; keyed by
 /// id, so adding cases (regressions) does not reshuffle the others.
 fn order(cases: &[Case], seed: u64) -> Vec<usize> {
@@ -211,6 +234,8 @@ pub async fn run(
         cases_explored: 0,
         variants_sent: 0,
         failures: 0,
+        unanswered: 0,
+        failing_as_written: 0,
         findings: Vec::new(),
         written: 0,
         file: cfg
@@ -219,9 +244,41 @@ pub async fn run(
             .join(format!("{}.toml", file_stem(&cfg.name))),
     };
     let mut seen: HashSet<(String, String)> = HashSet::new();
+    // Consecutive requests without a usable answer: the target is down.
+    let mut outage = 0usize;
+    let mut down = |verdict: &crate::oracle::Verdict, out: &mut ExploreOutcome| {
+        if no_judgement(verdict.kind) {
+            out.unanswered += 1;
+            outage += 1;
+            let why = verdict
+                .failures
+                .first()
+                .map(|f| f.reason.clone())
+                .unwrap_or_default();
+            (outage >= MAX_OUTAGE).then_some(why)
+        } else {
+            outage = 0;
+            None
+        }
+    };
+    let mut stopped = None;
     'cases: for &i in &picked {
         let case = &corpus.cases[i];
         out.cases_explored += 1;
+        let mut as_written_ok = true;
+        for endpoint in case.endpoints() {
+            let (_, verdict) = judge_one(&corpus, &target, case, endpoint, &case.text).await;
+            if let Some(why) = down(&verdict, &mut out) {
+                stopped = Some(why);
+                break 'cases;
+            }
+            as_written_ok &= verdict.is_appropriate();
+        }
+        if !as_written_ok {
+            out.failing_as_written += 1;
+            progress.step();
+            continue;
+        }
         let explore_seed = variants::derive_seed(cfg.seed, "explore", 0);
         for v in variants::generate(
             &case.id,
@@ -239,7 +296,11 @@ pub async fn run(
                 }
                 out.variants_sent += 1;
                 let (_, verdict) = judge_one(&corpus, &target, case, endpoint, &v.text).await;
-                if verdict.is_appropriate() {
+                if let Some(why) = down(&verdict, &mut out) {
+                    stopped = Some(why);
+                    break 'cases;
+                }
+                if verdict.is_appropriate() || no_judgement(verdict.kind) {
                     continue;
                 }
                 out.failures += 1;
@@ -279,6 +340,9 @@ pub async fn run(
     }
     progress.done();
     service.stop().await;
+    if let Some(why) = stopped {
+        return Err(ExploreError::TargetDown(why, MAX_OUTAGE));
+    }
 
     // Write what the corpus does not hold yet.
     let existing: BTreeSet<&str> = corpus.cases.iter().map(|c| c.id.as_str()).collect();

@@ -48,6 +48,8 @@ pub(super) enum CorpusCommand {
     Lint(LintArgs),
     /// Show what the corpus covers: trigger × level × locale, referrals, benign look-alikes, review status.
     Stats(LintArgs),
+    /// Print the corpus fingerprint (SHA-256) that gate.json records; --json adds how it is computed.
+    Hash(LintArgs),
 }
 
 #[derive(Args, Debug)]
@@ -102,6 +104,12 @@ pub(super) struct GateArgs {
     /// Print nothing but the verdict line.
     #[arg(long, short)]
     pub(super) quiet: bool,
+    /// Fail the gate (exit 1) while any case is not approved by a clinician.
+    #[arg(long)]
+    pub(super) require_review: bool,
+    /// Reuse an --out directory that holds another run, deleting vigil's own files from it first.
+    #[arg(long)]
+    pub(super) overwrite: bool,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy)]
@@ -161,6 +169,12 @@ pub(super) struct ServiceArgs {
     /// Per-request timeout, in milliseconds. A request is never retried.
     #[arg(long, default_value_t = 5000)]
     pub(super) timeout_ms: u64,
+    /// Path checked with GET before anything is sent; it must answer 2xx.
+    #[arg(long, default_value = crate::target::DEFAULT_HEALTH_PATH)]
+    pub(super) health_path: String,
+    /// The service has no health check: only check that it accepts connections.
+    #[arg(long)]
+    pub(super) no_health_check: bool,
 }
 
 impl ServiceArgs {
@@ -180,6 +194,7 @@ impl ServiceArgs {
                 .collect::<Result<_, _>>()?,
             timeout: self.timeout(),
             run_id,
+            health: (!self.no_health_check).then(|| self.health_path.clone()),
         })
     }
 }

@@ -116,20 +116,50 @@ pub(super) fn lint_cmd(a: LintArgs) -> i32 {
     }
 }
 
-pub(super) fn stats_cmd(a: LintArgs) -> i32 {
-    let corpus = match gate::load_corpus(&a.corpus) {
-        Ok(c) => c,
+/// The corpus in `dir`, or its errors printed and the exit code.
+fn valid_corpus(dir: &std::path::Path) -> Result<corpus::Corpus, i32> {
+    match gate::load_corpus(dir) {
+        Ok(c) => Ok(c),
         Err(GateError::Corpus(findings)) => {
             for f in findings.iter().filter(|f| f.severity == Severity::Error) {
                 eprintln!("{f}");
             }
             eprintln!("vigil: fix the corpus errors first (vigil corpus lint)");
-            return 2;
+            Err(2)
         }
         Err(e) => {
             eprintln!("vigil: {}", chain(&e));
-            return e.exit_code();
+            Err(e.exit_code())
         }
+    }
+}
+
+pub(super) fn hash_cmd(a: LintArgs) -> i32 {
+    let corpus = match valid_corpus(&a.corpus) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    if a.json {
+        let v = serde_json::json!({
+            "sha256": corpus.sha256,
+            "method": corpus::HASH_METHOD,
+            "files": corpus.names.len() + 2,
+            "cases": corpus.cases.len(),
+        });
+        out!(
+            "{}",
+            serde_json::to_string_pretty(&v).expect("serialisable")
+        );
+    } else {
+        out!("{}", corpus.sha256);
+    }
+    0
+}
+
+pub(super) fn stats_cmd(a: LintArgs) -> i32 {
+    let corpus = match valid_corpus(&a.corpus) {
+        Ok(c) => c,
+        Err(code) => return code,
     };
     let stats = corpus::stats::compute(&corpus);
     if a.json {
@@ -258,10 +288,12 @@ pub(super) fn explore_cmd(a: ExploreArgs) -> i32 {
     match runtime().block_on(crate::explore::run(&cfg, &progress)) {
         Ok(o) => {
             out!(
-                "vigil explore: {} cases, {} variant requests, {} failures, {} distinct minimal evasions; {} new regression case(s) written to {}",
+                "vigil explore: {} cases ({} skipped: already failing as written), {} variant requests, {} failures, {} without a usable answer, {} distinct minimal evasions; {} new regression case(s) written to {}",
                 o.cases_explored,
+                o.failing_as_written,
                 o.variants_sent,
                 o.failures,
+                o.unanswered,
                 o.findings.len(),
                 o.written,
                 o.file.display()

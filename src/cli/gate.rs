@@ -6,7 +6,7 @@ use super::progress::Bar;
 use super::{chain, invalid, runtime, timestamp};
 use crate::corpus::Severity;
 use crate::gate::{self, GateConfig, GateError};
-use crate::report::{Format, GateVerdict, Run};
+use crate::report::{Format, Run};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -87,12 +87,12 @@ pub(super) fn gate_cmd(a: GateArgs) -> i32 {
         variants: a.variants,
         shrink_limit: a.shrink_limit,
         load: load_config,
+        require_review: a.require_review,
+        overwrite: a.overwrite,
     };
     let rt = runtime();
     let progress = Bar::new(a.quiet);
-    let result = rt.block_on(gate::run(&cfg, &progress, async move {
-        let _ = tokio::signal::ctrl_c().await;
-    }));
+    let result = rt.block_on(gate::run(&cfg, &progress, super::interrupted()));
     match result {
         Ok(run) => {
             print_summary(&run, &cfg, a.quiet);
@@ -118,13 +118,11 @@ pub(super) fn gate_cmd(a: GateArgs) -> i32 {
 }
 
 fn print_summary(run: &Run, cfg: &GateConfig, quiet: bool) {
-    let word = match run.verdict {
-        GateVerdict::Pass => "PASS",
-        GateVerdict::Fail => "FAIL",
-        GateVerdict::Inconclusive => "INCONCLUSIVE",
-        GateVerdict::Invalid => "INVALID",
-    };
-    out!("vigil gate: {word} — {}", run.reasons.join("; "));
+    out!(
+        "vigil gate: {} — {}",
+        run.headline(),
+        run.reasons.join("; ")
+    );
     if quiet {
         return;
     }
@@ -175,6 +173,21 @@ fn print_summary(run: &Run, cfg: &GateConfig, quiet: bool) {
             }
         }
     }
+    let not_passed: Vec<String> = run
+        .checklist
+        .iter()
+        .filter(|c| c.status != crate::report::Status::Pass)
+        .map(|c| format!("{} {}", c.id, c.status.as_str()))
+        .collect();
+    out!(
+        "  release ready: {}{}",
+        if run.release_ready() { "yes" } else { "no" },
+        if not_passed.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", not_passed.join(", "))
+        }
+    );
     if let Some(ops) = worst_operators(run) {
         out!("  variants failing most: {ops}");
     }

@@ -29,8 +29,44 @@ mod progress;
 pub use args::Cli;
 use args::{Command, CorpusCommand};
 use clap::Parser;
-use commands::{diff_cmd, explore_cmd, lint_cmd, replay_cmd, serve_cmd, stats_cmd};
+use commands::{diff_cmd, explore_cmd, hash_cmd, lint_cmd, replay_cmd, serve_cmd, stats_cmd};
 use gate::gate_cmd;
+
+/// Resolves at the first SIGINT or SIGTERM (what Ctrl-C, CI cancellation,
+/// `docker stop` and Kubernetes send) with the reason for the reports; a
+/// second signal ends the process at once (exit 3), `results.jsonl` holding
+/// every response judged so far.
+async fn interrupted() -> String {
+    let name = first_signal().await;
+    tokio::spawn(async {
+        let second = first_signal().await;
+        eprintln!("vigil: {second} again: stopping now, without reports (results.jsonl holds every response judged so far)");
+        std::process::exit(3);
+    });
+    eprintln!("vigil: {name}: stopping, writing the reports (send it again to stop at once)");
+    format!("interrupted ({name})")
+}
+
+#[cfg(unix)]
+async fn first_signal() -> &'static str {
+    use tokio::signal::unix::{signal, SignalKind};
+    match signal(SignalKind::terminate()) {
+        Ok(mut term) => tokio::select! {
+            _ = tokio::signal::ctrl_c() => "SIGINT",
+            _ = term.recv() => "SIGTERM",
+        },
+        Err(_) => {
+            let _ = tokio::signal::ctrl_c().await;
+            "SIGINT"
+        }
+    }
+}
+
+#[cfg(not(unix))]
+async fn first_signal() -> &'static str {
+    let _ = tokio::signal::ctrl_c().await;
+    "interrupt"
+}
 
 /// An invalid argument combination: exit 2.
 fn invalid(msg: impl std::fmt::Display) -> i32 {
@@ -51,6 +87,7 @@ pub fn main() -> i32 {
         Command::Corpus { command } => match command {
             CorpusCommand::Lint(a) => lint_cmd(a),
             CorpusCommand::Stats(a) => stats_cmd(a),
+            CorpusCommand::Hash(a) => hash_cmd(a),
         },
     }
 }

@@ -119,6 +119,12 @@ impl Case {
     }
 }
 
+/// How `Corpus::sha256` (the corpus fingerprint `gate.json` records and
+/// `vigil corpus hash` prints) is computed, so anyone can recompute it.
+pub const HASH_METHOD: &str = "SHA-256 over every .toml file below the corpus directory, \
+taken in byte order of their paths relative to it: for each file, its relative path (UTF-8, \
+`/`-separated), a NUL byte, the file's bytes, a NUL byte";
+
 /// Everything loaded from a corpus directory.
 #[derive(Debug, Clone)]
 pub struct Corpus {

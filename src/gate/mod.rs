@@ -5,6 +5,7 @@
 //! decides. One deadline covers the whole run; an interrupt ends it early as
 //! invalid, with everything judged so far written.
 
+pub mod checklist;
 mod phase;
 pub mod replay;
 
@@ -16,7 +17,7 @@ use crate::latency::{self, Stats};
 use crate::load::{self, LoadConfig, LoadVerdict, Workload};
 use crate::reference::{self, Faults, Mode, ServiceConfig};
 use crate::report::{
-    self, Coverage, EndpointLatency, GateVerdict, Record, ResultsWriter, Run, RunInfo,
+    self, Coverage, EndpointLatency, GateVerdict, Record, ResultsWriter, Run, RunInfo, RunOptions,
     VariantSettings, WriteError,
 };
 use crate::target::{Target, TargetError};
@@ -45,6 +46,29 @@ pub struct GateConfig {
     pub shrink_limit: usize,
     /// The load phase; `None` skips it (latency is then not verified).
     pub load: Option<LoadConfig>,
+    /// Unapproved cases fail the gate (for checklists that require review).
+    pub require_review: bool,
+    /// Clear vigil's own files from a reused `out_dir` instead of refusing it.
+    pub overwrite: bool,
+}
+
+impl GateConfig {
+    /// The options that change what a run tests, as `gate.json` records them.
+    pub fn options(&self) -> RunOptions {
+        RunOptions {
+            variants_per_case: self.variants,
+            seed: self.seed,
+            shrink_limit: self.shrink_limit,
+            concurrency: self.concurrency,
+            request_timeout_ms: self.service.timeout.as_millis() as u64,
+            deadline_s: self.deadline.as_secs(),
+            p99_budget_ms: self.p99_budget_ms,
+            formats: self.formats.iter().map(|f| f.name().to_string()).collect(),
+            require_review: self.require_review,
+            health_check: self.service.health.clone(),
+            load: self.load.clone(),
+        }
+    }
 }
 
 /// Hears how a run progresses, so a front end can show it; the library
@@ -75,6 +99,8 @@ pub enum GateError {
     Load(String),
     #[error("cannot start the embedded reference service")]
     Serve(#[source] std::io::Error),
+    #[error("the output directory {path} already holds a run ({file}): use a new directory or --overwrite")]
+    OutDirInUse { path: PathBuf, file: String },
     #[error("cannot create the output directory {path}")]
     OutDir {
         path: PathBuf,
@@ -89,7 +115,10 @@ impl GateError {
     /// Exit code per the contract: 2 for bad input, 3 for could not complete.
     pub fn exit_code(&self) -> i32 {
         match self {
-            GateError::Corpus(_) | GateError::CorpusDir(_) | GateError::Load(_) => 2,
+            GateError::Corpus(_)
+            | GateError::CorpusDir(_)
+            | GateError::Load(_)
+            | GateError::OutDirInUse { .. } => 2,
             GateError::Target(
                 TargetError::BadUrl { .. }
                 | TargetError::BadHeader { .. }
@@ -126,13 +155,15 @@ pub struct ServiceSpec {
     pub timeout: Duration,
     /// Marks this run's requests as vigil's.
     pub run_id: String,
+    /// Health-check path checked before the run; `None` skips the check.
+    pub health: Option<String>,
 }
 
 impl ServiceSpec {
     /// Checks the URL and the headers' variables before anything is sent.
     pub fn check(&self) -> Result<(), TargetError> {
         if let Some(url) = &self.target {
-            Target::new(url, &self.run_id, self.timeout)?;
+            Target::new(url, &self.run_id, self.timeout)?.with_health(self.health.as_deref())?;
         }
         for h in &self.headers {
             h.resolve()?;
@@ -166,7 +197,9 @@ impl Service {
         let base = url
             .map(str::to_string)
             .unwrap_or_else(|| embedded.as_ref().map(|s| s.url()).unwrap_or_default());
-        let target = Target::new(&base, &spec.run_id, spec.timeout)?.with_headers(&spec.headers)?;
+        let target = Target::new(&base, &spec.run_id, spec.timeout)?
+            .with_headers(&spec.headers)?
+            .with_health(spec.health.as_deref())?;
         target.probe().await?;
         Ok(Service { target, embedded })
     }
@@ -190,12 +223,48 @@ async fn stop_signal(rx: &mut watch::Receiver<Option<String>>) -> String {
     }
 }
 
+/// Prepares the output directory: creates it, and refuses one that holds
+/// another run's files unless `overwrite`, which clears vigil's own files
+/// (and only those) so a run directory never mixes two runs.
+pub fn prepare_out_dir(dir: &std::path::Path, overwrite: bool) -> Result<(), GateError> {
+    let io = |source| GateError::OutDir {
+        path: dir.to_path_buf(),
+        source,
+    };
+    std::fs::create_dir_all(dir).map_err(io)?;
+    let mut ours = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let entry = entry.map_err(io)?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if report::is_run_file(&name) && entry.file_type().map_err(io)?.is_file() {
+            ours.push(entry.path());
+        }
+    }
+    ours.sort();
+    match ours.first() {
+        None => Ok(()),
+        Some(first) if !overwrite => Err(GateError::OutDirInUse {
+            path: dir.to_path_buf(),
+            file: first
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        }),
+        Some(_) => {
+            for p in ours {
+                std::fs::remove_file(&p).map_err(io)?;
+            }
+            Ok(())
+        }
+    }
+}
+
 /// Runs the gate to its verdict. `interrupt` ends the run early (as invalid)
-/// when it completes.
+/// when it completes, with the reason (`interrupted (SIGTERM)`).
 pub async fn run(
     cfg: &GateConfig,
     progress: &dyn Progress,
-    interrupt: impl std::future::Future<Output = ()> + Send + 'static,
+    interrupt: impl std::future::Future<Output = String> + Send + 'static,
 ) -> Result<Run, GateError> {
     let started_at = now();
     let corpus = Arc::new(load_corpus(&cfg.corpus_dir)?);
@@ -203,11 +272,7 @@ pub async fn run(
     if let Some(l) = &cfg.load {
         l.check().map_err(GateError::Load)?;
     }
-    std::fs::create_dir_all(&cfg.out_dir).map_err(|source| GateError::OutDir {
-        path: cfg.out_dir.clone(),
-        source,
-    })?;
-    let mut results = ResultsWriter::create(&cfg.out_dir)?;
+    prepare_out_dir(&cfg.out_dir, cfg.overwrite)?;
 
     // One deadline and one interrupt for every phase.
     let (stop_tx, stop_rx) = watch::channel(None::<String>);
@@ -215,17 +280,22 @@ pub async fn run(
     let watcher = tokio::spawn(async move {
         let why = tokio::select! {
             _ = tokio::time::sleep(deadline) => format!("the run reached its deadline of {} s", deadline.as_secs()),
-            _ = interrupt => "the run was interrupted".to_string(),
+            why = interrupt => why,
         };
         let _ = stop_tx.send(Some(why));
     });
 
     let service = Service::start(&cfg.service).await?;
+    let mut results = ResultsWriter::create(&cfg.out_dir)?;
     let target = service.target.clone();
     let base = crate::target::redact(target.base());
 
     let jobs = phase::jobs(&corpus, cfg.variants, cfg.seed);
     let total = jobs.len();
+    let mut planned: BTreeMap<Endpoint, usize> = BTreeMap::new();
+    for j in &jobs {
+        *planned.entry(j.endpoint).or_insert(0) += 1;
+    }
     tracing::info!(cases = corpus.cases.len(), requests = total, target = %base, "appropriateness phase");
     progress.phase("appropriateness", total as u64);
     let (tx, mut rx) = mpsc::channel::<Record>(256);
@@ -246,14 +316,13 @@ pub async fn run(
     let mut stop = stop_rx.clone();
     let mut stopped: Option<String> = tokio::select! {
         _ = async { tokio::join!(sender, collect) } => None,
-        why = stop_signal(&mut stop) => Some(why),
+        why = stop_signal(&mut stop) => Some(format!("{why} during the appropriateness phase")),
     };
     progress.done();
     if let Some(e) = write_error {
         return Err(e.into());
     }
     records.sort_by_key(|r| r.seq);
-    let sent = records.len();
 
     // Shrink failing variants to their minimal form.
     let mut settings = VariantSettings {
@@ -276,7 +345,7 @@ pub async fn run(
         );
         tokio::select! {
             n = shrink => settings.shrunk = n,
-            why = stop_signal(&mut stop) => stopped = Some(why),
+            why = stop_signal(&mut stop) => stopped = Some(format!("{why} while shrinking failing variants")),
         }
     }
     settings.unshrunk = failing_variants - settings.shrunk;
@@ -309,7 +378,7 @@ pub async fn run(
         tokio::select! {
             rep = load::run(&target, &workload, lcfg) => load_report = Some(rep?),
             _ = ticker => {}
-            why = stop_signal(&mut stop) => stopped = Some(why),
+            why = stop_signal(&mut stop) => stopped = Some(format!("{why} during the load phase")),
         }
         progress.done();
     }
@@ -317,7 +386,19 @@ pub async fn run(
     service.stop().await;
 
     let latency = phase_latency(&records, cfg.p99_budget_ms);
-    let (verdict, reasons) = decide(cfg, &records, sent, &load_report, stopped, &settings);
+    let approved = Coverage::of(&corpus).approved_cases;
+    let (verdict, reasons) = decide(
+        cfg,
+        &Tally {
+            records: &records,
+            planned: total,
+            approved,
+            cases: corpus.cases.len(),
+        },
+        &load_report,
+        stopped,
+        &settings,
+    );
 
     if let Some(l) = &load_report {
         l.write_files(&cfg.out_dir).map_err(|source| WriteError {
@@ -329,6 +410,7 @@ pub async fn run(
         info: RunInfo {
             run_id: cfg.service.run_id.clone(),
             vigil_version: env!("CARGO_PKG_VERSION").to_string(),
+            vigil_commit: env!("VIGIL_GIT_COMMIT").to_string(),
             target: base,
             embedded: cfg.service.target.is_none(),
             seed: cfg.seed,
@@ -351,6 +433,13 @@ pub async fn run(
         latency,
         load: load_report,
         variants: settings,
+        planned,
+        options: cfg.options(),
+        checklist: Vec::new(),
+    };
+    let run = Run {
+        checklist: checklist::checklist(&run),
+        ..run
     };
     report::write_all(&run, &cfg.out_dir, &cfg.formats)?;
     Ok(run)
@@ -378,15 +467,25 @@ fn phase_latency(records: &[Record], budget_ms: f64) -> BTreeMap<Endpoint, Endpo
         .collect()
 }
 
+/// What the appropriateness phase produced, for the verdict.
+struct Tally<'a> {
+    records: &'a [Record],
+    /// Responses planned.
+    planned: usize,
+    /// Cases approved by a clinician, of `cases`.
+    approved: usize,
+    cases: usize,
+}
+
 /// The verdict and its reasons, in words.
 fn decide(
     cfg: &GateConfig,
-    records: &[Record],
-    planned: usize,
+    tally: &Tally<'_>,
     load: &Option<load::LoadReport>,
     stopped: Option<String>,
     settings: &VariantSettings,
 ) -> (GateVerdict, Vec<String>) {
+    let records = tally.records;
     let mut reasons = Vec::new();
     let failures = records.iter().filter(|r| r.failed()).count();
     if failures > 0 {
@@ -405,10 +504,22 @@ fn decide(
             ));
         }
     }
+    let unreviewed = cfg.require_review && tally.approved < tally.cases;
+    if unreviewed {
+        reasons.push(format!(
+            "{} of {} cases are not approved by a clinician, and review is required (--require-review)",
+            tally.cases - tally.approved,
+            tally.cases
+        ));
+    }
     if let Some(why) = stopped {
         reasons.insert(
             0,
-            format!("{why} after {} of {planned} responses", records.len()),
+            format!(
+                "{why}, after {} of {} planned responses",
+                records.len(),
+                tally.planned
+            ),
         );
         return (GateVerdict::Invalid, reasons);
     }
@@ -422,7 +533,7 @@ fn decide(
             None
         }
     };
-    let verdict = match (failures > 0, load_verdict) {
+    let verdict = match (failures > 0 || unreviewed, load_verdict) {
         (true, _) | (false, Some(LoadVerdict::Fail)) => GateVerdict::Fail,
         (false, Some(LoadVerdict::Invalid)) => GateVerdict::Invalid,
         (false, Some(LoadVerdict::Inconclusive)) => GateVerdict::Inconclusive,

@@ -38,8 +38,12 @@ th{background:#f5f5f5}td.n{text-align:right}.card{border:1px solid #ddd;border-l
 code,pre{font:13px/1.4 ui-monospace,SFMono-Regular,Menlo,monospace}pre{overflow-x:auto;background:#f7f7f7;padding:.5rem}\
 .muted{color:#666}.kind{font-weight:600}details>summary{cursor:pointer}";
 
-fn verdict_words(v: GateVerdict) -> (&'static str, &'static str) {
+fn verdict_words(v: GateVerdict, load_ran: bool) -> (&'static str, &'static str) {
     match v {
+        GateVerdict::Pass if !load_ran => (
+            "pass",
+            "Passed, latency not verified: every response was appropriate; speed under load was not measured.",
+        ),
         GateVerdict::Pass => ("pass", "Passed: every response was appropriate and fast enough."),
         GateVerdict::Fail => ("fail", "Failed: the service gave inappropriate responses or was too slow."),
         GateVerdict::Inconclusive => (
@@ -358,7 +362,7 @@ fn speed(o: &mut String, run: &Run) {
 pub fn render(run: &Run) -> String {
     let mut o = String::new();
     let i = &run.info;
-    let (class, words) = verdict_words(run.verdict);
+    let (class, words) = verdict_words(run.verdict, run.load.is_some());
     let _ = writeln!(
         o,
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
@@ -425,6 +429,21 @@ pub fn render(run: &Run) -> String {
         None => "not verified under load".to_string(),
     };
     let _ = writeln!(o, "<p><b>Speed:</b> {}</p>", esc(&speed_line));
+    let _ = writeln!(
+        o,
+        "<h2>Pre-release checklist</h2><p>Ready for release: <b>{}</b></p><table><tr><th>Item</th><th>Status</th><th>Measured</th></tr>",
+        if run.release_ready() { "yes" } else { "no" }
+    );
+    for c in &run.checklist {
+        let _ = writeln!(
+            o,
+            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&c.item),
+            esc(&c.status.as_str().replace('_', " ")),
+            esc(&c.figure)
+        );
+    }
+    let _ = writeln!(o, "</table>");
 
     // Per clinical category.
     let mut cats: BTreeMap<&str, (usize, usize)> = BTreeMap::new();

@@ -1,8 +1,7 @@
 //! `summary.json` (the figures, for CI) and `gate.json` (the evidence file
 //! for the release checklist).
 
-use super::{GateVerdict, Record, Run};
-use crate::contract::Endpoint;
+use super::Run;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
@@ -50,6 +49,9 @@ pub fn summary_value(run: &Run) -> Value {
         "reasons": run.reasons,
         "run_id": run.info.run_id,
         "target": run.info.target,
+        "seed": run.info.seed,
+        "corpus_sha256": run.info.corpus_sha256,
+        "responses_planned": run.planned_total(),
         "cases_total": run.cases_total,
         "responses_total": run.records.len(),
         "appropriate_total": appropriate,
@@ -158,97 +160,15 @@ pub fn summary(run: &Run) -> String {
     serde_json::to_string_pretty(&summary_value(run)).expect("serialisable") + "\n"
 }
 
-/// One line of the pre-release checklist, with the figure behind it.
-fn item(name: &str, pass: bool, figure: String) -> Value {
-    json!({ "item": name, "pass": pass, "figure": figure })
-}
-
-/// The checklist items this run signs off (or not).
-pub fn checklist(run: &Run) -> Vec<Value> {
-    let endpoint = |e: Endpoint| {
-        let rs: Vec<&Record> = run.records.iter().filter(|r| r.endpoint == e).collect();
-        let ok = rs.iter().filter(|r| !r.failed()).count();
-        (rs.len(), ok)
-    };
-    let complete = run.verdict != GateVerdict::Invalid;
-    let (s_total, s_ok) = endpoint(Endpoint::Sentinel);
-    let (m_total, m_ok) = endpoint(Endpoint::Medical);
-    let cov = &run.coverage;
-    let trigger_sent: std::collections::BTreeSet<&str> = run
-        .records
-        .iter()
-        .filter(|r| r.endpoint == Endpoint::Sentinel && r.must_act)
-        .map(|r| r.case_id.as_str())
-        .collect();
-    let all_ok = run.records.iter().filter(|r| !r.failed()).count();
-    let total = run.records.len();
-    let latency_ok = !run.latency.is_empty() && run.latency.values().all(|l| l.within_budget);
-    let latency_figure = run
-        .latency
-        .iter()
-        .map(|(e, l)| {
-            format!(
-                "{} p99 {:.1} ms ({} samples)",
-                e.title(),
-                l.stats.p99_ms,
-                l.stats.samples
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("; ");
-    vec![
-        item(
-            "Safety Sentinel service fully tested",
-            complete && s_total >= cov.sentinel_cases && s_ok == s_total,
-            format!(
-                "{s_ok} of {s_total} responses appropriate, for {} Sentinel cases",
-                cov.sentinel_cases
-            ),
-        ),
-        item(
-            "Medical Boundaries service validated",
-            complete && m_total >= cov.medical_cases && m_ok == m_total,
-            format!(
-                "{m_ok} of {m_total} responses appropriate, for {} Medical Boundaries cases",
-                cov.medical_cases
-            ),
-        ),
-        item(
-            "All safety trigger phrases tested",
-            complete && trigger_sent.len() >= cov.trigger_cases,
-            format!(
-                "{} of {} trigger cases sent",
-                trigger_sent.len(),
-                cov.trigger_cases
-            ),
-        ),
-        item(
-            "Safety interventions: 100% appropriate",
-            complete && total > 0 && all_ok == total,
-            format!("{all_ok} of {total} responses appropriate"),
-        ),
-        item(
-            "Safety intervention responses reviewed",
-            run.cases_total > 0 && cov.approved_cases == run.cases_total,
-            format!(
-                "{} of {} cases approved by a clinician",
-                cov.approved_cases, run.cases_total
-            ),
-        ),
-        item(
-            &format!("Safety response time < {} ms", run.info.p99_budget_ms),
-            complete && latency_ok,
-            latency_figure,
-        ),
-    ]
-}
-
 pub fn gate(run: &Run) -> String {
     let i = &run.info;
     let v = json!({
         "verdict": run.verdict.as_str(),
         "reasons": run.reasons,
+        "release_ready": run.release_ready(),
+        "headline": run.headline(),
         "vigil_version": i.vigil_version,
+        "vigil_commit": i.vigil_commit,
         "run_id": i.run_id,
         "target": i.target,
         "embedded_reference_service": i.embedded,
@@ -256,6 +176,7 @@ pub fn gate(run: &Run) -> String {
         "corpus": {
             "dir": i.corpus_dir,
             "sha256": i.corpus_sha256,
+            "sha256_method": crate::corpus::HASH_METHOD,
             "files": i.corpus_files,
             "cases": run.cases_total,
         },
@@ -264,7 +185,9 @@ pub fn gate(run: &Run) -> String {
             "inappropriate_responses_allowed": 0,
             "request_timeout_ms": i.timeout_ms,
         },
-        "checklist": checklist(run),
+        "checklist": run.checklist,
+        "options": run.options,
+        "responses_planned": run.planned_total(),
         "responses_total": run.records.len(),
         "inappropriate_total": run.failures().count(),
         "latency_verified_under_load": run.load.is_some(),

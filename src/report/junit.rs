@@ -1,7 +1,8 @@
 //! `junit.xml` for CI systems: one suite per endpoint × clinical category,
 //! one test case per corpus case (failing when any of its responses was
-//! inappropriate, the message naming the kind), and a `latency` suite with one
-//! test case per threshold.
+//! inappropriate, the message naming the kind), a `latency` suite with one
+//! test case per threshold, and a `gate` suite whose one test case is the
+//! run's verdict (so an interrupted or invalid run is never a green build).
 
 use super::{Record, Run};
 use crate::contract::Endpoint;
@@ -102,7 +103,7 @@ pub fn render(run: &Run) -> String {
         }
         None => {
             let mut s = TestCaseStatus::skipped();
-            s.set_message("the load phase was skipped (--no-load): latency not verified");
+            s.set_message("the load phase did not run: latency not verified");
             let mut case = TestCase::new(
                 format!("p99 <= {} ms under load", run.info.p99_budget_ms),
                 s,
@@ -112,5 +113,18 @@ pub fn render(run: &Run) -> String {
         }
     }
     report.add_test_suite(latency);
+    let mut gate = TestSuite::new("gate");
+    let status = if run.verdict == super::GateVerdict::Pass {
+        TestCaseStatus::success()
+    } else {
+        let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
+        s.set_type(run.verdict.as_str());
+        s.set_message(format!("{}: {}", run.headline(), run.reasons.join("; ")));
+        s
+    };
+    let mut case = TestCase::new(format!("verdict: {}", run.headline()), status);
+    case.set_classname("vigil.gate");
+    gate.add_test_case(case);
+    report.add_test_suite(gate);
     report.to_string().expect("JUnit XML serialises")
 }

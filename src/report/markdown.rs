@@ -103,10 +103,33 @@ fn variants(o: &mut String, run: &Run) {
     let _ = writeln!(o);
 }
 
+/// The pre-release checklist as `gate.json` records it.
+fn checklist(o: &mut String, run: &Run) {
+    let _ = writeln!(
+        o,
+        "## Checklist — release ready: {}\n",
+        if run.release_ready() { "yes" } else { "no" }
+    );
+    let _ = writeln!(o, "| item | status | figure |\n|---|---|---|");
+    for c in &run.checklist {
+        let _ = writeln!(
+            o,
+            "| {} | {} | {} |",
+            c.item,
+            c.status.as_str().replace('_', " "),
+            c.figure
+        );
+    }
+    let _ = writeln!(o);
+}
+
 pub fn render(run: &Run) -> String {
     let mut o = String::new();
     let i = &run.info;
     let verdict = match run.verdict {
+        GateVerdict::Pass if run.load.is_none() => {
+            "PASS (latency not verified) — every response was appropriate; the load phase did not run"
+        }
         GateVerdict::Pass => "PASS — every response was appropriate and latency was within budget",
         GateVerdict::Fail => "FAIL — the service gave inappropriate responses or exceeded a budget",
         GateVerdict::Inconclusive => {
@@ -142,6 +165,7 @@ pub fn render(run: &Run) -> String {
         i.vigil_version, i.run_id, i.seed
     );
     let _ = writeln!(o, "| time | {} → {} |\n", i.started_at, i.finished_at);
+    checklist(&mut o, run);
 
     latency(&mut o, run);
     variants(&mut o, run);

@@ -147,6 +147,10 @@ pub struct EndpointLatency {
 pub struct RunInfo {
     pub run_id: String,
     pub vigil_version: String,
+    /// The git commit vigil was built from (`unknown` outside a checkout;
+    /// `-dirty` when the build had uncommitted changes).
+    #[serde(default)]
+    pub vigil_commit: String,
     pub target: String,
     /// True when the target was the embedded reference service.
     pub embedded: bool,
@@ -213,6 +217,64 @@ pub struct Run {
     /// The load phase, when it ran: the source of the latency verdict.
     pub load: Option<crate::load::LoadReport>,
     pub variants: VariantSettings,
+    /// Responses the appropriateness phase planned, per endpoint.
+    pub planned: BTreeMap<Endpoint, usize>,
+    /// Every option that changed what was tested.
+    pub options: RunOptions,
+    /// The pre-release checklist, decided with the verdict.
+    pub checklist: Vec<ChecklistItem>,
+}
+
+/// Every option that changed what a run tested, recorded as evidence.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RunOptions {
+    pub variants_per_case: usize,
+    pub seed: u64,
+    pub shrink_limit: usize,
+    pub concurrency: usize,
+    pub request_timeout_ms: u64,
+    pub deadline_s: u64,
+    pub p99_budget_ms: f64,
+    pub formats: Vec<String>,
+    pub require_review: bool,
+    pub health_check: Option<String>,
+    /// The load phase's settings; `None` when it was skipped (`--no-load`).
+    pub load: Option<crate::load::LoadConfig>,
+}
+
+/// The status of one checklist item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Pass,
+    Fail,
+    /// Not measured in this run: never a silent pass.
+    NotTested,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Fail => "fail",
+            Status::NotTested => "not_tested",
+        }
+    }
+}
+
+/// One line of the pre-release checklist, with the figure behind it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ChecklistItem {
+    /// Stable id: `sentinel_tested`, `medical_validated`, `triggers_tested`,
+    /// `interventions_appropriate`, `responses_reviewed`, `response_time`.
+    pub id: String,
+    /// The checklist's own words.
+    pub item: String,
+    pub status: Status,
+    /// What was measured.
+    pub figure: String,
+    /// What it takes to pass.
+    pub threshold: String,
 }
 
 /// How variants were generated and shrunk in a run.
@@ -226,6 +288,30 @@ pub struct VariantSettings {
 }
 
 impl Run {
+    /// True when every checklist item passed: the run can sign off a release.
+    pub fn release_ready(&self) -> bool {
+        self.verdict == GateVerdict::Pass
+            && !self.checklist.is_empty()
+            && self.checklist.iter().all(|i| i.status == Status::Pass)
+    }
+
+    /// The verdict in one or two words, as every reporter shows it: a pass
+    /// without a load phase says that latency was not verified.
+    pub fn headline(&self) -> &'static str {
+        match (self.verdict, self.load.is_some()) {
+            (GateVerdict::Pass, true) => "PASS",
+            (GateVerdict::Pass, false) => "PASS (latency not verified)",
+            (GateVerdict::Fail, _) => "FAIL",
+            (GateVerdict::Inconclusive, _) => "INCONCLUSIVE",
+            (GateVerdict::Invalid, _) => "INVALID",
+        }
+    }
+
+    /// Responses planned in the appropriateness phase, all endpoints.
+    pub fn planned_total(&self) -> usize {
+        self.planned.values().sum()
+    }
+
     pub fn failures(&self) -> impl Iterator<Item = &Record> {
         self.records.iter().filter(|r| r.failed())
     }
@@ -288,6 +374,16 @@ impl Format {
         }
     }
 
+    /// The name `--format` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Markdown => "md",
+            Format::Html => "html",
+            Format::Junit => "junit",
+        }
+    }
+
     /// The files this format writes.
     pub fn files(self) -> &'static [&'static str] {
         match self {
@@ -297,6 +393,24 @@ impl Format {
             Format::Junit => &["junit.xml"],
         }
     }
+}
+
+/// True for a file name vigil writes into a run directory, so that a
+/// directory holding another run can be recognised and cleared.
+pub fn is_run_file(name: &str) -> bool {
+    const FIXED: [&str; 10] = [
+        "results.jsonl",
+        "results.jsonl.tmp",
+        "summary.json",
+        "gate.json",
+        "report.md",
+        "report.html",
+        "junit.xml",
+        "failures.csv",
+        "signoffs.json",
+        "latency.svg",
+    ];
+    FIXED.contains(&name) || name.ends_with(".hgrm") || name.ends_with(".hlog")
 }
 
 /// Writes the reports of `run` in `formats` into `dir`.

@@ -28,7 +28,17 @@ pub enum TargetError {
     BadHeader { header: String, reason: String },
     #[error("header `{header}` names the environment variable `{var}`, which is not set")]
     MissingEnv { header: String, var: String },
+    #[error("the health check {url} answered HTTP {status}{detail}")]
+    Unhealthy {
+        url: String,
+        status: u16,
+        /// `: ` and the first line of the body, made safe to print, or nothing.
+        detail: String,
+    },
 }
+
+/// Where vigil checks that the service is up, unless told not to.
+pub const DEFAULT_HEALTH_PATH: &str = "/healthz";
 
 /// An extra request header, `Name: value`. The value may name environment
 /// variables as `${VAR}`, so secrets stay out of files, command lines and
@@ -149,6 +159,8 @@ pub struct Target {
     timeout: Duration,
     headers: Vec<(reqwest::header::HeaderName, reqwest::header::HeaderValue)>,
     shown_headers: Vec<String>,
+    /// Health-check path, or `None` to skip the check.
+    health: Option<String>,
 }
 
 const MAX_BODY: usize = 64 * 1024;
@@ -160,11 +172,22 @@ impl Target {
             url: base.to_string(),
             reason: e.to_string(),
         })?;
+        let refuse = |reason: &str| {
+            Err(TargetError::BadUrl {
+                url: redact(base),
+                reason: reason.into(),
+            })
+        };
         if !matches!(parsed.scheme(), "http" | "https") {
-            return Err(TargetError::BadUrl {
-                url: base.to_string(),
-                reason: "only http and https are supported".into(),
-            });
+            return refuse("only http and https are supported");
+        }
+        // Endpoint paths are appended to the base: a fragment would swallow
+        // them (every request to `POST /`) and a query would carry them.
+        if parsed.fragment().is_some() {
+            return refuse("a `#fragment` is not allowed: give the service's base URL only");
+        }
+        if parsed.query().is_some() {
+            return refuse("a `?query` is not allowed: give the service's base URL only");
         }
         let client = client(timeout)?;
         let base = base.trim_end_matches('/').to_string();
@@ -186,7 +209,24 @@ impl Target {
             timeout,
             headers: Vec::new(),
             shown_headers: Vec::new(),
+            health: Some(DEFAULT_HEALTH_PATH.to_string()),
         })
+    }
+
+    /// Where to check health before the run (a path under the base), or
+    /// `None` for a service that has no health check.
+    pub fn with_health(mut self, path: Option<&str>) -> Result<Self, TargetError> {
+        if let Some(p) = path {
+            if !p.starts_with('/') || p.contains(['#', '?']) {
+                return Err(TargetError::BadUrl {
+                    url: p.to_string(),
+                    reason: "the health path must start with `/` and have no query or fragment"
+                        .into(),
+                });
+            }
+        }
+        self.health = path.map(str::to_string);
+        Ok(self)
     }
 
     /// Adds headers to every request, resolving `${VAR}` from the environment.
@@ -239,23 +279,42 @@ impl Target {
         }
     }
 
-    /// Checks once that something answers at the base URL, so a wrong
-    /// address stops the run with one clear line instead of N verdicts.
+    /// Checks once that the service is up before anything is sent, so a
+    /// wrong address or a sick service stops the run with one clear line
+    /// instead of N verdicts: the health check must answer 2xx. Without a
+    /// health check, only that something accepts connections at the base.
     pub async fn probe(&self) -> Result<(), TargetError> {
-        let url = format!("{}/healthz", self.base);
-        match self
-            .client
-            .get(&url)
-            .header(RUN_HEADER, &self.run_id)
-            .send()
-            .await
-        {
-            Ok(_) => Ok(()),
-            Err(e) => Err(TargetError::Unreachable {
-                url: redact(&self.base),
-                reason: describe(&e, self.timeout),
-            }),
+        let url = format!("{}{}", self.base, self.health.as_deref().unwrap_or("/"));
+        let mut req = self.client.get(&url).header(RUN_HEADER, &self.run_id);
+        for (k, v) in &self.headers {
+            req = req.header(k, v);
         }
+        let resp = req.send().await.map_err(|e| TargetError::Unreachable {
+            url: redact(&self.base),
+            reason: describe(&e, self.timeout),
+        })?;
+        let status = resp.status();
+        if self.health.is_none() || status.is_success() {
+            return Ok(());
+        }
+        let body = resp.bytes().await.unwrap_or_default();
+        let first: String = String::from_utf8_lossy(&body[..body.len().min(4096)])
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty())
+            .unwrap_or("")
+            .chars()
+            .take(120)
+            .collect();
+        Err(TargetError::Unhealthy {
+            url: redact(&url),
+            status: status.as_u16(),
+            detail: if first.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", crate::report::visible(&first))
+            },
+        })
     }
 
     /// A POST to `url` with vigil's run header and the extra headers.
