@@ -15,7 +15,7 @@ mod split;
 mod typo;
 
 use std::collections::{HashMap, HashSet};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 use typo::{adjacent, anagram, distance, neighbour_keys, neighbourhood, plain_typo};
 
 /// Builds the word lists now rather than on the first message that needs
@@ -107,10 +107,40 @@ type Reading = (Vec<String>, Vec<(Vec<String>, bool)>);
 
 /// The readings of the tokens met so far in one message, by token and
 /// spelling as written: a word met again reads as it did the first time.
-#[derive(Default)]
 /// Keyed by token, then by spelling as written ("" when it was written
 /// as it stands).
+#[derive(Default)]
 pub struct Memo(HashMap<String, HashMap<String, Reading>>);
+
+/// Readings of tokens met in earlier messages, shared by every message the
+/// speller reads (a reading depends on the token and its spelling alone):
+/// most words of a message were met before. It holds at most [`RECALLED`]
+/// readings and starts afresh when full, so its memory stays bounded.
+#[derive(Default)]
+struct Recall(Mutex<(Memo, usize)>);
+
+/// The most readings [`Recall`] holds.
+const RECALLED: usize = 16_384;
+
+impl Recall {
+    fn get(&self, t: &str, key: &str) -> Option<Reading> {
+        let held = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        held.0 .0.get(t).and_then(|v| v.get(key)).cloned()
+    }
+
+    fn put(&self, t: &str, key: &str, reading: &Reading) {
+        let mut held = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if held.1 >= RECALLED {
+            *held = Default::default();
+        }
+        held.1 += 1;
+        held.0
+             .0
+            .entry(t.to_string())
+            .or_default()
+            .insert(key.to_string(), reading.clone());
+    }
+}
 
 /// The lexicon's vocabulary and its deletion neighbourhoods.
 pub struct Speller {
@@ -127,6 +157,7 @@ pub struct Speller {
     affixes: affix::Affixes,
     /// A word, or the word with one or two letters deleted → vocabulary ids.
     deletes: HashMap<String, Vec<u32>>,
+    recall: Recall,
 }
 
 impl Speller {
@@ -176,6 +207,7 @@ impl Speller {
             stem_heads,
             words,
             deletes,
+            recall: Recall::default(),
         }
     }
 
@@ -534,10 +566,15 @@ impl Speller {
                 let key = raw.unwrap_or("");
                 let seen = memo.0.get(t.as_str()).is_some_and(|v| v.contains_key(key));
                 if !seen {
-                    let fixed = self.fix_written(t, raw);
-                    let readings = self.alternatives(t, raw, &fixed);
+                    let reading = self.recall.get(t, key).unwrap_or_else(|| {
+                        let fixed = self.fix_written(t, raw);
+                        let readings = self.alternatives(t, raw, &fixed);
+                        let reading = (fixed, readings);
+                        self.recall.put(t, key, &reading);
+                        reading
+                    });
                     let v = memo.0.entry(t.clone()).or_default();
-                    v.insert(key.to_string(), (fixed, readings));
+                    v.insert(key.to_string(), reading);
                 }
                 let (fixed, readings) = &memo.0[t.as_str()][key];
                 if !readings.is_empty() {
