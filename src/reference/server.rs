@@ -2,8 +2,9 @@
 //! self-tests: added latency and jitter, a slow fraction, 5xx errors, and
 //! periodic stalls during which every request waits. Its [`Limits`] bound
 //! what one request may cost: a message longer than the cap is answered 413
-//! with a JSON error, detection runs on a bounded pool of blocking threads
-//! (never on the threads that answer `/healthz`), and the accept loop in
+//! with a JSON error, a message over 1 KiB is read on a bounded pool of
+//! blocking threads (never on the threads that answer `/healthz`; a shorter
+//! one costs less than the hand-over), and the accept loop in
 //! `listen` bounds connections and the time a client may take.
 
 use super::detect::{Detection, Lexicon, Mode};
@@ -58,9 +59,13 @@ pub struct Limits {
     pub read_timeout: Duration,
     /// Connections open at once.
     pub max_connections: usize,
-    /// Messages read at once (on blocking threads).
+    /// Messages over 1 KiB read at once (on blocking threads).
     pub max_detections: usize,
 }
+
+/// The longest message read on the thread that answers; longer ones go to
+/// the blocking threads.
+const INLINE_BYTES: usize = 1024;
 
 /// The default message cap: 16 KiB.
 pub const MAX_MESSAGE_BYTES: usize = 16 * 1024;
@@ -213,6 +218,12 @@ async fn read(
     if let Fate::Fail = s.inject().await {
         return Err(injected_error());
     }
+    let locale = req.locale.unwrap_or_else(|| "en-US".to_string());
+    // A short message is read at once (well under a millisecond); a long
+    // one on a blocking thread, so this thread stays free to answer.
+    if req.message.len() <= INLINE_BYTES {
+        return Ok((s.config.lexicon.detect(&req.message, s.config.mode), locale));
+    }
     let busy = || error(StatusCode::SERVICE_UNAVAILABLE, "shutting down".to_string());
     let _slot = s.detections.acquire().await.map_err(|_| busy())?;
     let svc = s.clone();
@@ -226,7 +237,7 @@ async fn read(
                     "detection failed".to_string(),
                 )
             })?;
-    Ok((det, req.locale.unwrap_or_else(|| "en-US".to_string())))
+    Ok((det, locale))
 }
 
 /// Reads a request and answers it with the body `respond` makes.
