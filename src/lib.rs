@@ -14,6 +14,7 @@ pub mod load;
 pub mod oracle;
 pub mod reference;
 pub mod report;
+pub mod review;
 pub mod target;
 pub mod variants;
 pub mod words;

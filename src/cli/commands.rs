@@ -3,7 +3,7 @@
 
 use super::args::{DiffArgs, EndpointArg, ExploreArgs, LintArgs, ModeArg, ReplayArgs, ServeArgs};
 use super::progress::Bar;
-use super::{chain, invalid, run_id, runtime};
+use super::{chain, fail, invalid, print_json, run_id, runtime};
 use crate::corpus::{self, Severity};
 use crate::gate::{self, GateError};
 use crate::reference::{self, Faults, Mode, ServiceConfig};
@@ -49,6 +49,7 @@ pub(super) fn serve_cmd(a: ServeArgs) -> i32 {
         .limits
         .max_body_bytes
         .max(a.max_message_bytes.saturating_mul(6).saturating_add(4096));
+    config.stream = a.stream;
     let rt = runtime();
     rt.block_on(async {
         let running = match reference::spawn(config, a.addr).await {
@@ -117,7 +118,7 @@ pub(super) fn lint_cmd(a: LintArgs) -> i32 {
 }
 
 /// The corpus in `dir`, or its errors printed and the exit code.
-fn valid_corpus(dir: &std::path::Path) -> Result<corpus::Corpus, i32> {
+pub(super) fn valid_corpus(dir: &std::path::Path) -> Result<corpus::Corpus, i32> {
     match gate::load_corpus(dir) {
         Ok(c) => Ok(c),
         Err(GateError::Corpus(findings)) => {
@@ -176,16 +177,10 @@ pub(super) fn stats_cmd(a: LintArgs) -> i32 {
 pub(super) fn diff_cmd(a: DiffArgs) -> i32 {
     let d = match crate::report::diff::compare(&a.old, &a.new) {
         Ok(d) => d,
-        Err(e) => {
-            eprintln!("vigil: {}", chain(&e));
-            return 2;
-        }
+        Err(e) => return fail(&e, 2),
     };
     if a.json {
-        out!(
-            "{}",
-            serde_json::to_string_pretty(&d).expect("serialisable")
-        );
+        print_json(&d);
     } else {
         outp!("{}", crate::report::diff::render(&d));
     }

@@ -3,7 +3,8 @@
 //! (0 pass · 1 gate failed · 2 invalid input · 3 could not complete).
 //! Only this module knows clap: `args` holds the raw arguments, `gate` turns
 //! them into a validated gate configuration and prints the summary,
-//! `commands` runs the other subcommands, `progress` draws the phases.
+//! `commands` runs the other subcommands, `review` the review and sign-off
+//! ones, `progress` draws the phases.
 
 /// Writes a line to stdout; a closed pipe (`vigil diff … | head`) is not an error.
 macro_rules! out {
@@ -25,47 +26,56 @@ mod args;
 mod commands;
 mod gate;
 mod progress;
+mod review;
 
 pub use args::Cli;
-use args::{Command, CorpusCommand};
+use args::{Command, CorpusCommand, ReviewCommand};
 use clap::Parser;
 use commands::{diff_cmd, explore_cmd, hash_cmd, lint_cmd, replay_cmd, serve_cmd, stats_cmd};
 use gate::gate_cmd;
 
-/// Resolves at the first SIGINT or SIGTERM (what Ctrl-C, CI cancellation,
-/// `docker stop` and Kubernetes send) with the reason for the reports; a
-/// second signal ends the process at once (exit 3), `results.jsonl` holding
-/// every response judged so far.
-async fn interrupted() -> String {
-    let name = first_signal().await;
-    tokio::spawn(async {
-        let second = first_signal().await;
-        eprintln!("vigil: {second} again: stopping now, without reports (results.jsonl holds every response judged so far)");
-        std::process::exit(3);
-    });
-    eprintln!("vigil: {name}: stopping, writing the reports (send it again to stop at once)");
-    format!("interrupted ({name})")
-}
-
+/// Registers SIGINT and SIGTERM handlers now (call inside the runtime,
+/// before anything slow, so a signal during start-up is not lost) and returns
+/// a future that resolves at the first of them (what Ctrl-C, CI
+/// cancellation, `docker stop` and Kubernetes send) with the reason for the
+/// reports; a second signal ends the process at once (exit 3),
+/// `results.jsonl` holding every response judged so far.
 #[cfg(unix)]
-async fn first_signal() -> &'static str {
+fn interrupted() -> impl std::future::Future<Output = String> + Send + 'static {
     use tokio::signal::unix::{signal, SignalKind};
-    match signal(SignalKind::terminate()) {
-        Ok(mut term) => tokio::select! {
-            _ = tokio::signal::ctrl_c() => "SIGINT",
+    let int = signal(SignalKind::interrupt());
+    let term = signal(SignalKind::terminate());
+    async move {
+        let (mut int, mut term) = match (int, term) {
+            (Ok(i), Ok(t)) => (i, t),
+            _ => {
+                let _ = tokio::signal::ctrl_c().await;
+                return "interrupted (SIGINT)".to_string();
+            }
+        };
+        let name = tokio::select! {
+            _ = int.recv() => "SIGINT",
             _ = term.recv() => "SIGTERM",
-        },
-        Err(_) => {
-            let _ = tokio::signal::ctrl_c().await;
-            "SIGINT"
-        }
+        };
+        tokio::spawn(async move {
+            let second = tokio::select! {
+                _ = int.recv() => "SIGINT",
+                _ = term.recv() => "SIGTERM",
+            };
+            eprintln!("vigil: {second} again: stopping now, without reports (results.jsonl holds every response judged so far)");
+            std::process::exit(3);
+        });
+        eprintln!("vigil: {name}: stopping, writing the reports (send it again to stop at once)");
+        format!("interrupted ({name})")
     }
 }
 
 #[cfg(not(unix))]
-async fn first_signal() -> &'static str {
-    let _ = tokio::signal::ctrl_c().await;
-    "interrupt"
+fn interrupted() -> impl std::future::Future<Output = String> + Send + 'static {
+    async {
+        let _ = tokio::signal::ctrl_c().await;
+        "interrupted".to_string()
+    }
 }
 
 /// An invalid argument combination: exit 2.
@@ -89,6 +99,12 @@ pub fn main() -> i32 {
             CorpusCommand::Stats(a) => stats_cmd(a),
             CorpusCommand::Hash(a) => hash_cmd(a),
         },
+        Command::Review { command } => match command {
+            ReviewCommand::Export(a) => review::export_cmd(a),
+            ReviewCommand::Import(a) => review::import_cmd(a),
+        },
+        Command::Signoff(a) => review::signoff_cmd(a),
+        Command::Verify(a) => review::verify_cmd(a),
     }
 }
 
@@ -124,6 +140,17 @@ fn chain(e: &dyn std::error::Error) -> String {
         src = c.source();
     }
     s
+}
+
+/// Prints an error and its causes; returns `code`.
+fn fail(e: &dyn std::error::Error, code: i32) -> i32 {
+    eprintln!("vigil: {}", chain(e));
+    code
+}
+
+/// Prints `v` as pretty JSON.
+fn print_json(v: &impl serde::Serialize) {
+    out!("{}", serde_json::to_string_pretty(v).expect("serialisable"));
 }
 
 fn run_id(prefix: &str) -> String {

@@ -8,7 +8,7 @@
 //! `listen` bounds connections and the time a client may take.
 
 use super::detect::{Detection, Lexicon, Mode};
-use super::respond;
+use super::{coach, respond};
 use crate::contract::{CheckRequest, MedicalResponse, SentinelResponse};
 use crate::corpus::ResourceBook;
 use axum::extract::rejection::JsonRejection;
@@ -92,6 +92,8 @@ pub struct ServiceConfig {
     pub faults: Faults,
     pub seed: u64,
     pub limits: Limits,
+    /// The coach (`/invocations`) answers as an event stream.
+    pub stream: bool,
 }
 
 /// The resources the service ships with (those of the bundled corpus).
@@ -109,6 +111,7 @@ impl ServiceConfig {
             faults,
             seed: 0x5eed,
             limits: Limits::default(),
+            stream: false,
         }
     }
 }
@@ -135,6 +138,8 @@ pub fn app(config: ServiceConfig) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/v1/sentinel/check", post(sentinel))
         .route("/v1/medical-boundaries/check", post(medical))
+        .route("/invocations", post(invocations))
+        .route("/ping", get(|| async { Json(coach::ping()) }))
         .layer(DefaultBodyLimit::max(body_limit))
         .with_state(service)
 }
@@ -198,45 +203,61 @@ fn injected_error() -> Response {
     (StatusCode::INTERNAL_SERVER_ERROR, "injected fault").into_response()
 }
 
-/// Reads the message of a request on a blocking thread, within the limits;
-/// or the error answer for a request that cannot be read.
-async fn read(
-    s: &Arc<Service>,
-    req: Result<Json<CheckRequest>, JsonRejection>,
-) -> Result<(Detection, String), Response> {
-    let Json(req) = req.map_err(|e| error(e.status(), e.body_text()))?;
-    let cap = s.config.limits.max_message_bytes;
-    if req.message.len() > cap {
-        return Err(error(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            format!(
-                "message of {} bytes is larger than the limit of {cap} bytes",
-                req.message.len()
-            ),
-        ));
-    }
-    if let Fate::Fail = s.inject().await {
-        return Err(injected_error());
-    }
-    let locale = req.locale.unwrap_or_else(|| "en-US".to_string());
-    // A short message is read at once (well under a millisecond); a long
-    // one on a blocking thread, so this thread stays free to answer.
-    if req.message.len() <= INLINE_BYTES {
-        return Ok((s.config.lexicon.detect(&req.message, s.config.mode), locale));
-    }
-    let busy = || error(StatusCode::SERVICE_UNAVAILABLE, "shutting down".to_string());
-    let _slot = s.detections.acquire().await.map_err(|_| busy())?;
-    let svc = s.clone();
-    let message = req.message;
-    let det =
-        tokio::task::spawn_blocking(move || svc.config.lexicon.detect(&message, svc.config.mode))
+impl Service {
+    /// Reads a text of `len` bytes (a message or a prompt) with `read`,
+    /// within the limits: over the cap it is refused (413), a short one is
+    /// read at once (well under a millisecond), a long one on a blocking
+    /// thread, so this thread stays free to answer; or the error answer.
+    async fn within_limits<T, F>(self: &Arc<Self>, len: usize, read: F) -> Result<T, Response>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Service) -> T + Send + 'static,
+    {
+        let cap = self.config.limits.max_message_bytes;
+        if len > cap {
+            return Err(error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("message of {len} bytes is larger than the limit of {cap} bytes"),
+            ));
+        }
+        if let Fate::Fail = self.inject().await {
+            return Err(injected_error());
+        }
+        if len <= INLINE_BYTES {
+            return Ok(read(self));
+        }
+        let busy = || error(StatusCode::SERVICE_UNAVAILABLE, "shutting down".to_string());
+        let _slot = self.detections.acquire().await.map_err(|_| busy())?;
+        let svc = self.clone();
+        tokio::task::spawn_blocking(move || read(&svc))
             .await
             .map_err(|_| {
                 error(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "detection failed".to_string(),
                 )
-            })?;
+            })
+    }
+}
+
+/// The answer to a request that cannot be read.
+fn rejected(e: JsonRejection) -> Response {
+    error(e.status(), e.body_text())
+}
+
+/// Reads the message of a check request; or the error answer.
+async fn read(
+    s: &Arc<Service>,
+    req: Result<Json<CheckRequest>, JsonRejection>,
+) -> Result<(Detection, String), Response> {
+    let Json(req) = req.map_err(rejected)?;
+    let locale = req.locale.unwrap_or_else(|| "en-US".to_string());
+    let message = req.message;
+    let det = s
+        .within_limits(message.len(), move |s| {
+            s.config.lexicon.detect(&message, s.config.mode)
+        })
+        .await?;
     Ok((det, locale))
 }
 
@@ -264,6 +285,31 @@ async fn medical(
     req: Result<Json<CheckRequest>, JsonRejection>,
 ) -> Response {
     answer::<MedicalResponse>(s, req, respond::medical).await
+}
+
+/// The coach: free text written from the same decisions.
+async fn invocations(
+    State(s): State<Arc<Service>>,
+    req: Result<Json<coach::Invocation>, JsonRejection>,
+) -> Response {
+    let req = match req {
+        Ok(Json(r)) => r,
+        Err(e) => return rejected(e),
+    };
+    let locale = req
+        .user_context
+        .locale
+        .unwrap_or_else(|| "en-US".to_string());
+    let prompt = req.prompt;
+    let len = prompt.len();
+    let read = move |s: &Service| {
+        let c = &s.config;
+        coach::reply(&c.lexicon, c.mode, &c.resources, &prompt, &locale)
+    };
+    match s.within_limits(len, read).await {
+        Ok(text) => coach::answer(&text, s.config.stream),
+        Err(r) => r,
+    }
 }
 
 /// A service running in the background of this process.
