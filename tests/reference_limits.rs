@@ -101,6 +101,25 @@ async fn messages_up_to_the_cap_are_read_and_longer_ones_refused_with_json() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_coach_prompt_is_under_the_same_cap() {
+    let _s = SERIAL.lock().await;
+    let svc = start(Limits::default()).await;
+    let (url, c) = (svc.url(), client());
+    let cap = reference::MAX_MESSAGE_BYTES;
+    for (prompt, expected) in [(plain(cap), 200), (plain(cap + 1), 413)] {
+        let r = c
+            .post(format!("{url}/invocations"))
+            .header("content-type", "application/json")
+            .body(serde_json::json!({ "prompt": prompt }).to_string())
+            .send()
+            .await
+            .expect("answered");
+        assert_eq!(r.status().as_u16(), expected, "{} bytes", prompt.len());
+    }
+    svc.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_cap_is_configurable() {
     let _s = SERIAL.lock().await;
     let svc = start(Limits {
