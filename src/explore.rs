@@ -308,7 +308,7 @@ pub async fn run(
                 let handle = tokio::runtime::Handle::current();
                 let (c2, t2, case2, seed) = (corpus.clone(), target.clone(), case.clone(), v.seed);
                 let (edits, text) = tokio::task::spawn_blocking(move || {
-                    variants::shrink(
+                    let s = variants::shrink(
                         &case2.id,
                         &case2.text,
                         seed,
@@ -320,7 +320,8 @@ pub async fn run(
                                 .kind
                                 == kind
                         },
-                    )
+                    );
+                    (s.edits, s.text)
                 })
                 .await
                 .unwrap_or_else(|_| (v.edits.clone(), v.text.clone()));

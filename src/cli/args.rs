@@ -152,9 +152,21 @@ pub(super) struct GateArgs {
     /// Generated variants per case (typos, leetspeak, look-alike letters, slang…); 0 for none.
     #[arg(long, default_value_t = 8)]
     pub(super) variants: usize,
-    /// Shrink at most this many failing variants to their minimal form.
+    /// Shrink at most this many evasions (failing variants of messages that pass as written) to their minimal form.
     #[arg(long, default_value_t = 5000)]
     pub(super) shrink_limit: usize,
+    /// The shrinking phase sends at most this many requests. Default: as many as the appropriateness phase.
+    #[arg(long)]
+    pub(super) shrink_requests: Option<usize>,
+    /// Send at most this many requests in the whole run (appropriateness, shrinking, load); what is left unsent is not tested (exit 3 unless something failed).
+    #[arg(long)]
+    pub(super) max_requests: Option<usize>,
+    /// Send only the cases selected: space-separated terms, all of which hold: tag:NAME, category:NAME, endpoint:sentinel|medical, locale:TAG, or an id prefix (e.g. 'tag:smoke', 'endpoint:sentinel locale:en-GB').
+    #[arg(long, value_name = "EXPR")]
+    pub(super) select: Option<String>,
+    /// Print the plan (requests per phase, expected duration) and exit 0 without sending anything.
+    #[arg(long)]
+    pub(super) dry_run: bool,
     /// Skip the load phase (latency is then reported for information only, not verified).
     #[arg(long)]
     pub(super) no_load: bool,

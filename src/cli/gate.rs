@@ -11,6 +11,14 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 pub(super) fn gate_cmd(a: GateArgs) -> i32 {
+    if a.max_requests == Some(0) {
+        return invalid("--max-requests must be at least 1 (the health check is a request)");
+    }
+    let selection = match a.select.as_deref().map(gate::select::Selection::parse) {
+        None => None,
+        Some(Ok(s)) => Some(s),
+        Some(Err(e)) => return invalid(e),
+    };
     if a.concurrency == 0 {
         return invalid("--concurrency must be at least 1");
     }
@@ -89,7 +97,22 @@ pub(super) fn gate_cmd(a: GateArgs) -> i32 {
         load: load_config,
         require_review: a.require_review,
         overwrite: a.overwrite,
+        max_requests: a.max_requests,
+        shrink_requests: a.shrink_requests,
+        selection,
     };
+    if a.dry_run {
+        return match gate::plan_only(&cfg) {
+            Ok(plan) => {
+                for line in gate::describe_plan(&plan) {
+                    out!("vigil: {line}");
+                }
+                out!("vigil: dry run: nothing was sent");
+                0
+            }
+            Err(e) => report_error(e),
+        };
+    }
     let rt = runtime();
     let progress = Bar::new(a.quiet);
     let interrupt = {
@@ -102,7 +125,14 @@ pub(super) fn gate_cmd(a: GateArgs) -> i32 {
             print_summary(&run, &cfg, a.quiet);
             run.verdict.exit_code()
         }
-        Err(GateError::Corpus(findings)) => {
+        Err(e) => report_error(e),
+    }
+}
+
+/// Prints why the gate could not run; returns its exit code.
+fn report_error(e: GateError) -> i32 {
+    match e {
+        GateError::Corpus(findings) => {
             for f in &findings {
                 eprintln!("{f}");
             }
@@ -113,7 +143,7 @@ pub(super) fn gate_cmd(a: GateArgs) -> i32 {
             eprintln!("vigil: the corpus has {n} error(s); nothing was sent");
             2
         }
-        Err(e) => {
+        e => {
             let code = e.exit_code();
             eprintln!("vigil: {}", chain(&e));
             code
@@ -131,6 +161,18 @@ fn print_summary(run: &Run, cfg: &GateConfig, quiet: bool) {
         return;
     }
     let failures = run.failures().count();
+    let s = &run.sent;
+    out!(
+        "  requests sent: health check {}, appropriateness {}, shrinking {}, load {}; total {}{}",
+        s.health_check,
+        s.appropriateness,
+        s.shrinking,
+        s.load,
+        s.total,
+        run.capped
+            .as_deref()
+            .map_or(String::new(), |c| format!(" ({c})"))
+    );
     out!(
         "  target {}{}",
         run.info.target,
@@ -193,7 +235,7 @@ fn print_summary(run: &Run, cfg: &GateConfig, quiet: bool) {
         }
     );
     if let Some(ops) = worst_operators(run) {
-        out!("  variants failing most: {ops}");
+        out!("  evasions (variants of passing messages) by operator: {ops}");
     }
     let mut files = vec!["results.jsonl"];
     for f in &cfg.formats {
@@ -206,11 +248,11 @@ fn print_summary(run: &Run, cfg: &GateConfig, quiet: bool) {
     );
 }
 
-/// The operators with the most failing variants, for the summary.
+/// The operators with the most evasions, for the summary.
 fn worst_operators(run: &Run) -> Option<String> {
     let mut ops: Vec<(String, usize)> = crate::report::json::by_operator(run)
         .into_iter()
-        .filter_map(|(op, c)| c.get("failed").map(|&n| (op, n)))
+        .filter_map(|(op, c)| c.get("evasions").map(|&n| (op, n)))
         .collect();
     if ops.is_empty() {
         return None;

@@ -9,7 +9,7 @@ use std::sync::Mutex;
 fn unit_of(phase: &str) -> &'static str {
     match phase {
         "load" => "seconds",
-        "shrinking" => "failing variants",
+        "shrinking" => "evasions",
         _ => "requests",
     }
 }
@@ -33,6 +33,15 @@ impl Bar {
 }
 
 impl gate::Progress for Bar {
+    /// The plan goes to stdout, with the run's other figures.
+    fn plan(&self, plan: &crate::report::Plan) {
+        if !self.quiet {
+            for line in gate::describe_plan(plan) {
+                out!("vigil: {line}");
+            }
+        }
+    }
+
     fn phase(&self, name: &str, total: u64) {
         if self.quiet {
             return;

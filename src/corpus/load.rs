@@ -228,9 +228,28 @@ const CASE_KEYS: &[&str] = &[
     "focus",
     "contrast_of",
     "variants",
+    "tags",
     "sentinel",
     "medical",
 ];
+/// A tag (`smoke`, `nightly-extra`): 1 to 32 lower-case letters, digits,
+/// `-` or `_`, so `--select tag:NAME` can name it.
+fn check_tag(tag: &str) -> Result<(), String> {
+    let ok = (1..=32).contains(&tag.len())
+        && tag
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
+    if ok {
+        Ok(())
+    } else {
+        let shown: String = tag.chars().take(40).collect();
+        Err(format!(
+            "invalid tag {:?}: 1 to 32 lower-case letters, digits, - or _",
+            crate::report::visible(&shown)
+        ))
+    }
+}
+
 const REQUIRED_KEYS: &[&str] = &["id", "text", "category"];
 const SENTINEL_KEYS: &[&str] = &[
     "intervene",
@@ -306,6 +325,8 @@ struct RawCase {
     focus: Option<String>,
     contrast_of: Option<String>,
     variants: Option<Vec<String>>,
+    #[serde(default)]
+    tags: Vec<String>,
     sentinel: Option<RawSentinel>,
     medical: Option<RawMedical>,
 }
@@ -776,6 +797,11 @@ impl Loader {
                 );
             }
         }
+        for tag in &raw.tags {
+            if let Err(why) = check_tag(tag) {
+                err(self, &["tags"], why);
+            }
+        }
         if self.findings.len() > before {
             return None;
         }
@@ -790,6 +816,7 @@ impl Loader {
             focus: raw.focus,
             contrast_of: raw.contrast_of,
             variants: raw.variants,
+            tags: raw.tags,
             sentinel,
             medical,
             file: at.file.to_path_buf(),

@@ -77,6 +77,8 @@ pub struct Case {
     pub focus: Option<String>,
     pub contrast_of: Option<String>,
     pub variants: Option<Vec<String>>,
+    /// Free labels for selecting cases (`--select tag:smoke`).
+    pub tags: Vec<String>,
     pub sentinel: Option<SentinelExpect>,
     pub medical: Option<MedicalExpect>,
     /// File the case came from, relative to the corpus directory.

@@ -60,6 +60,24 @@ fn a_message_with_nothing_visible_is_refused() {
     );
 }
 
+#[test]
+fn tags_are_kept_and_checked() {
+    let tagged =
+        |tags: &str| case("t1", "hi").replace("focus =", &format!("tags = {tags}\nfocus ="));
+    let dir = corpus_with(&[("t.toml", &file(&[tagged("[\"smoke\", \"night-2\"]")]))]);
+    let c = load_dir(dir.path()).unwrap().corpus.unwrap();
+    assert_eq!(c.cases[0].tags, ["smoke", "night-2"]);
+    check(&[case("untagged", "hi")], &[]);
+    check(
+        &[tagged("[\"Smoke test\"]")],
+        &["error: t.toml:8: field `tags`: invalid tag \"Smoke test\": 1 to 32 lower-case letters, digits, - or _"],
+    );
+    check(
+        &[tagged("\"smoke\"")],
+        &["error: t.toml:8: invalid type: string \"smoke\", expected a sequence"],
+    );
+}
+
 #[cfg(unix)]
 #[test]
 fn a_symbolic_link_loop_is_one_error_naming_it() {
@@ -105,7 +123,7 @@ fn findings_name_the_line_of_the_field() {
     let line = text.lines().position(|l| l.starts_with("colour")).unwrap() + 1;
     assert_eq!(
         errors(&report),
-        [format!("error: t.toml:{line}: field `colour`: unknown field (known: id, text, locale, category, rationale, source, review, focus, contrast_of, variants, sentinel, medical)")]
+        [format!("error: t.toml:{line}: field `colour`: unknown field (known: id, text, locale, category, rationale, source, review, focus, contrast_of, variants, tags, sentinel, medical)")]
     );
 }
 

@@ -7,9 +7,12 @@
 
 pub mod checklist;
 mod phase;
+pub mod plan;
 pub mod replay;
+pub mod select;
 
 pub use phase::{jobs, judge_one, Job};
+pub use plan::describe as describe_plan;
 
 use crate::contract::Endpoint;
 use crate::corpus::{self, Corpus, Finding};
@@ -17,8 +20,8 @@ use crate::latency::{self, Stats};
 use crate::load::{self, LoadConfig, LoadVerdict, Workload};
 use crate::reference::{self, Faults, Mode, ServiceConfig};
 use crate::report::{
-    self, Coverage, EndpointLatency, GateVerdict, Record, ResultsWriter, Run, RunInfo, RunOptions,
-    VariantSettings, WriteError,
+    self, Coverage, EndpointLatency, GateVerdict, PhaseRequests, Plan, Record, ResultsWriter, Run,
+    RunInfo, RunOptions, VariantSettings, WriteError,
 };
 use crate::target::{Target, TargetError};
 use std::collections::BTreeMap;
@@ -50,6 +53,13 @@ pub struct GateConfig {
     pub require_review: bool,
     /// Clear vigil's own files from a reused `out_dir` instead of refusing it.
     pub overwrite: bool,
+    /// Nothing beyond this many requests is sent, whatever the phase.
+    pub max_requests: Option<usize>,
+    /// The shrinking phase sends at most this many requests (`None`: as
+    /// many as the appropriateness phase).
+    pub shrink_requests: Option<usize>,
+    /// `--select`: only these cases (`None`: the whole corpus).
+    pub selection: Option<select::Selection>,
 }
 
 impl GateConfig {
@@ -67,6 +77,9 @@ impl GateConfig {
             require_review: self.require_review,
             health_check: self.service.health.clone(),
             load: self.load.clone(),
+            max_requests: self.max_requests,
+            shrink_requests: self.shrink_requests,
+            selection: self.selection.as_ref().map(|s| s.expr.clone()),
         }
     }
 }
@@ -74,6 +87,8 @@ impl GateConfig {
 /// Hears how a run progresses, so a front end can show it; the library
 /// itself never writes to the terminal.
 pub trait Progress: Send + Sync {
+    /// The plan, before the first request (health check included).
+    fn plan(&self, _plan: &Plan) {}
     /// A phase begins with `total` steps.
     fn phase(&self, _name: &str, _total: u64) {}
     /// One step of the current phase is done.
@@ -95,6 +110,8 @@ pub enum GateError {
     CorpusDir(#[from] corpus::load::CorpusError),
     #[error(transparent)]
     Target(#[from] TargetError),
+    #[error("--select {0}: selects no case of the corpus")]
+    EmptySelection(String),
     #[error("invalid load settings: {0}")]
     Load(String),
     #[error("cannot start the embedded reference service")]
@@ -118,6 +135,7 @@ impl GateError {
             GateError::Corpus(_)
             | GateError::CorpusDir(_)
             | GateError::Load(_)
+            | GateError::EmptySelection(_)
             | GateError::OutDirInUse { .. } => 2,
             GateError::Target(
                 TargetError::BadUrl { .. }
@@ -259,6 +277,31 @@ pub fn prepare_out_dir(dir: &std::path::Path, overwrite: bool) -> Result<(), Gat
     }
 }
 
+/// The plan of a run, computed without sending anything (not even the
+/// health check): for `--dry-run`.
+pub fn plan_only(cfg: &GateConfig) -> Result<Plan, GateError> {
+    let corpus = load_corpus(&cfg.corpus_dir)?;
+    cfg.service.check()?;
+    if let Some(l) = &cfg.load {
+        l.check().map_err(GateError::Load)?;
+    }
+    let jobs = selected_jobs(cfg, &corpus)?;
+    Ok(plan::plan(cfg, corpus.cases.len(), &jobs))
+}
+
+/// The appropriateness phase's requests: every case, or the selected ones.
+fn selected_jobs(cfg: &GateConfig, corpus: &Corpus) -> Result<Vec<Job>, GateError> {
+    let jobs = phase::jobs(corpus, cfg.variants, cfg.seed, |case, endpoint| {
+        cfg.selection
+            .as_ref()
+            .is_none_or(|s| s.keeps(case, endpoint))
+    });
+    match &cfg.selection {
+        Some(s) if jobs.is_empty() => Err(GateError::EmptySelection(s.expr.clone())),
+        _ => Ok(jobs),
+    }
+}
+
 /// Runs the gate to its verdict. `interrupt` ends the run early (as invalid)
 /// when it completes, with the reason (`interrupted (SIGTERM)`).
 pub async fn run(
@@ -285,19 +328,37 @@ pub async fn run(
         let _ = stop_tx.send(Some(why));
     });
 
-    let service = Service::start(&cfg.service).await?;
-    let mut results = ResultsWriter::create(&cfg.out_dir)?;
-    let target = service.target.clone();
-    let base = crate::target::redact(target.base());
-
-    let jobs = phase::jobs(&corpus, cfg.variants, cfg.seed);
+    let mut jobs = selected_jobs(cfg, &corpus)?;
     let total = jobs.len();
     let mut planned: BTreeMap<Endpoint, usize> = BTreeMap::new();
     for j in &jobs {
         *planned.entry(j.endpoint).or_insert(0) += 1;
     }
-    tracing::info!(cases = corpus.cases.len(), requests = total, target = %base, "appropriateness phase");
-    progress.phase("appropriateness", total as u64);
+    let the_plan = plan::plan(cfg, corpus.cases.len(), &jobs);
+    progress.plan(&the_plan);
+    let mut budget = plan::Budget::new(cfg.max_requests);
+    let mut capped: Option<String> = None;
+    let cap = |what: String| {
+        format!(
+            "--max-requests {}: {what}",
+            cfg.max_requests.unwrap_or_default()
+        )
+    };
+    let allowed = budget.take(total);
+    if allowed < total {
+        jobs.truncate(allowed);
+        capped = Some(cap(format!(
+            "the appropriateness phase stopped after {allowed} of {total} planned requests"
+        )));
+    }
+
+    let service = Service::start(&cfg.service).await?;
+    let mut results = ResultsWriter::create(&cfg.out_dir)?;
+    let target = service.target.clone();
+    let base = crate::target::redact(target.base());
+
+    tracing::info!(cases = corpus.cases.len(), requests = jobs.len(), target = %base, "appropriateness phase");
+    progress.phase("appropriateness", jobs.len() as u64);
     let (tx, mut rx) = mpsc::channel::<Record>(256);
     let sender = phase::send_all(corpus.clone(), target.clone(), jobs, cfg.concurrency, tx);
     let mut records = Vec::with_capacity(total);
@@ -323,37 +384,64 @@ pub async fn run(
         return Err(e.into());
     }
     records.sort_by_key(|r| r.seq);
+    let mut sent = PhaseRequests::new(records.len(), 0, 0);
+    // Unused appropriateness requests (an interrupted phase) go back.
+    budget.give_back(allowed.saturating_sub(records.len()));
 
-    // Shrink failing variants to their minimal form.
+    // Shrink the evasions (failing variants of passing messages) to the
+    // fewest of their own edits that still fail.
     let mut settings = VariantSettings {
         per_case: cfg.variants,
         ..Default::default()
     };
-    let failing_variants = records
-        .iter()
-        .filter(|r| r.failed() && r.variant.is_some())
-        .count();
-    if stopped.is_none() && failing_variants > 0 {
+    phase::mark_base_failures(&mut records);
+    let mut todo = phase::evasions(&records);
+    let evasions = todo.len();
+    todo.truncate(cfg.shrink_limit);
+    if stopped.is_none() && !todo.is_empty() {
+        let wanted = the_plan
+            .shrink_budget
+            .min(todo.len().saturating_mul(the_plan.shrink_per_variant));
+        let allowed = budget.take(wanted);
         let mut stop = stop_rx.clone();
         let shrink = phase::shrink_failures(
             corpus.clone(),
             target.clone(),
             &mut records,
-            cfg.shrink_limit,
+            todo,
+            phase::ShrinkBounds {
+                per_variant: the_plan.shrink_per_variant,
+                total: allowed,
+            },
             cfg.concurrency,
             progress,
         );
         tokio::select! {
-            n = shrink => settings.shrunk = n,
+            t = shrink => {
+                settings.shrunk = t.shrunk;
+                settings.incomplete = t.incomplete;
+                sent.shrinking = t.requests;
+                budget.give_back(allowed - t.requests.min(allowed));
+                if allowed < wanted && t.shrunk < evasions.min(cfg.shrink_limit) {
+                    capped = Some(cap(format!(
+                        "shrinking stopped after {} requests, {} of {} evasions shrunk",
+                        t.requests, t.shrunk, evasions
+                    )));
+                }
+            }
             why = stop_signal(&mut stop) => stopped = Some(format!("{why} while shrinking failing variants")),
         }
     }
-    settings.unshrunk = failing_variants - settings.shrunk;
-    if settings.shrunk > 0 {
+    settings.unshrunk = evasions - settings.shrunk;
+    if settings.shrunk > 0
+        || records
+            .iter()
+            .any(|r| r.variant.as_ref().is_some_and(|v| v.base_failed))
+    {
         results.rewrite(&records)?;
     }
 
-    // The load phase: the latency verdict.
+    // The load phase: the latency verdict. It runs whole or not at all.
     let mut load_report = None;
     if let (Some(lcfg), None) = (&cfg.load, &stopped) {
         let mut workload = Workload::default();
@@ -364,24 +452,44 @@ pub async fn run(
                 .or_default()
                 .push((r.request.message.clone(), r.locale.clone()));
         }
-        let secs = (lcfg.warmup + lcfg.duration).as_secs_f64().ceil() as u64;
-        progress.phase("load", secs);
-        let ticker = async {
-            let mut t = tokio::time::interval(Duration::from_secs(1));
-            t.tick().await;
-            loop {
+        let wanted = plan::load_requests(cfg, workload.messages.len());
+        if !budget.fits(wanted) {
+            capped = Some(cap(format!(
+                "the load phase ({wanted} requests) was not run: it does not fit in what is left"
+            )));
+        } else {
+            let secs = (lcfg.warmup + lcfg.duration).as_secs_f64().ceil() as u64;
+            progress.phase("load", secs);
+            let ticker = async {
+                let mut t = tokio::time::interval(Duration::from_secs(1));
                 t.tick().await;
-                progress.step();
+                loop {
+                    t.tick().await;
+                    progress.step();
+                }
+            };
+            let mut stop = stop_rx.clone();
+            tokio::select! {
+                rep = load::run(&target, &workload, lcfg) => load_report = Some(rep?),
+                _ = ticker => {}
+                why = stop_signal(&mut stop) => stopped = Some(format!("{why} during the load phase")),
             }
-        };
-        let mut stop = stop_rx.clone();
-        tokio::select! {
-            rep = load::run(&target, &workload, lcfg) => load_report = Some(rep?),
-            _ = ticker => {}
-            why = stop_signal(&mut stop) => stopped = Some(format!("{why} during the load phase")),
+            progress.done();
+            if let Some(l) = &load_report {
+                let schedule =
+                    load::schedule::Schedule::new(lcfg.rate_per_s, lcfg.warmup, lcfg.duration);
+                let warm = schedule.count_before(lcfg.warmup) as usize;
+                let n: usize = l
+                    .endpoints
+                    .values()
+                    .map(|x| warm + x.dispatched as usize)
+                    .sum();
+                sent.load = n;
+                budget.take(n);
+            }
         }
-        progress.done();
     }
+    sent.total = sent.health_check + sent.appropriateness + sent.shrinking + sent.load;
     watcher.abort();
     service.stop().await;
 
@@ -397,6 +505,7 @@ pub async fn run(
         },
         &load_report,
         stopped,
+        capped.clone(),
         &settings,
     );
 
@@ -436,6 +545,9 @@ pub async fn run(
         planned,
         options: cfg.options(),
         checklist: Vec::new(),
+        plan: the_plan,
+        sent,
+        capped,
     };
     let run = Run {
         checklist: checklist::checklist(&run),
@@ -483,6 +595,7 @@ fn decide(
     tally: &Tally<'_>,
     load: &Option<load::LoadReport>,
     stopped: Option<String>,
+    capped: Option<String>,
     settings: &VariantSettings,
 ) -> (GateVerdict, Vec<String>) {
     let records = tally.records;
@@ -499,8 +612,12 @@ fn decide(
         ));
         if settings.unshrunk > 0 {
             reasons.push(format!(
-                "{} failing variants were not shrunk (limit {})",
-                settings.unshrunk, cfg.shrink_limit
+                "{} evasions were not shrunk (limit {} variants, {} requests)",
+                settings.unshrunk,
+                cfg.shrink_limit,
+                cfg.shrink_requests
+                    .map_or("as many as the appropriateness phase".to_string(), |n| n
+                        .to_string())
             ));
         }
     }
@@ -533,8 +650,15 @@ fn decide(
             None
         }
     };
+    if let Some(why) = &capped {
+        reasons.push(format!(
+            "{why}; what was not sent is not tested (see the checklist)"
+        ));
+    }
     let verdict = match (failures > 0 || unreviewed, load_verdict) {
         (true, _) | (false, Some(LoadVerdict::Fail)) => GateVerdict::Fail,
+        // A capped run is not a pass of what it did not send.
+        (false, _) if capped.is_some() => GateVerdict::Inconclusive,
         (false, Some(LoadVerdict::Invalid)) => GateVerdict::Invalid,
         (false, Some(LoadVerdict::Inconclusive)) => GateVerdict::Inconclusive,
         (false, Some(LoadVerdict::Pass) | None) => GateVerdict::Pass,

@@ -1,7 +1,8 @@
 //! The appropriateness phase: every case and its generated variants sent to
 //! every endpoint the case has an expectation for, each response judged and
-//! streamed as it arrives; then every failing variant shrunk to its minimal
-//! failing form by re-sending simpler versions of it.
+//! streamed as it arrives; then the evasions (failing variants of messages
+//! that pass as written) shrunk to the fewest of their own edits that still
+//! fail, by re-sending those simpler versions, within request bounds.
 
 use super::Progress;
 use crate::contract::{Endpoint, Reply, TriggerType};
@@ -10,7 +11,8 @@ use crate::oracle::{self, Context, Outcome, Verdict};
 use crate::report::{Minimal, Record, VariantInfo};
 use crate::target::{Exchange, Target};
 use crate::variants::{self, Variant};
-use std::sync::Arc;
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, Semaphore};
 
 /// One message to send.
@@ -21,11 +23,19 @@ pub struct Job {
 }
 
 /// The base case and `per_case` variants of every case, for every endpoint
-/// the case has an expectation for. Variants that change nothing (no
-/// operator applies) are left out.
-pub fn jobs(corpus: &Corpus, per_case: usize, seed: u64) -> Vec<Job> {
+/// the case has an expectation for and `keep` accepts. Variants that change
+/// nothing (no operator applies) are left out.
+pub fn jobs(
+    corpus: &Corpus,
+    per_case: usize,
+    seed: u64,
+    keep: impl Fn(&Case, Endpoint) -> bool,
+) -> Vec<Job> {
     let mut out = Vec::new();
     for (i, case) in corpus.cases.iter().enumerate() {
+        if !case.endpoints().any(|e| keep(case, e)) {
+            continue;
+        }
         let vs: Vec<Arc<Variant>> = variants::generate(
             &case.id,
             &case.text,
@@ -37,7 +47,7 @@ pub fn jobs(corpus: &Corpus, per_case: usize, seed: u64) -> Vec<Job> {
         .filter(|v| !v.edits.is_empty() && v.text != case.text)
         .map(Arc::new)
         .collect();
-        for endpoint in case.endpoints() {
+        for endpoint in case.endpoints().filter(|&e| keep(case, e)) {
             out.push(Job {
                 case: i,
                 endpoint,
@@ -123,6 +133,7 @@ pub fn record(
             operators: operators(&v.edits),
             edits: v.edits.clone(),
             base_text: case.text.clone(),
+            base_failed: false,
             minimal: None,
         }),
     }
@@ -166,28 +177,78 @@ pub async fn send_all(
     while set.join_next().await.is_some() {}
 }
 
-/// Shrinks failing variants (at most `limit`, most severe first) in place;
-/// returns how many were shrunk.
+/// Marks every variant whose base message (same case, same endpoint, as
+/// written) failed: such a variant "also fails when varied" and is not an
+/// evasion, so it is never shrunk.
+pub fn mark_base_failures(records: &mut [Record]) {
+    let failed: HashSet<(String, Endpoint)> = records
+        .iter()
+        .filter(|r| r.variant.is_none() && r.failed())
+        .map(|r| (r.case_id.clone(), r.endpoint))
+        .collect();
+    for r in records.iter_mut() {
+        let base_failed = failed.contains(&(r.case_id.clone(), r.endpoint));
+        if let Some(v) = r.variant.as_mut() {
+            v.base_failed = base_failed;
+        }
+    }
+}
+
+/// The failing variants worth shrinking: those whose base message passed
+/// (the evasions), most severe first.
+pub fn evasions(records: &[Record]) -> Vec<usize> {
+    let mut todo: Vec<usize> = records
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.failed() && r.variant.as_ref().is_some_and(|v| !v.base_failed))
+        .map(|(i, _)| i)
+        .collect();
+    todo.sort_by_key(|&i| (records[i].verdict.kind, records[i].seq));
+    todo
+}
+
+/// What the shrinking phase did.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct ShrinkTally {
+    /// Evasions given a minimal form (complete or not).
+    pub shrunk: usize,
+    /// Of those, the ones whose request bound ran out before they were
+    /// fully minimised.
+    pub incomplete: usize,
+    /// Requests sent.
+    pub requests: usize,
+}
+
+/// How many requests shrinking may send.
+#[derive(Debug, Clone, Copy)]
+pub struct ShrinkBounds {
+    /// For one variant.
+    pub per_variant: usize,
+    /// For all of them together.
+    pub total: usize,
+}
+
+/// Shrinks the evasions `todo` (indices into `records`) in place within
+/// `bounds`. A variant is started only while the total can give it a
+/// request.
 pub async fn shrink_failures(
     corpus: Arc<Corpus>,
     target: Target,
     records: &mut [Record],
-    limit: usize,
+    todo: Vec<usize>,
+    bounds: ShrinkBounds,
     concurrency: usize,
     progress: &dyn Progress,
-) -> usize {
-    let mut todo: Vec<usize> = records
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| r.failed() && r.variant.is_some())
-        .map(|(i, _)| i)
-        .collect();
-    todo.sort_by_key(|&i| (records[i].verdict.kind, records[i].seq));
-    todo.truncate(limit);
-    if todo.is_empty() {
-        return 0;
+) -> ShrinkTally {
+    let (per_variant, budget) = (bounds.per_variant, bounds.total);
+    let mut tally = ShrinkTally::default();
+    if todo.is_empty() || budget == 0 || per_variant == 0 {
+        return tally;
     }
     progress.phase("shrinking", todo.len() as u64);
+    // Requests not yet promised to a shrink; a shrink gives back what it
+    // did not use.
+    let left = Arc::new(Mutex::new(budget));
     let sem = Arc::new(Semaphore::new(concurrency.max(1)));
     let handle = tokio::runtime::Handle::current();
     let mut set = tokio::task::JoinSet::new();
@@ -196,42 +257,62 @@ pub async fn shrink_failures(
         let Some(case_idx) = corpus.cases.iter().position(|c| c.id == r.case_id) else {
             continue;
         };
-        let (seed, endpoint, kind) = (
-            r.variant.as_ref().map_or(0, |v| v.seed),
-            r.endpoint,
-            r.verdict.kind,
-        );
-        let (corpus, target, handle) = (corpus.clone(), target.clone(), handle.clone());
+        let Some(edits) = r.variant.as_ref().map(|v| v.edits.clone()) else {
+            continue;
+        };
+        let (endpoint, kind) = (r.endpoint, r.verdict.kind);
         let permit = sem.clone().acquire_owned().await.expect("semaphore open");
+        let bound = {
+            let mut left = left.lock().expect("budget lock");
+            let b = per_variant.min(*left);
+            *left -= b;
+            b
+        };
+        if bound == 0 {
+            break;
+        }
+        let (corpus, target, handle, left) =
+            (corpus.clone(), target.clone(), handle.clone(), left.clone());
         set.spawn_blocking(move || {
             let case = &corpus.cases[case_idx];
             let fails = |text: &str| -> bool {
                 let (_, v) = handle.block_on(judge_one(&corpus, &target, case, endpoint, text));
                 v.kind == kind
             };
-            let (edits, text) =
-                variants::shrink(&case.id, &case.text, seed, case.variants.as_deref(), fails);
+            let s = variants::shrink_edits(&case.text, &edits, bound, fails);
+            *left.lock().expect("budget lock") += bound - s.calls;
             drop(permit);
-            (
-                i,
-                Minimal {
-                    text,
-                    operators: operators(&edits),
-                    edits,
-                },
-            )
+            (i, s)
         });
-    }
-    let mut shrunk = 0;
-    while let Some(res) = set.join_next().await {
-        if let Ok((i, minimal)) = res {
-            if let Some(v) = records[i].variant.as_mut() {
-                v.minimal = Some(minimal);
-                shrunk += 1;
-            }
+        while let Some(res) = set.try_join_next() {
+            collect(records, res, &mut tally, progress);
         }
-        progress.step();
+    }
+    while let Some(res) = set.join_next().await {
+        collect(records, res, &mut tally, progress);
     }
     progress.done();
-    shrunk
+    tally
+}
+
+fn collect(
+    records: &mut [Record],
+    res: Result<(usize, variants::Shrunk), tokio::task::JoinError>,
+    tally: &mut ShrinkTally,
+    progress: &dyn Progress,
+) {
+    let Ok((i, s)) = res else { return };
+    tally.requests += s.calls;
+    if let Some(v) = records[i].variant.as_mut() {
+        tally.shrunk += 1;
+        tally.incomplete += usize::from(!s.complete);
+        v.minimal = Some(Minimal {
+            operators: operators(&s.edits),
+            text: s.text,
+            edits: s.edits,
+            complete: s.complete,
+            requests: s.calls,
+        });
+    }
+    progress.step();
 }

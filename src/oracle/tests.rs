@@ -24,6 +24,7 @@ pub(super) fn case(sentinel: Option<SentinelExpect>, medical: Option<MedicalExpe
         review: Review::default(),
         focus: Some("cutting".into()),
         contrast_of: None,
+        tags: Vec::new(),
         variants: None,
         sentinel,
         medical,

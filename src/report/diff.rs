@@ -397,6 +397,7 @@ mod tests {
             operators: vec!["casing".into()],
             edits: vec![],
             base_text: case.into(),
+            base_failed: false,
             minimal: None,
         });
         r.request.message = format!("{case} #{seed}");

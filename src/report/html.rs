@@ -168,6 +168,9 @@ fn card(o: &mut String, r: &Record, more: &[&Record], info: &super::RunInfo) {
                 esc(&visible(&m.text))
             );
         }
+        if let Some(note) = v.shrink_note().filter(|_| r.failed()) {
+            let _ = writeln!(o, "<p class=\"muted\">{}</p>", esc(note));
+        }
     } else {
         let _ = writeln!(
             o,

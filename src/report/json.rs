@@ -72,6 +72,7 @@ pub fn summary_value(run: &Run) -> Value {
         })),
         "endpoints": run.load.as_ref().map(|l| serde_json::to_value(&l.endpoints).expect("serialisable")),
         "variants": variants_value(run),
+        "requests_sent": run.sent,
     })
 }
 
@@ -119,22 +120,35 @@ fn latency_value(run: &Run) -> BTreeMap<&'static str, Value> {
     out
 }
 
-/// Failures of generated variants, per operator (the minimal form's
-/// operators when the variant was shrunk).
+/// Generated variants per operator: `sent`; of those, `base_passed` (the
+/// message passed as written, so a failure is an evasion); `evasions`, with
+/// their kinds (`missed`, `over_triggered`…), counted on the minimal form's
+/// operators when shrunk; and `also_fails`, variants of messages that fail as
+/// written too, counted on the variant's own operators and never as evasions.
 pub fn by_operator(run: &Run) -> BTreeMap<String, BTreeMap<&'static str, usize>> {
     let mut m: BTreeMap<String, BTreeMap<&'static str, usize>> = BTreeMap::new();
+    let mut add = |ops: &[String], keys: &[&'static str]| {
+        let mut ops = ops.to_vec();
+        ops.sort();
+        ops.dedup();
+        for op in ops {
+            let e = m.entry(op).or_default();
+            for k in keys {
+                *e.entry(k).or_insert(0) += 1;
+            }
+        }
+    };
     for r in &run.records {
         let Some(v) = &r.variant else { continue };
-        for op in &v.operators {
-            *m.entry(op.clone()).or_default().entry("sent").or_insert(0) += 1;
+        add(&v.operators, &["sent"]);
+        if !v.base_failed {
+            add(&v.operators, &["base_passed"]);
         }
         if r.failed() {
-            let mut blamed = v.blamed().to_vec();
-            blamed.dedup();
-            for op in blamed {
-                let e = m.entry(op).or_default();
-                *e.entry("failed").or_insert(0) += 1;
-                *e.entry(r.verdict.kind.as_str()).or_insert(0) += 1;
+            if v.base_failed {
+                add(&v.operators, &["also_fails"]);
+            } else {
+                add(v.blamed(), &["evasions", r.verdict.kind.as_str()]);
             }
         }
     }
@@ -148,11 +162,19 @@ fn variants_value(run: &Run) -> Value {
         .iter()
         .filter(|r| r.variant.is_some() && r.failed())
         .count();
+    let also_fails = run
+        .records
+        .iter()
+        .filter(|r| r.failed() && r.variant.as_ref().is_some_and(|v| v.base_failed))
+        .count();
     json!({
         "per_case": run.variants.per_case,
         "sent": sent,
         "failed": failed,
+        "evasions": failed - also_fails,
+        "also_fail_as_written": also_fails,
         "shrunk": run.variants.shrunk,
+        "not_fully_minimised": run.variants.incomplete,
         "unshrunk": run.variants.unshrunk,
         "by_operator": by_operator(run),
     })
@@ -192,6 +214,9 @@ pub fn gate(run: &Run) -> String {
         "responses_planned": run.planned_total(),
         "responses_total": run.records.len(),
         "inappropriate_total": run.failures().count(),
+        "plan": run.plan,
+        "requests_sent": run.sent,
+        "capped": run.capped,
         "latency_verified_under_load": run.load.is_some(),
         "load_verdict": run.load.as_ref().map(|l| l.verdict),
         "started_at": i.started_at,

@@ -82,22 +82,29 @@ fn variants(o: &mut String, run: &Run) {
     }
     let _ = writeln!(
         o,
-        "## Generated variants by operator ({} per case; {} failing variants shrunk)\n",
-        run.variants.per_case, run.variants.shrunk
+        "## Generated variants by operator ({} per case; {} evasions shrunk, {} of them not fully minimised)\n",
+        run.variants.per_case, run.variants.shrunk, run.variants.incomplete
     );
     let _ = writeln!(
         o,
-        "| operator | sent | failed | missed | over-triggered |\n|---|---:|---:|---:|---:|"
+        "An evasion is a failing variant of a message that passes as written; \
+         variants of messages that fail as written are counted apart (\"also fail\").\n"
+    );
+    let _ = writeln!(
+        o,
+        "| operator | sent | of passing messages | evasions | missed | over-triggered | also fail (message fails as written) |\n|---|---:|---:|---:|---:|---:|---:|"
     );
     for (op, c) in &ops {
         let g = |k: &str| c.get(k).copied().unwrap_or(0);
         let _ = writeln!(
             o,
-            "| {op} | {} | {} | {} | {} |",
+            "| {op} | {} | {} | {} | {} | {} | {} |",
             g("sent"),
-            g("failed"),
+            g("base_passed"),
+            g("evasions"),
             g("missed"),
-            g("over_triggered")
+            g("over_triggered"),
+            g("also_fails")
         );
     }
     let _ = writeln!(o);
@@ -318,6 +325,14 @@ pub fn render(run: &Run) -> String {
                     m.operators.join(" + "),
                     fence(&super::visible(&m.text))
                 );
+            }
+            if let Some(note) = r
+                .variant
+                .as_ref()
+                .and_then(|v| v.shrink_note())
+                .filter(|_| r.failed())
+            {
+                let _ = writeln!(o, "_{note}_\n");
             }
             let body = r.body.as_deref().unwrap_or("(no answer)");
             let _ = writeln!(

@@ -59,7 +59,11 @@ pub struct VariantInfo {
     pub operators: Vec<String>,
     pub edits: Vec<crate::variants::Edit>,
     pub base_text: String,
-    /// The fewest, simplest edits that still fail the same way.
+    /// The base message failed as written too: this variant "also fails
+    /// when varied" and is not an evasion (never shrunk).
+    #[serde(default)]
+    pub base_failed: bool,
+    /// The fewest of its own edits that still fail the same way.
     #[serde(default)]
     pub minimal: Option<Minimal>,
 }
@@ -70,9 +74,35 @@ pub struct Minimal {
     pub text: String,
     pub operators: Vec<String>,
     pub edits: Vec<crate::variants::Edit>,
+    /// No single edit can be dropped; false when the request bound ran out
+    /// first (the form is then "not fully minimised").
+    #[serde(default = "yes")]
+    pub complete: bool,
+    /// Requests the shrink sent.
+    #[serde(default)]
+    pub requests: usize,
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl VariantInfo {
+    /// What became of a failing variant's shrinking, in words, when there
+    /// is something to say (reporters show it beside the variant).
+    pub fn shrink_note(&self) -> Option<&'static str> {
+        if self.base_failed {
+            return Some("also fails when varied: the message fails as written, so this is not an evasion and was not shrunk");
+        }
+        match &self.minimal {
+            Some(m) if !m.complete => {
+                Some("not fully minimised: its request bound ran out before every edit was tried")
+            }
+            Some(_) => None,
+            None => Some("not shrunk: over the shrink limit, the request budget or the deadline"),
+        }
+    }
+
     /// The operators to blame: the minimal form's when shrunk.
     pub fn blamed(&self) -> &[String] {
         self.minimal
@@ -238,6 +268,12 @@ pub struct Run {
     pub options: RunOptions,
     /// The pre-release checklist, decided with the verdict.
     pub checklist: Vec<ChecklistItem>,
+    /// What the run planned to send, before the first request.
+    pub plan: Plan,
+    /// Requests actually sent, per phase.
+    pub sent: PhaseRequests,
+    /// Why a phase stopped at `--max-requests`, when one did.
+    pub capped: Option<String>,
 }
 
 /// Every option that changed what a run tested, recorded as evidence.
@@ -255,6 +291,13 @@ pub struct RunOptions {
     pub health_check: Option<String>,
     /// The load phase's settings; `None` when it was skipped (`--no-load`).
     pub load: Option<crate::load::LoadConfig>,
+    /// `--max-requests`: the cap on every request the run sends.
+    pub max_requests: Option<usize>,
+    /// `--shrink-requests`: the cap on the shrinking phase (`None`: as many
+    /// as the appropriateness phase).
+    pub shrink_requests: Option<usize>,
+    /// `--select`: the cases this run was limited to (`None`: all).
+    pub selection: Option<String>,
 }
 
 /// The status of one checklist item.
@@ -292,13 +335,62 @@ pub struct ChecklistItem {
     pub threshold: String,
 }
 
+/// Requests per phase: planned before anything is sent (shrinking: at
+/// most), or actually sent.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhaseRequests {
+    /// The health check (or connection probe) before the first message.
+    pub health_check: usize,
+    pub appropriateness: usize,
+    pub shrinking: usize,
+    pub load: usize,
+    pub total: usize,
+}
+
+impl PhaseRequests {
+    /// The health check's one request and the phases'.
+    pub fn new(appropriateness: usize, shrinking: usize, load: usize) -> Self {
+        PhaseRequests {
+            health_check: 1,
+            appropriateness,
+            shrinking,
+            load,
+            total: 1 + appropriateness + shrinking + load,
+        }
+    }
+}
+
+/// What a run will send, decided before the first request.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Plan {
+    /// Cases the run sends (all, or those `--select` picked), of
+    /// `corpus_cases`.
+    pub cases: usize,
+    pub corpus_cases: usize,
+    /// Requests per phase; shrinking is the most it may send.
+    pub requests: PhaseRequests,
+    /// `--max-requests`: nothing beyond it is sent, whatever the phase.
+    pub max_requests: Option<usize>,
+    /// The most requests one shrink may send, and all shrinks together.
+    pub shrink_per_variant: usize,
+    pub shrink_budget: usize,
+    /// Expected duration, assuming answers within the p99 budget, and the
+    /// run's deadline.
+    pub expected_duration_s: f64,
+    pub deadline_s: u64,
+}
+
 /// How variants were generated and shrunk in a run.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct VariantSettings {
     pub per_case: usize,
-    /// Failing variants shrunk to their minimal form.
+    /// Evasions shrunk to their minimal form.
     pub shrunk: usize,
-    /// Failing variants left unshrunk (over the shrink limit or deadline).
+    /// Of those, the ones not fully minimised (request bound ran out).
+    #[serde(default)]
+    pub incomplete: usize,
+    /// Evasions left unshrunk (over the shrink limit, the request budget or
+    /// the deadline).
     pub unshrunk: usize,
 }
 

@@ -4,7 +4,7 @@
 //! what a person would understand, so the base case's expectation must still
 //! hold. A variant is a list of one to four [`Edit`]s drawn by a proptest
 //! strategy from a seed: it replays from (case id, seed) alone, and a failing
-//! variant shrinks to its minimal list of edits. This module does no I/O and
+//! variant shrinks to the smallest subset of its own edits that still fails. This module does no I/O and
 //! knows nothing of endpoints or verdicts: callers pass a `fails` predicate.
 
 mod chars;
@@ -13,6 +13,7 @@ mod decor;
 mod edit;
 mod lookalike;
 mod phrases;
+mod shrink;
 mod strategy;
 #[cfg(test)]
 mod tests;
@@ -24,7 +25,8 @@ pub use edit::{
     Script, Separator,
 };
 pub use phrases::{parse_slang, slang_lexicon, SlangEntry, SLANG_TOML};
-pub use strategy::{applicable, MAX_EDITS, MAX_SHRINK_CALLS};
+pub use shrink::{shrink_edits, Shrunk, MAX_SHRINK_CALLS};
+pub use strategy::{applicable, MAX_EDITS};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -178,19 +180,16 @@ pub fn generate(
         .collect()
 }
 
-/// Shrinks the failing variant of `base` drawn with `seed` to its minimal
-/// failing form: regenerates the value tree from the seed and simplifies it
-/// (dropping edits, moving each toward the simplest operator and parameters)
-/// while `fails(text)` stays true. Returns the minimal edits and their text.
-/// The variant itself is taken as failing (not re-checked); `fails` is called
-/// at most [`MAX_SHRINK_CALLS`] times, never twice for the same text.
+/// Shrinks the failing variant of `base` drawn with `seed` to the smallest
+/// subset of its own edits that still fails (see [`shrink_edits`]), with at
+/// most [`MAX_SHRINK_CALLS`] calls of `fails`.
 pub fn shrink(
     case_id: &str,
     base: &str,
     seed: u64,
     allowed: Option<&[String]>,
     fails: impl FnMut(&str) -> bool,
-) -> (Vec<Edit>, String) {
-    let _ = case_id; // the seed already carries the case (see `derive_seed`)
-    strategy::shrink(base, seed, allowed, fails)
+) -> Shrunk {
+    let v = variant(case_id, base, seed, allowed);
+    shrink_edits(base, &v.edits, MAX_SHRINK_CALLS, fails)
 }

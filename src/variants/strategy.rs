@@ -1,9 +1,7 @@
 //! The proptest side: one strategy per operator, a union of those that can
-//! act on the base text (simplest operator first, so shrinking moves toward
-//! it), a list of one to four edits, and a `TestRunner` whose ChaCha RNG is
+//! act on the base text (simplest operator first), a list of one to four edits, and a `TestRunner` whose ChaCha RNG is
 //! seeded from the variant seed alone. Generating the value tree again from
-//! the same seed gives the same tree, which is how a variant is replayed and
-//! how `shrink` finds its way back to it to simplify.
+//! the same seed gives the same tree, which is how a variant is replayed.
 
 use super::edit::*;
 use super::{chars, lookalike, phrases, text, OPERATORS};
@@ -11,13 +9,9 @@ use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::strategy::{BoxedStrategy, Union, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
-use std::collections::HashMap;
 
 /// The most edits a variant has.
 pub const MAX_EDITS: usize = 4;
-
-/// The most times `shrink` calls its `fails` predicate.
-pub const MAX_SHRINK_CALLS: usize = 200;
 
 /// One of `items`, shrinking toward the first.
 fn one_of<T: Clone + std::fmt::Debug + 'static>(items: &'static [T]) -> BoxedStrategy<T> {
@@ -253,73 +247,4 @@ pub fn edits(base: &str, seed: u64, allowed: Option<&[String]>) -> Vec<Edit> {
     tree(base, seed, allowed)
         .map(|t| t.current())
         .unwrap_or_default()
-}
-
-/// The simplify/complicate loop over the regenerated value tree.
-pub fn shrink(
-    base: &str,
-    seed: u64,
-    allowed: Option<&[String]>,
-    mut fails: impl FnMut(&str) -> bool,
-) -> (Vec<Edit>, String) {
-    let Some(mut tree) = tree(base, seed, allowed) else {
-        return (Vec::new(), base.to_string());
-    };
-    let mut best = tree.current();
-    let mut answers: HashMap<String, bool> = HashMap::new();
-    // The variant itself is the failure being shrunk.
-    answers.insert(super::apply(base, &best), true);
-    let mut calls = 0;
-    let mut steps = 0;
-    if tree.simplify() {
-        while calls < MAX_SHRINK_CALLS && steps < 50 * MAX_SHRINK_CALLS {
-            steps += 1;
-            let candidate = tree.current();
-            let text = super::apply(base, &candidate);
-            let failed = match answers.get(&text) {
-                Some(&a) => a,
-                None => {
-                    calls += 1;
-                    let a = fails(&text);
-                    answers.insert(text, a);
-                    a
-                }
-            };
-            if failed {
-                best = candidate;
-                if !tree.simplify() {
-                    break;
-                }
-            } else if !tree.complicate() {
-                break;
-            }
-        }
-    }
-    let text = super::apply(base, &best);
-    (best, text)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_operator_has_a_strategy() {
-        for op in OPERATORS {
-            assert!(edit_strategy(op.name).is_some(), "{}", op.name);
-        }
-        assert!(edit_strategy("nope").is_none());
-    }
-
-    #[test]
-    fn seeds_expand_differently() {
-        assert_ne!(seed_bytes(0), seed_bytes(1));
-        assert_eq!(seed_bytes(7), seed_bytes(7));
-    }
-
-    #[test]
-    fn nothing_applies_to_blank_text() {
-        assert!(variant_strategy("  ", None).is_none());
-        assert!(edits("", 1, None).is_empty());
-    }
 }

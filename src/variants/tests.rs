@@ -224,16 +224,18 @@ fn shrinking_reaches_the_one_edit_a_service_is_blind_to() {
             continue;
         }
         let mut calls = 0;
-        let (edits, text) = shrink("c", RICH, seed, None, |t| {
+        let s = shrink("c", RICH, seed, None, |t| {
             calls += 1;
             has_cyrillic(t)
         });
         assert!(calls <= MAX_SHRINK_CALLS);
-        assert_eq!(edits.len(), 1, "{:?} → {:?}", v.edits, edits);
-        assert!(edits.len() <= v.edits.len());
-        assert_eq!(edits[0].operator(), "homoglyph");
-        assert!(has_cyrillic(&text));
-        assert_eq!(apply(RICH, &edits), text);
+        assert_eq!(calls, s.calls);
+        assert!(s.complete);
+        assert_eq!(s.edits.len(), 1, "{:?} → {:?}", v.edits, s.edits);
+        assert_eq!(s.edits[0].operator(), "homoglyph");
+        assert!(v.edits.contains(&s.edits[0]));
+        assert!(has_cyrillic(&s.text));
+        assert_eq!(apply(RICH, &s.edits), s.text);
         shrunk += 1;
         if shrunk == 5 {
             break;
@@ -243,15 +245,63 @@ fn shrinking_reaches_the_one_edit_a_service_is_blind_to() {
 }
 
 #[test]
+fn a_minimal_form_uses_only_the_variants_own_edits() {
+    for seed in 0..300u64 {
+        let v = variant("c", RICH, seed, None);
+        // A service blind to everything: the shrink must still stay within
+        // the variant's edits, in order.
+        let s = shrink("c", RICH, seed, None, |t| t != RICH);
+        let mut rest = v.edits.iter();
+        for e in &s.edits {
+            assert!(
+                rest.any(|x| x == e),
+                "{:?} not a subsequence of {:?}",
+                s.edits,
+                v.edits
+            );
+        }
+        assert!(!s.edits.is_empty() || v.edits.is_empty());
+        assert!(s.calls <= MAX_SHRINK_CALLS);
+    }
+}
+
+#[test]
+fn a_shrink_stops_at_its_bound_and_says_it_is_incomplete() {
+    let v = (0..500u64)
+        .map(|k| variant("c", RICH, k, None))
+        .find(|v| {
+            v.edits.len() == MAX_EDITS && {
+                let mut texts: Vec<String> = (0..v.edits.len())
+                    .map(|i| {
+                        let mut e = v.edits.clone();
+                        e.remove(i);
+                        apply(RICH, &e)
+                    })
+                    .collect();
+                texts.sort();
+                texts.dedup();
+                texts.len() == v.edits.len() && !texts.contains(&v.text)
+            }
+        })
+        .expect("a variant with four edits that each change the text");
+    // Nothing simpler fails: every drop is tried once, then it is complete.
+    let s = shrink_edits(RICH, &v.edits, MAX_SHRINK_CALLS, |_| false);
+    assert_eq!((s.calls, s.complete), (MAX_EDITS, true));
+    assert_eq!(s.edits, v.edits);
+    // Two calls allowed: stopped short, labelled incomplete.
+    let s = shrink_edits(RICH, &v.edits, 2, |_| false);
+    assert_eq!((s.calls, s.complete), (2, false));
+    assert_eq!(s.text, v.text);
+}
+
+#[test]
 fn shrinking_a_variant_that_never_fails_keeps_it() {
     let v = variant("c", RICH, 3, None);
-    // Simpler edits that give the very same text are taken (the text is what
-    // fails), but nothing that changes the text.
-    let (edits, text) = shrink("c", RICH, 3, None, |_| false);
-    assert_eq!(text, v.text);
-    assert!(edits.len() <= v.edits.len());
-    let (edits, text) = shrink("c", "", 3, None, |_| true);
-    assert!(edits.is_empty() && text.is_empty());
+    let s = shrink("c", RICH, 3, None, |_| false);
+    assert_eq!(s.text, v.text);
+    assert!(s.complete);
+    let s = shrink("c", "", 3, None, |_| true);
+    assert!(s.edits.is_empty() && s.text.is_empty() && s.calls == 0);
 }
 
 #[test]

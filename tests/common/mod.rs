@@ -104,3 +104,45 @@ pub fn gate(out: &Path, extra: &[&str]) -> (i32, String, serde_json::Value) {
     };
     (code(&o), text(&o), summary)
 }
+
+/// The checklist item `id` of a `gate.json`.
+pub fn item<'a>(gate: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    gate["checklist"]
+        .as_array()
+        .expect("checklist is a list")
+        .iter()
+        .find(|i| i["id"] == id)
+        .unwrap_or_else(|| panic!("no checklist item {id} in {gate}"))
+}
+
+/// Asserts the status of checklist item `id`.
+pub fn check_status(gate: &serde_json::Value, id: &str, expected: &str) {
+    assert_eq!(
+        item(gate, id)["status"],
+        expected,
+        "{id}: {}",
+        item(gate, id)
+    );
+}
+
+/// A gate of one small corpus file (no variants, no load) with `extra`.
+pub fn small_gate(
+    tmp: &Path,
+    file: &str,
+    out: &str,
+    extra: &[&str],
+) -> (i32, String, serde_json::Value) {
+    let corpus = small_corpus(tmp, &[file]);
+    let args = [
+        &[
+            "--corpus",
+            corpus.to_str().unwrap(),
+            "--variants",
+            "0",
+            "--no-load",
+        ],
+        extra,
+    ]
+    .concat();
+    gate(&tmp.join(out), &args)
+}
