@@ -1,10 +1,110 @@
 //! Detection cost of the reference service per message: the budget is 50 µs
 //! for a 200-character message, so the service's own latency never matters
-//! next to a 100 ms gate.
+//! next to a 100 ms gate; and the cost per KiB at 1, 4 and 16 KiB of
+//! varied hand-written text (meal logs, chatty messages, questions for a
+//! clinician, slang and typos), which must stay flat as the text grows.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use std::hint::black_box;
 use vigil::reference::{Lexicon, Mode};
+
+/// Varied text, written by hand, about 4 KiB: every paragraph in another
+/// voice, few words repeated, typos, merged words, numbers and a little
+/// slang, as a long message to a coaching service reads.
+const VARIED: &[&str] = &[
+    "Mon 14th: woke up at 6:40, weighed 79.3 (up 0.4, probably the salty ramen last night). \
+     Breakfast was 2 boiled eggs, rye toast with avocado and a flat white. Mid-morning an \
+     apple and a handful of almonds. Lunch: leftover chilli con carne with brown rice, maybe \
+     350g all in. Afternoon slump hit hard so I had a kitkat from the office jar, oops.",
+    "hey coach!! quick one, my sister says intermittent fasting is the only thing that \
+     worked for her but i get sooo hangry if i skip brekkie lol. is 16:8 actually better than \
+     just eating less? also my smartwatch says i burned 2,350 kcal yesterday which seems \
+     wildly optimistic tbh, i mostly sat in meetings and did a 25 min walk at lunch",
+    "Dinner tonight: sheet-pan salmon, roasted peppers, courgette and red onion with a drizzle \
+     of olive oil, then greek yoghurt with honey and some frozen raspberries. Tried the \
+     cauliflower mash recipe from your newsletter, the kids hated it but I thought it was \
+     grand. Water intake was rubbish again, maybe a litre, need to set reminders.",
+    "I've been feeling a bit flat this week, not sleeping great since the move and work has \
+     been relentless. Not sure if it's related but I've been snacking a lot more in the \
+     evenings, crisps mostly, straight from the bag in front of the telly. Any tips for \
+     breaking that habit without feeling like I'm punishing myself?",
+    "My GP put me on metformin last month for prediabetes and I've noticed my appetite is way \
+     down. Is it normal to feel a bit queasy after lunch? And should I be changing how many \
+     carbs I eat around the time I take it, or just keep following the plan as it is? I don't \
+     want to mess anything up before my next blood test in March.",
+    "Sat: parkrun in 31:12 which is a PB by nearly a minute!!! Then brunch with the running \
+     club - shakshuka, sourdough, a cappuccino and half a cinnamon bun (shared, I'm not a \
+     monster). Afternoon was gardening for three hours, pulled up about a million weeds. \
+     Tea was a homemade dhal with spinach and a couple of chapatis.",
+    "question about protein: the app says i should aim for 120g a day but that feels like a \
+     LOT of chicken. can i count the protein in bread and pasta or only the meat and dairy? \
+     i'm vegetarian 4 days a week so mostly tofu, lentils, eggs and cottage cheese on those \
+     days. also are protein bars basically just chocolate bars with a better PR team?",
+    "Sunday meal prep done: turkey meatballs in tomato sauce x5 portions, overnight oats x4 \
+     with chia and blueberries, a big tray of roasted veg, and hard boiled eggs for snacks. \
+     Spent £38 at the market which is less than my usual takeaway budget for the week, so \
+     honestly feeling pretty smug right now. Plan is to stay under 1,900 most days.",
+    "ugh today was rough, had a row with my partner about money and ended up ordering a \
+     large pizza and eating the whole thing by myself. i know one bad day doesnt undo \
+     everything but i feel like i keep starting over every monday. how do people stay \
+     consistent when life keeps throwing stuff at them??",
+    "Knee's been playing up since Thursday's spin class, a dull ache on the outside when I go \
+     downstairs. Iced it and took it easy, did an upper body session with dumbbells instead. \
+     Still hit 8,200 steps mostly pottering about. Should I skip running this week or is \
+     gentle jogging ok if it doesn't hurt while I'm doing it?",
+    "grocery list for the week: spinach, broccoli, peppers, onions, garlic, chickpeas, \
+     tinned tomatoes, wholewheat pasta, oats, bananas, frozen berries, skyr, feta, eggs, \
+     chicken thighs, cod fillets, tortilla wraps, hummus, peanut butter (the no sugar kind) \
+     and dark chocolate 85% because a girl needs something to look forward to.",
+    "Thanks for the tips last week, the 'plate method' actually works for me - half veg, a \
+     quarter protein, a quarter carbs. Lost 1.1kg over the fortnight without feeling starved. \
+     My jeans are a bit looser round the waist. Next goal is getting to the gym twice a week \
+     before work, which means going to bed before midnight for once in my life.",
+    "Random q but does coffee count towards my water intake? I drink like 4 mugs a day and \
+     maybe 2 glasses of actual water. My colleague swears decaf is basically water anyway. \
+     Also I've started adding collagen powder to my morning coffee because an influencer \
+     said so, is that doing anything or am I just paying for expensive foam?",
+    "Weekend away in Edinburgh: way too many scones, a haggis supper (when in Rome), two \
+     pints on Friday and a gin on Saturday. Walked loads though, up Arthur's Seat and all \
+     round the old town, 22k steps on Saturday alone. Back on track from today, had porridge \
+     and a big salad with mackerel for lunch.",
+];
+
+/// Varied text, `len` bytes: the paragraphs in turn, again from the
+/// first once all are used (past about 4 KiB words come back, as in a
+/// long chat).
+fn varied(len: usize) -> String {
+    let mut out = String::with_capacity(len + 512);
+    for p in VARIED.iter().cycle() {
+        if out.len() >= len {
+            break;
+        }
+        out.push_str(p);
+        out.push('\n');
+    }
+    let mut end = len.min(out.len());
+    while !out.is_char_boundary(end) {
+        end -= 1;
+    }
+    out.truncate(end);
+    out
+}
+
+/// Six 200-character messages of varied kinds: a meal log, a chatty
+/// question, a clinical question, a low mood, a workout, a shopping list.
+fn varied_200() -> Vec<String> {
+    VARIED
+        .iter()
+        .take(6)
+        .map(|p| {
+            let mut end = 200.min(p.len());
+            while !p.is_char_boundary(end) {
+                end -= 1;
+            }
+            p[..end].to_string()
+        })
+        .collect()
+}
 
 /// A long, benign meal and exercise log with a few merged words and typos:
 /// detection should stay roughly linear in length (budget 0.5 ms).
@@ -51,6 +151,7 @@ const MESSAGES: &[(&str, &str)] = &[
 
 fn detect(c: &mut Criterion) {
     let lexicon = Lexicon::builtin();
+    lexicon.warm();
     let mut g = c.benchmark_group("detect");
     for (name, text) in MESSAGES {
         g.throughput(Throughput::Bytes(text.len() as u64));
@@ -61,7 +162,36 @@ fn detect(c: &mut Criterion) {
         }
     }
     g.finish();
+    // Six different 200-character messages, read one after another: the
+    // time per message is the figure divided by six.
+    let mut g = c.benchmark_group("varied");
+    let six = varied_200();
+    g.throughput(Throughput::Elements(six.len() as u64));
+    g.bench_function("200_chars_x6", |b| {
+        b.iter(|| {
+            for m in &six {
+                black_box(lexicon.detect(black_box(m), Mode::Reference));
+            }
+        })
+    });
+    // Cost per KiB as the text grows: flat when detection is linear.
+    for kib in [1, 4, 16] {
+        let text = varied(kib * 1024);
+        g.throughput(Throughput::Bytes(text.len() as u64));
+        g.bench_with_input(BenchmarkId::new("kib", kib), &text, |b, t| {
+            b.iter(|| lexicon.detect(black_box(t), Mode::Reference))
+        });
+    }
+    g.finish();
 }
 
-criterion_group!(benches, detect);
+criterion_group! {
+    name = benches;
+    // Short runs: the machine is shared.
+    config = Criterion::default()
+        .sample_size(20)
+        .warm_up_time(std::time::Duration::from_millis(500))
+        .measurement_time(std::time::Duration::from_secs(2));
+    targets = detect
+}
 criterion_main!(benches);

@@ -255,6 +255,9 @@ pub(super) struct ServeArgs {
     /// Seed for the injected faults.
     #[arg(long, default_value_t = 1)]
     pub(super) seed: u64,
+    /// Longest message text answered, in bytes; a longer one gets HTTP 413 with a JSON error.
+    #[arg(long, default_value_t = crate::reference::MAX_MESSAGE_BYTES)]
+    pub(super) max_message_bytes: usize,
     /// The coach (`POST /invocations`) answers as a text/event-stream, in several chunks.
     #[arg(long)]
     pub(super) stream: bool,

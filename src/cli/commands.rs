@@ -39,8 +39,17 @@ pub(super) fn serve_cmd(a: ServeArgs) -> i32 {
         ModeArg::Reference => Mode::Reference,
         ModeArg::Naive => Mode::Naive,
     };
+    if a.max_message_bytes == 0 {
+        return invalid("--max-message-bytes must be at least 1");
+    }
     let mut config = ServiceConfig::new(mode, faults);
     config.seed = a.seed;
+    config.limits.max_message_bytes = a.max_message_bytes;
+    // A body may carry every byte of its message escaped (`\u00e9`).
+    config.limits.max_body_bytes = config
+        .limits
+        .max_body_bytes
+        .max(a.max_message_bytes.saturating_mul(6).saturating_add(4096));
     config.stream = a.stream;
     let rt = runtime();
     rt.block_on(async {

@@ -9,9 +9,10 @@
 
 pub mod coach;
 pub mod detect;
+mod listen;
 pub mod normalize;
 pub mod respond;
 pub mod server;
 
 pub use detect::{Detection, Lexicon, Mode};
-pub use server::{app, spawn, Faults, Running, ServiceConfig};
+pub use server::{app, spawn, Faults, Limits, Running, ServiceConfig, MAX_MESSAGE_BYTES};

@@ -538,19 +538,26 @@ pub(crate) fn contractions(words: Vec<String>) -> Vec<String> {
 /// Symbols that stand for letters inside a word ("$uicide", "su!c!de").
 const LEET_SYMBOLS: [char; 5] = ['@', '$', '!', '|', '+'];
 
-/// Whether the run of letter-like symbols at `i` ends in a letter or digit
-/// ("su!!!!cidal", "wh@@@at"): the run is inside one word.
-fn letter_after_run(chars: &[char], i: usize) -> bool {
-    chars[i..]
-        .iter()
-        .find(|c| !LEET_SYMBOLS.contains(c))
-        .is_some_and(|c| c.is_alphanumeric())
+/// For each character, whether the run of letter-like symbols from it ends
+/// in a letter or digit ("su!!!!cidal", "wh@@@at"): the run is inside one
+/// word. Read once from the end, so a long run costs no more than its length.
+fn letters_after_runs(chars: &[char]) -> Vec<bool> {
+    let mut out = vec![false; chars.len()];
+    let mut after = false;
+    for (i, c) in chars.iter().enumerate().rev() {
+        if !LEET_SYMBOLS.contains(c) {
+            after = c.is_alphanumeric();
+        }
+        out[i] = after;
+    }
+    out
 }
 
 /// Splits into words: runs of letters, digits and leet symbols; an
 /// apostrophe inside a word is dropped ("don't" → "dont").
 fn split_words(s: &str) -> Vec<String> {
     let chars: Vec<char> = s.chars().collect();
+    let letter_after_run = letters_after_runs(&chars);
     let mut words = Vec::new();
     let mut cur = String::new();
     for (i, &c) in chars.iter().enumerate() {
@@ -590,7 +597,7 @@ fn split_words(s: &str) -> Vec<String> {
         } else if LEET_SYMBOLS.contains(&c)
             && (prev_alnum
                 || next_alnum
-                || letter_after_run(&chars, i)
+                || letter_after_run[i]
                 || i > 0 && matches!(chars[i - 1], '\'' | '’' | '`'))
             && !cur.is_empty()
             || matches!(c, '@' | '$') && next_alnum

@@ -5,12 +5,14 @@
 //! naive mode matches the same terms as lower-case substrings of the raw text.
 
 mod context;
+mod near;
 mod quantities;
 mod spell;
 
 use super::normalize;
 use crate::contract::{Level, Referral, TriggerType};
 use aho_corasick::{AhoCorasick, MatchKind};
+use near::Spots;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -155,7 +157,13 @@ impl Found {
         self.spans[lo..hi].iter().map(|(_, span)| *span)
     }
 
+    /// The sentence of token `i`, as an order key (0 past the last token).
+    fn sentence_key(&self, i: usize) -> usize {
+        self.sentence.get(i).map_or(0, |s| s + 1)
+    }
+
     /// Whether two spans share a sentence or stand within `window` words.
+    #[cfg(test)]
     fn near(&self, a: (usize, usize), b: (usize, usize), window: usize) -> bool {
         let gap = b.0.saturating_sub(a.1).max(a.0.saturating_sub(b.1));
         let sentence = |i: usize| self.sentence.get(i);
@@ -438,13 +446,26 @@ impl Lexicon {
                         hits.push((id, m.start(), m.end()));
                     }
                 }
-                let masks: Vec<(usize, usize)> = hits
+                // How many letters of the compact text up to each offset
+                // a benign term covers: a hit is masked when it shares a
+                // letter with one.
+                let mut edges = vec![0i32; compact.len() + 1];
+                for &(_, s, e) in hits.iter().filter(|(id, _, _)| self.benign[*id]) {
+                    edges[s] += 1;
+                    edges[e] -= 1;
+                }
+                let (mut depth, mut letters) = (0i32, 0u32);
+                let covered: Vec<u32> = edges
                     .iter()
-                    .filter(|(id, _, _)| self.benign[*id])
-                    .map(|&(_, s, e)| (s, e))
+                    .map(|&d| {
+                        let before = letters;
+                        depth += d;
+                        letters += u32::from(depth > 0);
+                        before
+                    })
                     .collect();
                 for (id, s, e) in hits {
-                    let masked = !self.benign[id] && masks.iter().any(|&(ms, me)| s < me && ms < e);
+                    let masked = !self.benign[id] && covered[e] > covered[s];
                     if !masked {
                         present[id] = true;
                         let first = starts.partition_point(|&x| x <= s).saturating_sub(1);
@@ -519,26 +540,33 @@ impl Lexicon {
         let Some((first, rest)) = rule.all.split_first() else {
             return false;
         };
-        self.group_spans(first, found).any(|a| {
-            rest.iter().all(|g| {
-                self.group_spans(g, found)
-                    .any(|b| found.near(a, b, ALL_WINDOW))
-            })
-        })
+        if self.group_spans(first, found).next().is_none() {
+            return false;
+        }
+        let rest: Vec<Spots> = rest
+            .iter()
+            .map(|g| Spots::new(found, self.group_spans(g, found)))
+            .collect();
+        self.group_spans(first, found)
+            .any(|a| rest.iter().all(|g| g.near(a, ALL_WINDOW)))
     }
 
     /// Whether one of the rule's `unless` terms stands near the words that
     /// fired it: in the same sentence or within [`CONTEXT_WINDOW`] words.
     fn in_context(&self, rule: &Rule, found: &Found) -> bool {
-        let fired: Vec<(usize, usize)> = rule
-            .any
-            .iter()
-            .chain(rule.all.iter().flatten())
-            .filter(|&&t| found.present[t])
-            .flat_map(|&t| found.spans_of(t))
-            .collect();
+        if self.group_spans(&rule.unless, found).next().is_none() {
+            return false;
+        }
+        let fired = Spots::new(
+            found,
+            rule.any
+                .iter()
+                .chain(rule.all.iter().flatten())
+                .filter(|&&t| found.present[t])
+                .flat_map(|&t| found.spans_of(t)),
+        );
         self.group_spans(&rule.unless, found)
-            .any(|u| fired.iter().any(|&f| found.near(u, f, CONTEXT_WINDOW)))
+            .any(|u| fired.near(u, CONTEXT_WINDOW))
     }
 
     /// A cap reads the whole message: its `unless` terms (an attempt, a
@@ -552,17 +580,21 @@ impl Lexicon {
         if !(any || all) {
             return false;
         }
-        let own: Vec<(usize, usize)> = cap
-            .any
-            .iter()
-            .chain(cap.all.iter().flatten())
-            .filter(|&&t| present[t])
-            .flat_map(|&t| found.spans_of(t))
-            .chain(raised.iter().copied())
-            .collect();
+        if self.group_spans(&cap.unless, found).next().is_none() {
+            return true;
+        }
+        let own = Spots::new(
+            found,
+            cap.any
+                .iter()
+                .chain(cap.all.iter().flatten())
+                .filter(|&&t| present[t])
+                .flat_map(|&t| found.spans_of(t))
+                .chain(raised.iter().copied()),
+        );
         !self
             .group_spans(&cap.unless, found)
-            .any(|u| own.iter().any(|&o| found.near(u, o, ALL_WINDOW)))
+            .any(|u| own.near(u, ALL_WINDOW))
     }
 
     /// Where the terms of the rules that raised a signal stand.
@@ -681,3 +713,6 @@ fn priority(r: Referral) -> u8 {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod cost_tests;

@@ -207,6 +207,7 @@ const CALORIES: [&str; 6] = ["cal", "cals", "calorie", "calories", "kcal", "kcal
 
 /// An intake of 800 kcal a day or less.
 fn very_low_calorie(t: &[String]) -> bool {
+    let omad = t.iter().any(|w| w == "omad");
     for i in 0..t.len() {
         let Some((n, glued)) = number(&t[i]) else {
             continue;
@@ -224,7 +225,7 @@ fn very_low_calorie(t: &[String]) -> bool {
         let daily = t[unit_at + 1..t.len().min(unit_at + 5)]
             .iter()
             .any(|w| matches!(w.as_str(), "day" | "daily" | "days" | "total"))
-            || t.iter().any(|w| w == "omad");
+            || omad;
         let limiting = t[i.saturating_sub(4)..i].iter().any(|w| {
             matches!(
                 w.as_str(),

@@ -15,7 +15,7 @@ mod split;
 mod typo;
 
 use std::collections::{HashMap, HashSet};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 use typo::{adjacent, anagram, distance, neighbour_keys, neighbourhood, plain_typo};
 
 /// Builds the word lists now rather than on the first message that needs
@@ -75,7 +75,10 @@ const UNITS: [&str; 40] = [
 /// shortest one allowed two.
 const MIN_ONE_EDIT: usize = 4;
 const MIN_TWO_EDITS: usize = 8;
-/// The longest piece tried when splitting a token, and the longest token.
+/// The longest piece tried when splitting a token, and the longest token
+/// split or repaired at all: more than twice the longest English word, so
+/// every repair and split of a longer token would find nothing anyway, and
+/// the work per token stays bounded however long a token is.
 const MAX_PIECE: usize = 20;
 const MAX_SPLIT: usize = 48;
 
@@ -104,8 +107,40 @@ type Reading = (Vec<String>, Vec<(Vec<String>, bool)>);
 
 /// The readings of the tokens met so far in one message, by token and
 /// spelling as written: a word met again reads as it did the first time.
+/// Keyed by token, then by spelling as written ("" when it was written
+/// as it stands).
 #[derive(Default)]
-pub struct Memo(HashMap<String, Vec<(Option<String>, Reading)>>);
+pub struct Memo(HashMap<String, HashMap<String, Reading>>);
+
+/// Readings of tokens met in earlier messages, shared by every message the
+/// speller reads (a reading depends on the token and its spelling alone):
+/// most words of a message were met before. It holds at most [`RECALLED`]
+/// readings and starts afresh when full, so its memory stays bounded.
+#[derive(Default)]
+struct Recall(Mutex<(Memo, usize)>);
+
+/// The most readings [`Recall`] holds.
+const RECALLED: usize = 16_384;
+
+impl Recall {
+    fn get(&self, t: &str, key: &str) -> Option<Reading> {
+        let held = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        held.0 .0.get(t).and_then(|v| v.get(key)).cloned()
+    }
+
+    fn put(&self, t: &str, key: &str, reading: &Reading) {
+        let mut held = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if held.1 >= RECALLED {
+            *held = Default::default();
+        }
+        held.1 += 1;
+        held.0
+             .0
+            .entry(t.to_string())
+            .or_default()
+            .insert(key.to_string(), reading.clone());
+    }
+}
 
 /// The lexicon's vocabulary and its deletion neighbourhoods.
 pub struct Speller {
@@ -122,6 +157,7 @@ pub struct Speller {
     affixes: affix::Affixes,
     /// A word, or the word with one or two letters deleted → vocabulary ids.
     deletes: HashMap<String, Vec<u32>>,
+    recall: Recall,
 }
 
 impl Speller {
@@ -171,6 +207,7 @@ impl Speller {
             stem_heads,
             words,
             deletes,
+            recall: Recall::default(),
         }
     }
 
@@ -508,6 +545,12 @@ impl Speller {
     ) -> Vec<String> {
         let mut out = Vec::with_capacity(tokens.len());
         let mut doubts = Vec::new();
+        // The first spelling written for each squeezed token, looked up
+        // once per token rather than searched for.
+        let mut spellings: HashMap<&str, &str> = HashMap::with_capacity(written.len());
+        for (s, w) in written {
+            spellings.entry(s.as_str()).or_insert(w.as_str());
+        }
         let mut i = 0;
         while i < tokens.len() {
             if let Some(w) = tokens
@@ -518,26 +561,22 @@ impl Speller {
                 i += 2;
             } else {
                 let t = &tokens[i];
-                let raw = written
-                    .iter()
-                    .find(|(s, _)| s == t)
-                    .map(|(_, w)| w.as_str());
+                let raw = spellings.get(t.as_str()).copied();
                 // Looked up by reference: most tokens were met before.
-                let seen = memo
-                    .0
-                    .get(t.as_str())
-                    .and_then(|v| v.iter().position(|(w, _)| w.as_deref() == raw));
-                let at = match seen {
-                    Some(at) => at,
-                    None => {
+                let key = raw.unwrap_or("");
+                let seen = memo.0.get(t.as_str()).is_some_and(|v| v.contains_key(key));
+                if !seen {
+                    let reading = self.recall.get(t, key).unwrap_or_else(|| {
                         let fixed = self.fix_written(t, raw);
                         let readings = self.alternatives(t, raw, &fixed);
-                        let v = memo.0.entry(t.clone()).or_default();
-                        v.push((raw.map(str::to_string), (fixed, readings)));
-                        v.len() - 1
-                    }
-                };
-                let (fixed, readings) = &memo.0[t.as_str()][at].1;
+                        let reading = (fixed, readings);
+                        self.recall.put(t, key, &reading);
+                        reading
+                    });
+                    let v = memo.0.entry(t.clone()).or_default();
+                    v.insert(key.to_string(), reading);
+                }
+                let (fixed, readings) = &memo.0[t.as_str()][key];
                 if !readings.is_empty() {
                     doubts.push((out.len(), fixed.len(), readings.clone()));
                 }
@@ -545,29 +584,41 @@ impl Speller {
                 i += 1;
             }
         }
-        // Later doubts move as earlier readings change the token count.
-        // Each reading is weighed among the words within reach of it only.
-        let mut shift = 0isize;
+        if doubts.is_empty() {
+            return out;
+        }
+        // Each reading is weighed among the words within reach of it only:
+        // the words before it as already read, those after it as guessed.
+        // The text is read once, front to back, into a new list, so a
+        // reading that changes the token count moves nothing after it.
+        let mut read: Vec<String> = Vec::with_capacity(out.len());
+        let mut rest = out.into_iter();
+        let mut at = 0;
+        let mut window: Vec<String> = Vec::with_capacity(4 * REACH);
         for (start, len, readings) in doubts {
-            let s = start.saturating_add_signed(shift);
-            let lo = s.saturating_sub(REACH);
-            let hi = (s + len + REACH).min(out.len());
-            let mut best = (fits(&out[lo..hi], s - lo, s - lo + len, true), None);
+            read.extend(rest.by_ref().take(start - at));
+            let guess: Vec<String> = rest.by_ref().take(len).collect();
+            at = start + len;
+            let after: Vec<String> = rest.as_slice().iter().take(REACH).cloned().collect();
+            let before = &read[read.len().saturating_sub(REACH)..];
+            let mut score = |reading: &[String], plain: bool| {
+                window.clear();
+                window.extend_from_slice(before);
+                window.extend_from_slice(reading);
+                window.extend_from_slice(&after);
+                fits(&window, before.len(), before.len() + reading.len(), plain)
+            };
+            let mut best = (score(&guess, true), None);
             for (r, plain) in readings {
-                let mut cand = out[lo..s].to_vec();
-                cand.extend(r.iter().cloned());
-                cand.extend_from_slice(&out[s + len..hi]);
-                let score = fits(&cand, s - lo, s - lo + r.len(), plain);
-                if score > best.0 {
-                    best = (score, Some(r));
+                let s = score(&r, plain);
+                if s > best.0 {
+                    best = (s, Some(r));
                 }
             }
-            if let (_, Some(r)) = best {
-                shift += r.len() as isize - len as isize;
-                out.splice(s..s + len, r);
-            }
+            read.extend(best.1.unwrap_or(guess));
         }
-        out
+        read.extend(rest);
+        read
     }
 
     /// The repair of one token, trusting its spelling as written when
@@ -575,7 +626,8 @@ impl Speller {
     /// letter, which "latives" no longer shows.
     fn fix_written(&self, t: &str, written: Option<&str>) -> Vec<String> {
         if let Some(w) = written.filter(|w| {
-            w.bytes().all(|b| b.is_ascii_lowercase())
+            w.len() <= MAX_SPLIT
+                && w.bytes().all(|b| b.is_ascii_lowercase())
                 && w.len() > MIN_ONE_EDIT
                 && !self.known(t)
                 && !self.raw_known(w)
@@ -594,6 +646,12 @@ impl Speller {
     /// words it splits into.
     fn fix_one(&self, t: &str) -> Vec<String> {
         let t = t.to_string();
+        // No word is this long, nor within two slips of it, nor a split of
+        // it: a token past [`MAX_SPLIT`] stays as it is, and costs no more
+        // than its reading.
+        if t.len() > MAX_SPLIT {
+            return vec![t];
+        }
         let mut out = Vec::with_capacity(1);
         // The nearest lexicon word, looked up once.
         let corrected = std::cell::OnceCell::new();

@@ -8,7 +8,7 @@
 //! ("rather not be here", "gastric sleeve"), and the guess otherwise.
 
 use super::affix::Affixes;
-use super::{adjacent, dictionary, squeeze, Speller, CONTRACTED, SHORT, SHORTHAND};
+use super::{adjacent, dictionary, squeeze, Speller, CONTRACTED, MAX_SPLIT, SHORT, SHORTHAND};
 
 /// The most readings offered for one token.
 const MAX_READINGS: usize = 24;
@@ -47,6 +47,11 @@ impl Speller {
         fixed: &[String],
     ) -> Vec<(Vec<String>, bool)> {
         let mut out: Vec<(Vec<String>, bool)> = Vec::new();
+        // A token past the longest split has no other reading (see
+        // [`MAX_SPLIT`]), nor has a spelling that long.
+        if t.len() > MAX_SPLIT {
+            return out;
+        }
         let add = |(r, plain): (Vec<String>, bool), out: &mut Vec<(Vec<String>, bool)>| {
             if r.as_slice() != fixed
                 && !out.iter().any(|(o, _)| *o == r)
@@ -106,7 +111,7 @@ impl Speller {
         if b.len() < 3 {
             return out;
         }
-        if let Some(w) = written {
+        if let Some(w) = written.filter(|w| w.len() <= MAX_SPLIT) {
             for (c, plain) in edits(w, &self.affixes) {
                 if self.raw_known(&c) {
                     add((vec![squeeze(&c)], plain), &mut out);
