@@ -7,6 +7,7 @@ use super::{chain, invalid, runtime, timestamp};
 use crate::corpus::Severity;
 use crate::gate::{self, GateConfig, GateError};
 use crate::report::{Format, Run};
+use crate::shard::Shard;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -33,10 +34,11 @@ pub(super) fn gate_cmd(a: GateArgs) -> i32 {
         }
     }
     let stamp = timestamp();
-    let service = match a
-        .service
-        .spec(format!("{stamp}-{:04x}", std::process::id() & 0xffff))
-    {
+    let (shard, run_id) = match shard_and_run_id(&a, &stamp) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let service = match a.service.spec(run_id) {
         Ok(s) => s,
         Err(code) => return code,
     };
@@ -89,13 +91,14 @@ pub(super) fn gate_cmd(a: GateArgs) -> i32 {
         load: load_config,
         require_review: a.require_review,
         overwrite: a.overwrite,
+        shard,
     };
     let rt = runtime();
     let progress = Bar::new(a.quiet);
     let result = rt.block_on(gate::run(&cfg, &progress, super::interrupted()));
     match result {
         Ok(run) => {
-            print_summary(&run, &cfg, a.quiet);
+            print_summary(&run, &cfg.out_dir, &cfg.formats, a.quiet);
             run.verdict.exit_code()
         }
         Err(GateError::Corpus(findings)) => {
@@ -117,7 +120,25 @@ pub(super) fn gate_cmd(a: GateArgs) -> i32 {
     }
 }
 
-fn print_summary(run: &Run, cfg: &GateConfig, quiet: bool) {
+/// The shard (from `--shard I/N`, or `--shards N` and `JOB_COMPLETION_INDEX`)
+/// and the run id: given, as a sharded run requires, or made from the time.
+fn shard_and_run_id(a: &GateArgs, stamp: &str) -> Result<(Option<Shard>, String), i32> {
+    let index = std::env::var("JOB_COMPLETION_INDEX").ok();
+    let shard = Shard::resolve(a.shard.as_deref(), a.shards, index.as_deref()).map_err(invalid)?;
+    let run_id = match (&a.run_id, shard) {
+        (Some(id), _) => {
+            crate::shard::check_run_id(id).map_err(invalid)?;
+            id.clone()
+        }
+        (None, Some(_)) => return Err(invalid(crate::shard::ShardError::NoRunId)),
+        (None, None) => format!("{stamp}-{:04x}", std::process::id() & 0xffff),
+    };
+    Ok((shard, run_id))
+}
+
+/// The verdict line and, unless `quiet`, the figures behind it (also
+/// printed by `vigil merge`).
+pub(super) fn print_summary(run: &Run, out_dir: &std::path::Path, formats: &[Format], quiet: bool) {
     out!(
         "vigil gate: {} — {}",
         run.headline(),
@@ -192,14 +213,10 @@ fn print_summary(run: &Run, cfg: &GateConfig, quiet: bool) {
         out!("  variants failing most: {ops}");
     }
     let mut files = vec!["results.jsonl"];
-    for f in &cfg.formats {
+    for f in formats {
         files.extend(f.files());
     }
-    out!(
-        "  reports in {}/ ({})",
-        cfg.out_dir.display(),
-        files.join(", ")
-    );
+    out!("  reports in {}/ ({})", out_dir.display(), files.join(", "));
 }
 
 /// The operators with the most failing variants, for the summary.

@@ -29,7 +29,9 @@ mod progress;
 pub use args::Cli;
 use args::{Command, CorpusCommand};
 use clap::Parser;
-use commands::{diff_cmd, explore_cmd, hash_cmd, lint_cmd, replay_cmd, serve_cmd, stats_cmd};
+use commands::{
+    diff_cmd, explore_cmd, hash_cmd, lint_cmd, merge_cmd, replay_cmd, serve_cmd, stats_cmd,
+};
 use gate::gate_cmd;
 
 /// Resolves at the first SIGINT or SIGTERM (what Ctrl-C, CI cancellation,
@@ -82,6 +84,7 @@ pub fn main() -> i32 {
         Command::Gate(a) => gate_cmd(a),
         Command::Serve(a) => serve_cmd(a),
         Command::Diff(a) => diff_cmd(a),
+        Command::Merge(a) => merge_cmd(a),
         Command::Replay(a) => replay_cmd(a),
         Command::Explore(a) => explore_cmd(a),
         Command::Corpus { command } => match command {

@@ -13,12 +13,11 @@ pub use phase::{jobs, judge_one, Job};
 
 use crate::contract::Endpoint;
 use crate::corpus::{self, Corpus, Finding};
-use crate::latency::{self, Stats};
 use crate::load::{self, LoadConfig, LoadVerdict, Workload};
 use crate::reference::{self, Faults, Mode, ServiceConfig};
 use crate::report::{
-    self, Coverage, EndpointLatency, GateVerdict, Record, ResultsWriter, Run, RunInfo, RunOptions,
-    VariantSettings, WriteError,
+    self, Coverage, GateVerdict, Record, ResultsWriter, Run, RunInfo, RunOptions, VariantSettings,
+    WriteError,
 };
 use crate::target::{Target, TargetError};
 use std::collections::BTreeMap;
@@ -50,6 +49,8 @@ pub struct GateConfig {
     pub require_review: bool,
     /// Clear vigil's own files from a reused `out_dir` instead of refusing it.
     pub overwrite: bool,
+    /// Run only this shard of the messages, at its share of the load rate.
+    pub shard: Option<crate::shard::Shard>,
 }
 
 impl GateConfig {
@@ -290,7 +291,11 @@ pub async fn run(
     let target = service.target.clone();
     let base = crate::target::redact(target.base());
 
-    let jobs = phase::jobs(&corpus, cfg.variants, cfg.seed);
+    let (jobs, seqs) = crate::shard::select(
+        phase::jobs(&corpus, cfg.variants, cfg.seed),
+        &corpus,
+        cfg.shard,
+    );
     let total = jobs.len();
     let mut planned: BTreeMap<Endpoint, usize> = BTreeMap::new();
     for j in &jobs {
@@ -303,8 +308,9 @@ pub async fn run(
     let mut records = Vec::with_capacity(total);
     let mut write_error = None;
     let collect = async {
-        while let Some(r) = rx.recv().await {
+        while let Some(mut r) = rx.recv().await {
             progress.step();
+            r.seq = seqs[r.seq as usize];
             if write_error.is_none() {
                 if let Err(e) = results.write(&r) {
                     write_error = Some(e);
@@ -374,9 +380,19 @@ pub async fn run(
                 progress.step();
             }
         };
+        let (lcfg, offset) = match cfg.shard {
+            Some(s) => (
+                LoadConfig {
+                    rate_per_s: s.rate(lcfg.rate_per_s),
+                    ..lcfg.clone()
+                },
+                s.offset(lcfg.rate_per_s),
+            ),
+            None => (lcfg.clone(), Duration::ZERO),
+        };
         let mut stop = stop_rx.clone();
         tokio::select! {
-            rep = load::run(&target, &workload, lcfg) => load_report = Some(rep?),
+            rep = load::run_shifted(&target, &workload, &lcfg, offset) => load_report = Some(rep?),
             _ = ticker => {}
             why = stop_signal(&mut stop) => stopped = Some(format!("{why} during the load phase")),
         }
@@ -385,10 +401,10 @@ pub async fn run(
     watcher.abort();
     service.stop().await;
 
-    let latency = phase_latency(&records, cfg.p99_budget_ms);
+    let latency = report::phase_latency(&records, cfg.p99_budget_ms);
     let approved = Coverage::of(&corpus).approved_cases;
     let (verdict, reasons) = decide(
-        cfg,
+        &cfg.options(),
         &Tally {
             records: &records,
             planned: total,
@@ -396,7 +412,7 @@ pub async fn run(
             cases: corpus.cases.len(),
         },
         &load_report,
-        stopped,
+        stopped.clone(),
         &settings,
     );
 
@@ -436,6 +452,8 @@ pub async fn run(
         planned,
         options: cfg.options(),
         checklist: Vec::new(),
+        shard: cfg.shard,
+        stopped,
     };
     let run = Run {
         checklist: checklist::checklist(&run),
@@ -445,41 +463,19 @@ pub async fn run(
     Ok(run)
 }
 
-/// Latency of the appropriateness phase, per endpoint (for information).
-fn phase_latency(records: &[Record], budget_ms: f64) -> BTreeMap<Endpoint, EndpointLatency> {
-    let mut hists: BTreeMap<Endpoint, hdrhistogram::Histogram<u64>> = BTreeMap::new();
-    for r in records {
-        let h = hists.entry(r.endpoint).or_insert_with(latency::histogram);
-        latency::record(h, Duration::from_secs_f64(r.latency_ms / 1000.0));
-    }
-    hists
-        .iter()
-        .map(|(e, h)| {
-            let stats = Stats::of(h);
-            let l = EndpointLatency {
-                stats,
-                budget_ms,
-                within_budget: stats.p99_ms <= budget_ms,
-                distribution: latency::distribution(h),
-            };
-            (*e, l)
-        })
-        .collect()
-}
-
 /// What the appropriateness phase produced, for the verdict.
-struct Tally<'a> {
-    records: &'a [Record],
+pub struct Tally<'a> {
+    pub records: &'a [Record],
     /// Responses planned.
-    planned: usize,
+    pub planned: usize,
     /// Cases approved by a clinician, of `cases`.
-    approved: usize,
-    cases: usize,
+    pub approved: usize,
+    pub cases: usize,
 }
 
-/// The verdict and its reasons, in words.
-fn decide(
-    cfg: &GateConfig,
+/// The verdict and its reasons, in words, under the run's recorded options.
+pub fn decide(
+    cfg: &RunOptions,
     tally: &Tally<'_>,
     load: &Option<load::LoadReport>,
     stopped: Option<String>,

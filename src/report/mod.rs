@@ -10,8 +10,12 @@ pub mod json;
 pub mod junit;
 pub mod markdown;
 mod results;
+mod rundir;
 
 pub use results::{read as read_results, ResultsWriter};
+pub use rundir::{
+    load_run, phase_latency, read_records, read_run_file, LoadFile, LoadRunError, RunFile, RUN_FILE,
+};
 
 use crate::contract::{CheckRequest, Endpoint, TriggerType};
 use crate::latency::Stats;
@@ -223,10 +227,15 @@ pub struct Run {
     pub options: RunOptions,
     /// The pre-release checklist, decided with the verdict.
     pub checklist: Vec<ChecklistItem>,
+    /// Which shard of a sharded run this is; `None` for a whole run
+    /// (merged shards included).
+    pub shard: Option<crate::shard::Shard>,
+    /// Why the run ended early (interrupt, deadline), when it did.
+    pub stopped: Option<String>,
 }
 
 /// Every option that changed what a run tested, recorded as evidence.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RunOptions {
     pub variants_per_case: usize,
     pub seed: u64,
@@ -398,8 +407,9 @@ impl Format {
 /// True for a file name vigil writes into a run directory, so that a
 /// directory holding another run can be recognised and cleared.
 pub fn is_run_file(name: &str) -> bool {
-    const FIXED: [&str; 10] = [
+    const FIXED: [&str; 11] = [
         "results.jsonl",
+        RUN_FILE,
         "results.jsonl.tmp",
         "summary.json",
         "gate.json",
@@ -413,8 +423,10 @@ pub fn is_run_file(name: &str) -> bool {
     FIXED.contains(&name) || name.ends_with(".hgrm") || name.ends_with(".hlog")
 }
 
-/// Writes the reports of `run` in `formats` into `dir`.
+/// Writes `run.json` (what [`load_run`] reads back) and the reports of `run`
+/// in `formats` into `dir`.
 pub fn write_all(run: &Run, dir: &Path, formats: &[Format]) -> Result<(), WriteError> {
+    write_file(dir, RUN_FILE, rundir::run_file(run).as_bytes())?;
     for f in formats {
         match f {
             Format::Json => {
