@@ -204,3 +204,130 @@ pub fn endpoint_from(
         interval_log,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn measured(samples: impl Iterator<Item = (usize, u64)>, secs: usize) -> Measured {
+        let mut m = Measured {
+            start_time: SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000),
+            seconds: (0..secs)
+                .map(|_| (latency::histogram(), latency::histogram()))
+                .collect(),
+            lag: latency::histogram(),
+        };
+        for (k, us) in samples {
+            latency::record(&mut m.seconds[k].0, Duration::from_micros(us));
+            latency::record(&mut m.seconds[k].1, Duration::from_micros(us / 2));
+            latency::record(&mut m.lag, Duration::from_micros(us / 10));
+        }
+        m
+    }
+
+    fn counts(n: u64) -> Counts {
+        Counts {
+            scheduled: n,
+            dispatched: n,
+            completed: n,
+            errors: 0,
+            error_kinds: BTreeMap::new(),
+        }
+    }
+
+    #[test]
+    fn shards_add_up_to_the_whole_exactly_through_their_files() {
+        let samples: Vec<(usize, u64)> = (0..3000u64)
+            .map(|i| ((i / 1000) as usize, 500 + (i * 7919) % 40_000))
+            .collect();
+        let whole = measured(samples.iter().copied(), 3);
+        let cfg = LoadConfig {
+            rate_per_s: 1000.0,
+            duration: Duration::from_secs(3),
+            ..LoadConfig::default()
+        };
+        let expected = endpoint_from(Endpoint::Sentinel, &cfg, &whole, counts(3000));
+        // Three shards, each message to one of them, each written to and
+        // read back from a run directory.
+        let tmp = tempfile::tempdir().unwrap();
+        let mut sum: Option<Measured> = None;
+        for s in 0..3 {
+            let part = measured(
+                samples
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| i % 3 == s)
+                    .map(|(_, x)| *x),
+                3,
+            );
+            let shard_cfg = LoadConfig {
+                rate_per_s: 1000.0 / 3.0,
+                ..cfg.clone()
+            };
+            let e = endpoint_from(Endpoint::Sentinel, &shard_cfg, &part, counts(1000));
+            let dir = tmp.path().join(s.to_string());
+            let report = super::super::report(shard_cfg, [(Endpoint::Sentinel, e)].into());
+            report.write_files(&dir).unwrap();
+            let back = Measured::read(&dir, Endpoint::Sentinel).unwrap();
+            assert_eq!(back.seconds, part.seconds);
+            assert_eq!(back.lag, part.lag);
+            match &mut sum {
+                None => sum = Some(back),
+                Some(m) => m.add(&back),
+            }
+        }
+        let mut c = counts(0);
+        for _ in 0..3 {
+            c.add(&counts(1000));
+        }
+        let merged = endpoint_from(Endpoint::Sentinel, &cfg, &sum.unwrap(), c);
+        assert_eq!(merged.hist_corrected, expected.hist_corrected);
+        assert_eq!(merged.hist_service, expected.hist_service);
+        assert_eq!(merged.hist_lag, expected.hist_lag);
+        assert_eq!(merged.corrected, expected.corrected);
+        assert_eq!(merged.verdict, expected.verdict);
+        assert_eq!(merged.p99_upper_bound_ms, expected.p99_upper_bound_ms);
+        assert_eq!(merged.reasons, expected.reasons);
+        assert_eq!(merged.interval_log, expected.interval_log);
+    }
+
+    #[test]
+    fn a_log_without_its_lag_or_with_uneven_series_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("sentinel.hlog");
+        let h = measured([(0usize, 900u64)].into_iter(), 1);
+        let log = |ivs: &[latency::Interval<'_>]| latency::interval_log(h.start_time, "test", ivs);
+        let iv = |tag, histogram| latency::Interval {
+            start: Duration::ZERO,
+            length: Duration::from_secs(1),
+            tag,
+            histogram,
+        };
+        std::fs::write(
+            &path,
+            log(&[
+                iv(None, &h.seconds[0].0),
+                iv(Some("service"), &h.seconds[0].1),
+            ]),
+        )
+        .unwrap();
+        let e = Measured::read(tmp.path(), Endpoint::Sentinel).unwrap_err();
+        assert!(e.to_string().contains("no Tag=lag"), "{e}");
+        std::fs::write(
+            &path,
+            log(&[iv(None, &h.seconds[0].0), iv(Some("lag"), &h.lag)]),
+        )
+        .unwrap();
+        let e = Measured::read(tmp.path(), Endpoint::Sentinel).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("1 corrected intervals but 0 service"),
+            "{e}"
+        );
+        std::fs::write(&path, "garbage\x00line").unwrap();
+        assert!(Measured::read(tmp.path(), Endpoint::Sentinel).is_err());
+        let e = Measured::read(&tmp.path().join("none"), Endpoint::Sentinel).unwrap_err();
+        assert!(e.to_string().contains("cannot read"), "{e}");
+    }
+}
