@@ -15,6 +15,7 @@ pub mod merge;
 pub mod oracle;
 pub mod reference;
 pub mod report;
+pub mod review;
 pub mod shard;
 pub mod target;
 pub mod variants;

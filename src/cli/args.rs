@@ -45,6 +45,81 @@ pub(super) enum Command {
         #[command(subcommand)]
         command: CorpusCommand,
     },
+    /// Clinical review of the corpus: export a review sheet, import the decisions.
+    Review {
+        #[command(subcommand)]
+        command: ReviewCommand,
+    },
+    /// Sign off a run: append who accepted it, the verdict and checklist they saw and the SHA-256 of its evidence to RUN_DIR/signoffs.json.
+    Signoff(SignoffArgs),
+    /// Check a signed run: exit 0 when gate.json, summary.json and results.jsonl are as signed, 1 when one was altered.
+    Verify(VerifyArgs),
+}
+
+#[derive(Subcommand, Debug)]
+pub(super) enum ReviewCommand {
+    /// Write review.html (approve / request changes / comment, then save the decisions as a file) and review.csv.
+    Export(ExportArgs),
+    /// Write a reviewer's decisions (review.csv or the saved review-decisions.csv) into the corpus files.
+    Import(ImportArgs),
+}
+
+#[derive(Args, Debug)]
+pub(super) struct ExportArgs {
+    /// Directory of corpus files.
+    #[arg(long, default_value = "corpora")]
+    pub(super) corpus: PathBuf,
+    /// Directory to write review.html and review.csv into.
+    #[arg(long)]
+    pub(super) out: PathBuf,
+    /// Only cases and resources still in draft.
+    #[arg(long)]
+    pub(super) drafts: bool,
+    /// Only approvals that went stale (the case changed since).
+    #[arg(long)]
+    pub(super) stale: bool,
+    /// Only this area: a file or `[corpus] name`, or a clinical category (any part of it, ignoring case).
+    #[arg(long)]
+    pub(super) area: Option<String>,
+    /// Only the cases that failed in this run (its output directory or results.jsonl).
+    #[arg(long, value_name = "DIR")]
+    pub(super) from_run: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub(super) struct ImportArgs {
+    /// The decisions: review.csv filled in, or review-decisions.csv saved from review.html.
+    pub(super) file: PathBuf,
+    /// Who decided, as it should be recorded: "Name, role".
+    #[arg(long)]
+    pub(super) by: String,
+    /// Directory of corpus files to write the decisions into.
+    #[arg(long, default_value = "corpora")]
+    pub(super) corpus: PathBuf,
+}
+
+#[derive(Args, Debug)]
+pub(super) struct SignoffArgs {
+    /// The run's output directory (with gate.json, summary.json and results.jsonl).
+    pub(super) run_dir: PathBuf,
+    /// The signer's role, e.g. "Clinical Advisor".
+    #[arg(long)]
+    pub(super) role: String,
+    /// The signer's name.
+    #[arg(long)]
+    pub(super) by: String,
+    /// A remark recorded with the sign-off.
+    #[arg(long)]
+    pub(super) comment: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub(super) struct VerifyArgs {
+    /// The run's output directory.
+    pub(super) run_dir: PathBuf,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub(super) json: bool,
 }
 
 #[derive(Subcommand, Debug)]

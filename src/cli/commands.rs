@@ -5,7 +5,7 @@ use super::args::{
     DiffArgs, EndpointArg, ExploreArgs, LintArgs, MergeArgs, ModeArg, ReplayArgs, ServeArgs,
 };
 use super::progress::Bar;
-use super::{chain, invalid, run_id, runtime};
+use super::{chain, fail, invalid, print_json, run_id, runtime};
 use crate::corpus::{self, Severity};
 use crate::gate::{self, GateError};
 use crate::reference::{self, Faults, Mode, ServiceConfig};
@@ -110,7 +110,7 @@ pub(super) fn lint_cmd(a: LintArgs) -> i32 {
 }
 
 /// The corpus in `dir`, or its errors printed and the exit code.
-fn valid_corpus(dir: &std::path::Path) -> Result<corpus::Corpus, i32> {
+pub(super) fn valid_corpus(dir: &std::path::Path) -> Result<corpus::Corpus, i32> {
     match gate::load_corpus(dir) {
         Ok(c) => Ok(c),
         Err(GateError::Corpus(findings)) => {
@@ -169,16 +169,10 @@ pub(super) fn stats_cmd(a: LintArgs) -> i32 {
 pub(super) fn diff_cmd(a: DiffArgs) -> i32 {
     let d = match crate::report::diff::compare(&a.old, &a.new) {
         Ok(d) => d,
-        Err(e) => {
-            eprintln!("vigil: {}", chain(&e));
-            return 2;
-        }
+        Err(e) => return fail(&e, 2),
     };
     if a.json {
-        out!(
-            "{}",
-            serde_json::to_string_pretty(&d).expect("serialisable")
-        );
+        print_json(&d);
     } else {
         outp!("{}", crate::report::diff::render(&d));
     }

@@ -3,7 +3,8 @@
 //! (0 pass · 1 gate failed · 2 invalid input · 3 could not complete).
 //! Only this module knows clap: `args` holds the raw arguments, `gate` turns
 //! them into a validated gate configuration and prints the summary,
-//! `commands` runs the other subcommands, `progress` draws the phases.
+//! `commands` runs the other subcommands, `review` the review and sign-off
+//! ones, `progress` draws the phases.
 
 /// Writes a line to stdout; a closed pipe (`vigil diff … | head`) is not an error.
 macro_rules! out {
@@ -25,9 +26,10 @@ mod args;
 mod commands;
 mod gate;
 mod progress;
+mod review;
 
 pub use args::Cli;
-use args::{Command, CorpusCommand};
+use args::{Command, CorpusCommand, ReviewCommand};
 use clap::Parser;
 use commands::{
     diff_cmd, explore_cmd, hash_cmd, lint_cmd, merge_cmd, replay_cmd, serve_cmd, stats_cmd,
@@ -92,6 +94,12 @@ pub fn main() -> i32 {
             CorpusCommand::Stats(a) => stats_cmd(a),
             CorpusCommand::Hash(a) => hash_cmd(a),
         },
+        Command::Review { command } => match command {
+            ReviewCommand::Export(a) => review::export_cmd(a),
+            ReviewCommand::Import(a) => review::import_cmd(a),
+        },
+        Command::Signoff(a) => review::signoff_cmd(a),
+        Command::Verify(a) => review::verify_cmd(a),
     }
 }
 
@@ -127,6 +135,17 @@ fn chain(e: &dyn std::error::Error) -> String {
         src = c.source();
     }
     s
+}
+
+/// Prints an error and its causes; returns `code`.
+fn fail(e: &dyn std::error::Error, code: i32) -> i32 {
+    eprintln!("vigil: {}", chain(e));
+    code
+}
+
+/// Prints `v` as pretty JSON.
+fn print_json(v: &impl serde::Serialize) {
+    out!("{}", serde_json::to_string_pretty(v).expect("serialisable"));
 }
 
 fn run_id(prefix: &str) -> String {

@@ -2,7 +2,7 @@
 //! cases a clinical reviewer could not judge. These are warnings (the gate
 //! still runs); `vigil corpus lint` shows them beside the errors.
 
-use super::{Corpus, Finding, Severity, Tri};
+use super::{Corpus, Finding, ReviewState, Severity, Tri};
 use crate::contract::{Level, Referral, TriggerType};
 use std::path::PathBuf;
 
@@ -94,6 +94,14 @@ pub fn advise(corpus: &Corpus) -> Vec<Finding> {
         }
     }
     for c in &corpus.cases {
+        if let Some(msg) = review_advice(&c.review, c.review_state(), &c.review_hash()) {
+            out.push(warn(
+                c.file.clone(),
+                Some(c.line),
+                Some("review"),
+                format!("case `{}`: {msg}", c.id),
+            ));
+        }
         let look_alike = c.sentinel.as_ref().is_none_or(|s| s.intervene != Tri::Yes)
             && c.medical.as_ref().is_none_or(|m| m.redirect != Tri::Yes);
         if look_alike && c.focus.as_deref().is_none_or(str::is_empty) {
@@ -130,5 +138,38 @@ pub fn advise(corpus: &Corpus) -> Vec<Finding> {
             ));
         }
     }
+    for r in &corpus.resources.resources {
+        if let Some(msg) = review_advice(&r.review, r.review_state(), &r.review_hash()) {
+            out.push(warn(
+                corpus.dir.join("resources.toml"),
+                None,
+                Some("resource.review"),
+                format!("{} ({}): {msg}", r.name, r.locale),
+            ));
+        }
+    }
     out
+}
+
+/// Why a review needs attention: a stale approval or a request for changes.
+fn review_advice(review: &super::Review, state: ReviewState, current: &str) -> Option<String> {
+    let who = format!(
+        "{} on {}",
+        crate::report::visible(review.by.as_deref().unwrap_or("?")),
+        review.on.as_deref().unwrap_or("?")
+    );
+    let comment = review.comment.as_deref().map_or(String::new(), |c| {
+        format!(": \"{}\"", crate::report::visible(c))
+    });
+    match state {
+        ReviewState::Stale if review.hash.is_none() => Some(format!(
+            "approval by {who} is stale: it records no hash of what was approved (now {current}); approve again"
+        )),
+        ReviewState::Stale => Some(format!(
+            "approval by {who} is stale: the text, locale, category or expectations changed since (hash {} then, {current} now); approve again",
+            review.hash.as_deref().unwrap_or_default()
+        )),
+        ReviewState::ChangesRequested => Some(format!("changes requested by {who}{comment}")),
+        ReviewState::Approved | ReviewState::Draft => None,
+    }
 }

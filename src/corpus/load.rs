@@ -3,6 +3,8 @@
 //! the first problem so one run of `vigil corpus lint` lists all of them.
 
 use super::resources::{ResourceBook, RuleBook};
+use super::review::{self, RawReview, REVIEW_KEYS};
+use super::walk::{collect_toml, Lines};
 use super::{Case, Corpus, MedicalExpect, Review, SentinelExpect, Tri};
 use crate::contract::{Level, Referral, TriggerType};
 use serde::{Deserialize, Serialize};
@@ -84,12 +86,26 @@ const RULES: &str = "rules.toml";
 /// `resources.toml` and `rules.toml` from `dir` itself.
 pub fn load_dir(dir: &Path) -> Result<LoadReport, CorpusError> {
     let mut files = Vec::new();
-    collect_toml(dir, dir, &mut files).map_err(|source| CorpusError::Dir {
+    let mut loops = Vec::new();
+    let dir_err = |source| CorpusError::Dir {
         path: dir.to_path_buf(),
         source,
-    })?;
+    };
+    let mut ancestors = vec![dir.canonicalize().map_err(dir_err)?];
+    collect_toml(dir, dir, &mut ancestors, &mut files, &mut loops).map_err(dir_err)?;
     files.sort();
     let mut ctx = Loader::default();
+    for l in loops {
+        let message = if l.link == l.target {
+            "symbolic link loop: the link never reaches a file or directory; not followed".into()
+        } else {
+            format!(
+                "symbolic link loop: leads back to `{}`, which contains it; not followed",
+                l.target.display()
+            )
+        };
+        ctx.error(&l.link, None, None, message);
+    }
     let mut hasher = Sha256::new();
     let mut texts = Vec::new();
     for rel in &files {
@@ -108,9 +124,23 @@ pub fn load_dir(dir: &Path) -> Result<LoadReport, CorpusError> {
 
     let resources = match texts.iter().find(|(p, _)| p == Path::new(RESOURCES)) {
         Some((p, text)) => match toml::from_str::<ResourceBook>(text) {
-            Ok(b) => Some(b),
+            Ok(mut b) => {
+                let lines = Lines::new(text);
+                for r in &mut b.resources {
+                    if let Some(raw) = r.raw_review.take() {
+                        let line = lines.of(raw.span().start);
+                        let (review, problems) = review::check(raw.into_inner());
+                        for (field, msg) in problems {
+                            let field = format!("resource.review.{field}");
+                            ctx.error(p, Some(line), Some(&field), format!("{}: {msg}", r.name));
+                        }
+                        r.review = review;
+                    }
+                }
+                Some(b)
+            }
             Err(e) => {
-                let line = e.span().map(|s| line_of(text, s.start));
+                let line = e.span().map(|s| Lines::new(text).of(s.start));
                 ctx.error(p, line, None, e.message().trim().to_string());
                 None
             }
@@ -129,7 +159,7 @@ pub fn load_dir(dir: &Path) -> Result<LoadReport, CorpusError> {
         Some((p, text)) => match RuleBook::parse(text) {
             Ok(r) => Some(r),
             Err((span, msg)) => {
-                let line = span.map(|s| line_of(text, s.start));
+                let line = span.map(|s| Lines::new(text).of(s.start));
                 ctx.error(p, line, None, msg);
                 None
             }
@@ -187,26 +217,6 @@ pub fn load_dir(dir: &Path) -> Result<LoadReport, CorpusError> {
     Ok(LoadReport { corpus, findings })
 }
 
-fn collect_toml(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            collect_toml(root, &path, out)?;
-        } else if path.extension().is_some_and(|e| e == "toml") {
-            out.push(path.strip_prefix(root).unwrap_or(&path).to_path_buf());
-        }
-    }
-    Ok(())
-}
-
-fn line_of(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
-}
-
 const CASE_KEYS: &[&str] = &[
     "id",
     "text",
@@ -232,7 +242,6 @@ const SENTINEL_KEYS: &[&str] = &[
     "forbid",
 ];
 const MEDICAL_KEYS: &[&str] = &["redirect", "referral", "disclaimer", "resources", "forbid"];
-const REVIEW_KEYS: &[&str] = &["status", "by", "on"];
 const CORPUS_KEYS: &[&str] = &["name", "locale"];
 
 #[derive(Deserialize)]
@@ -256,13 +265,6 @@ impl OneOrMany {
 enum RawTri {
     Bool(bool),
     Word(String),
-}
-
-#[derive(Deserialize)]
-struct RawReview {
-    status: String,
-    by: Option<String>,
-    on: Option<toml::value::Datetime>,
 }
 
 #[derive(Deserialize)]
@@ -321,7 +323,7 @@ struct Loader {
 /// Where one case sits in its file, for locating its fields.
 struct Located<'a> {
     file: &'a Path,
-    text: &'a str,
+    lines: &'a Lines,
     table: &'a DeTable<'a>,
     line: usize,
 }
@@ -335,7 +337,7 @@ impl Located<'_> {
             let Some((k, v)) = table.iter().find(|(k, _)| k.get_ref().as_ref() == *key) else {
                 return line;
             };
-            line = line_of(self.text, k.span().start);
+            line = self.lines.of(k.span().start);
             match v.get_ref() {
                 DeValue::Table(t) if i + 1 < path.len() => table = t,
                 _ => return line,
@@ -375,10 +377,11 @@ impl Loader {
         resources: Option<&ResourceBook>,
         rules: Option<&RuleBook>,
     ) -> Option<String> {
+        let lines = Lines::new(text);
         let root = match DeTable::parse(text) {
             Ok(root) => root,
             Err(e) => {
-                let line = e.span().map(|s| line_of(text, s.start));
+                let line = e.span().map(|s| lines.of(s.start));
                 self.error(
                     rel,
                     line,
@@ -392,11 +395,11 @@ impl Loader {
         let mut default_locale = "en-US".to_string();
         let mut cases = None;
         for (key, value) in root.get_ref().iter() {
-            let line = Some(line_of(text, key.span().start));
+            let line = Some(lines.of(key.span().start));
             match (key.get_ref().as_ref(), value.get_ref()) {
                 ("corpus", DeValue::Table(t)) => {
                     for (k, v) in t.iter() {
-                        let kl = Some(line_of(text, k.span().start));
+                        let kl = Some(lines.of(k.span().start));
                         match (k.get_ref().as_ref(), v.get_ref()) {
                             ("name", DeValue::String(s)) => name = Some(s.to_string()),
                             ("locale", DeValue::String(s)) => default_locale = s.to_string(),
@@ -452,14 +455,14 @@ impl Loader {
             }
         }
         for item in cases.into_iter().flatten() {
-            let line = line_of(text, item.span().start);
+            let line = lines.of(item.span().start);
             let DeValue::Table(table) = item.get_ref() else {
                 self.error(rel, Some(line), Some("case"), "expected a table".into());
                 continue;
             };
             let at = Located {
                 file: rel,
-                text,
+                lines: &lines,
                 table,
                 line,
             };
@@ -471,7 +474,7 @@ impl Loader {
     fn check_keys(&mut self, at: &Located<'_>, table: &DeTable<'_>, prefix: &str, known: &[&str]) {
         for (k, v) in table.iter() {
             let key = k.get_ref().as_ref();
-            let line = Some(line_of(at.text, k.span().start));
+            let line = Some(at.lines.of(k.span().start));
             let field = if prefix.is_empty() {
                 key.to_string()
             } else {
@@ -529,10 +532,7 @@ impl Loader {
         let raw = match RawCase::deserialize(ValueDeserializer::from(item.clone())) {
             Ok(raw) => raw,
             Err(e) => {
-                let line = e
-                    .span()
-                    .map(|s| line_of(at.text, s.start))
-                    .unwrap_or(at.line);
+                let line = e.span().map(|s| at.lines.of(s.start)).unwrap_or(at.line);
                 let msg = e
                     .message()
                     .trim()
@@ -590,6 +590,19 @@ impl Loader {
                 &["text"],
                 "empty: a case needs a message to send".into(),
             );
+        } else if raw
+            .text
+            .chars()
+            .all(|c| c.is_whitespace() || crate::report::is_invisible(c))
+        {
+            err(
+                self,
+                &["text"],
+                format!(
+                    "nothing visible: the message is only whitespace and invisible characters ({})",
+                    crate::report::visible(&raw.text).trim()
+                ),
+            );
         }
         if raw.category.trim().is_empty() {
             err(
@@ -609,36 +622,13 @@ impl Loader {
             }
         }
         let review = match raw.review {
-            None => Review {
-                approved: false,
-                by: None,
-                on: None,
-            },
+            None => Review::default(),
             Some(r) => {
-                let approved = match r.status.as_str() {
-                    "draft" => false,
-                    "approved" => true,
-                    other => {
-                        err(
-                            self,
-                            &["review", "status"],
-                            format!("unknown status `{other}` (draft or approved)"),
-                        );
-                        false
-                    }
-                };
-                if approved && (r.by.is_none() || r.on.is_none()) {
-                    err(
-                        self,
-                        &["review"],
-                        "an approved case needs `by` and `on` (who approved it, and when)".into(),
-                    );
+                let (review, problems) = review::check(r);
+                for (field, msg) in problems {
+                    err(self, &["review", field], msg);
                 }
-                Review {
-                    approved,
-                    by: r.by,
-                    on: r.on.map(|d| d.to_string()),
-                }
+                review
             }
         };
         if raw.sentinel.is_none() && raw.medical.is_none() {

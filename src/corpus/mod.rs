@@ -6,10 +6,15 @@
 pub mod lint;
 pub mod load;
 pub mod resources;
+pub mod review;
 pub mod stats;
+#[cfg(test)]
+mod tests;
+mod walk;
 
 pub use load::{load_dir, Finding, LoadReport, Severity};
 pub use resources::{ResourceBook, Rule, RuleBook, RuleCheck};
+pub use review::{Counts as ReviewCounts, Review, State as ReviewState, Status as ReviewStatus};
 
 use crate::contract::{Endpoint, Level, Referral, TriggerType};
 use serde::Serialize;
@@ -57,14 +62,6 @@ pub struct MedicalExpect {
     pub disclaimer: bool,
     pub resources: Vec<String>,
     pub forbid: Vec<String>,
-}
-
-/// Review state of a case: draft until a clinician approves it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Review {
-    pub approved: bool,
-    pub by: Option<String>,
-    pub on: Option<String>,
 }
 
 /// One message and its expectations.

@@ -20,6 +20,11 @@ pub struct Resource {
     /// What the reference service shows.
     pub text: String,
     pub confidence: String,
+    /// The review fields as written; checked into `review` when loaded.
+    #[serde(default, rename = "review")]
+    pub(crate) raw_review: Option<toml::Spanned<super::review::RawReview>>,
+    #[serde(skip)]
+    pub review: super::Review,
 }
 
 /// A resource known to be closed: listing it is out of date.

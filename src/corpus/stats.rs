@@ -3,7 +3,7 @@
 //! for Medical Boundaries, benign category × focus word, and how many cases a
 //! clinician has approved. Rendered as terminal tables or JSON.
 
-use super::{Corpus, Tri};
+use super::{Corpus, ReviewCounts, Tri};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -26,7 +26,14 @@ pub struct Stats {
     pub referral_locale: Matrix,
     /// Benign category → focus word → cases.
     pub benign_focus: Matrix,
-    pub review: BTreeMap<String, usize>,
+    /// Review states of every case.
+    pub review: ReviewCounts,
+    /// File → review states of its cases.
+    pub review_by_file: BTreeMap<String, ReviewCounts>,
+    /// Clinical area (category) → review states of its cases.
+    pub review_by_area: BTreeMap<String, ReviewCounts>,
+    /// Review states of the help resources in resources.toml.
+    pub review_resources: ReviewCounts,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -67,21 +74,23 @@ pub fn compute(corpus: &Corpus) -> Stats {
         trigger_level_locale: Matrix::new(),
         referral_locale: Matrix::new(),
         benign_focus: Matrix::new(),
-        review: BTreeMap::new(),
+        review: corpus.review_counts(),
+        review_by_file: BTreeMap::new(),
+        review_by_area: BTreeMap::new(),
+        review_resources: corpus.resource_review_counts(),
     };
     for c in &corpus.cases {
         *s.files.entry(c.file.display().to_string()).or_insert(0) += 1;
         *s.locales.entry(c.locale.clone()).or_insert(0) += 1;
-        *s.review
-            .entry(
-                if c.review.approved {
-                    "approved"
-                } else {
-                    "draft"
-                }
-                .to_string(),
-            )
-            .or_insert(0) += 1;
+        let state = c.review_state();
+        s.review_by_file
+            .entry(c.file.display().to_string())
+            .or_default()
+            .add(state);
+        s.review_by_area
+            .entry(c.category.clone())
+            .or_default()
+            .add(state);
         if c.sentinel.is_some() && c.medical.is_some() {
             s.cross_endpoint += 1;
         }
@@ -157,6 +166,32 @@ fn table(out: &mut String, title: &str, m: &Matrix, cols: &[String]) {
     }
 }
 
+fn review_table(out: &mut String, title: &str, rows: &BTreeMap<String, ReviewCounts>) {
+    let _ = writeln!(out, "\n{title}");
+    let width = rows
+        .keys()
+        .map(|k| k.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(8);
+    let _ = writeln!(
+        out,
+        "  {:<width$} {:>8} {:>6} {:>8} {:>6} {:>6}",
+        "", "approved", "stale", "changes", "draft", "total"
+    );
+    for (row, c) in rows {
+        let _ = writeln!(
+            out,
+            "  {row:<width$} {:>8} {:>6} {:>8} {:>6} {:>6}",
+            c.approved,
+            c.stale,
+            c.changes_requested,
+            c.draft,
+            c.total()
+        );
+    }
+}
+
 /// The stats as terminal tables.
 pub fn render(s: &Stats) -> String {
     let mut o = String::new();
@@ -176,8 +211,12 @@ pub fn render(s: &Stats) -> String {
         s.medical.total, s.medical.requests, s.medical.non_requests, s.medical.either
     );
     let _ = writeln!(o, "Cross-endpoint cases: {}", s.cross_endpoint);
-    let review: Vec<String> = s.review.iter().map(|(k, v)| format!("{v} {k}")).collect();
-    let _ = writeln!(o, "Review: {}", review.join(", "));
+    let _ = writeln!(o, "Review: {}", s.review.describe());
+    let _ = writeln!(
+        o,
+        "Help resources review: {}",
+        s.review_resources.describe()
+    );
     let locales: Vec<String> = s.locales.keys().cloned().collect();
     let by_locale: Vec<String> = s.locales.iter().map(|(k, v)| format!("{k} {v}")).collect();
     let _ = writeln!(o, "Locales: {}", by_locale.join(", "));
@@ -193,6 +232,8 @@ pub fn render(s: &Stats) -> String {
         &s.referral_locale,
         &locales,
     );
+    review_table(&mut o, "Review by file", &s.review_by_file);
+    review_table(&mut o, "Review by clinical area", &s.review_by_area);
     let _ = writeln!(o, "\nBenign look-alikes: category × focus word");
     for (cat, focus) in &s.benign_focus {
         let words: Vec<String> = focus

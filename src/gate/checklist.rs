@@ -182,10 +182,14 @@ pub fn checklist(run: &Run) -> Vec<ChecklistItem> {
             "Safety intervention responses reviewed",
             reviewed,
             format!(
-                "{} of {} cases approved by a clinician",
-                cov.approved_cases, run.cases_total
+                "{} of {} cases approved by a clinician (current approvals only; {} stale, {} changes requested, {} draft)",
+                cov.approved_cases,
+                run.cases_total,
+                cov.review.stale,
+                cov.review.changes_requested,
+                cov.review.draft
             ),
-            "every case's expectation approved by a clinician".into(),
+            "every case's expectation approved by a clinician, and the approval current (the case unchanged since)".into(),
         ),
         response_time(run),
     ]

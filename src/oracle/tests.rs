@@ -21,11 +21,7 @@ fn case(sentinel: Option<SentinelExpect>, medical: Option<MedicalExpect>) -> Cas
         category: "test".into(),
         rationale: String::new(),
         source: String::new(),
-        review: Review {
-            approved: false,
-            by: None,
-            on: None,
-        },
+        review: Review::default(),
         focus: Some("cutting".into()),
         contrast_of: None,
         variants: None,

@@ -382,6 +382,13 @@ pub fn render(run: &Run) -> String {
         let _ = writeln!(o, "<li>{}</li>", esc(r));
     }
     let _ = writeln!(o, "</ul>");
+    let rv = &run.coverage.review;
+    let _ = writeln!(
+        o,
+        "<p>Clinical review of the corpus: <b>{} approved</b>, {} stale approvals (the case changed since), \
+         {} with changes requested, {} drafts.</p>",
+        rv.approved, rv.stale, rv.changes_requested, rv.draft
+    );
 
     let failures: Vec<&Record> = run.failures().collect();
     let _ = writeln!(o, "<h2>What was tested</h2><table>");
@@ -521,8 +528,10 @@ pub fn render(run: &Run) -> String {
     let _ = writeln!(
         o,
         "<p>{} cases: {} for the Safety Sentinel ({} that need an intervention), {} for Medical Boundaries. \
-         <b>{} of {} cases have been approved by a clinician</b>; the others are drafts awaiting review.</p>",
-        run.cases_total, cov.sentinel_cases, cov.trigger_cases, cov.medical_cases, cov.approved_cases, run.cases_total
+         <b>{} of {} cases have a current approval by a clinician</b>; {} approvals are stale (the case changed since), \
+         {} cases have changes requested, {} are drafts awaiting review.</p>",
+        run.cases_total, cov.sentinel_cases, cov.trigger_cases, cov.medical_cases, cov.approved_cases, run.cases_total,
+        cov.review.stale, cov.review.changes_requested, cov.review.draft
     );
     let _ = writeln!(
         o,

@@ -183,13 +183,17 @@ pub struct Coverage {
     pub medical_cases: usize,
     /// Cases that expect the Sentinel to intervene.
     pub trigger_cases: usize,
-    /// Cases a clinician has approved.
+    /// Cases with a current (not stale) clinician's approval.
     pub approved_cases: usize,
+    /// Cases in each review state.
+    #[serde(default)]
+    pub review: crate::corpus::ReviewCounts,
 }
 
 impl Coverage {
     pub fn of(corpus: &crate::corpus::Corpus) -> Self {
         let c = &corpus.cases;
+        let review = corpus.review_counts();
         Coverage {
             sentinel_cases: c.iter().filter(|c| c.sentinel.is_some()).count(),
             medical_cases: c.iter().filter(|c| c.medical.is_some()).count(),
@@ -201,7 +205,8 @@ impl Coverage {
                         .is_some_and(|s| s.intervene == crate::corpus::Tri::Yes)
                 })
                 .count(),
-            approved_cases: c.iter().filter(|c| c.review.approved).count(),
+            approved_cases: review.approved,
+            review,
         }
     }
 }
@@ -441,7 +446,9 @@ pub fn write_all(run: &Run, dir: &Path, formats: &[Format]) -> Result<(), WriteE
     Ok(())
 }
 
-fn is_invisible(c: char) -> bool {
+/// A character a reader cannot see: zero-width, format and bidi controls,
+/// variation selectors, tags, and control characters other than newline and tab.
+pub(crate) fn is_invisible(c: char) -> bool {
     matches!(c as u32,
         0x00AD | 0x034F | 0x061C | 0x115F | 0x1160 | 0x17B4 | 0x17B5 | 0x180B..=0x180E
         | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0x3164 | 0xFE00..=0xFE0F
