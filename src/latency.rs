@@ -197,16 +197,15 @@ pub enum LogReadError {
     Histogram(usize, hdrhistogram::serialization::DeserializeError),
     #[error("interval {0}: values outside vigil's range (1 µs to 60 s)")]
     Range(usize),
-    #[error("more than {MAX_LOG_INTERVALS} intervals")]
-    TooLong,
+    #[error("more than the {0} intervals expected")]
+    TooLong(usize),
 }
-
-/// Most intervals a log may hold (a day of seconds, two series each).
-pub const MAX_LOG_INTERVALS: usize = 200_000;
 
 /// Reads back a V2 interval log written by [`interval_log`] (or any
 /// HdrHistogram tool): every histogram, decoded exactly, in vigil's bounds.
-pub fn read_interval_log(text: &[u8]) -> Result<ReadLog, LogReadError> {
+/// A log with more than `max_intervals` intervals is refused before they
+/// are decoded (each decoded histogram takes about 140 kB).
+pub fn read_interval_log(text: &[u8], max_intervals: usize) -> Result<ReadLog, LogReadError> {
     use base64::Engine;
     use hdrhistogram::serialization::interval_log::{IntervalLogIterator, LogEntry};
     use hdrhistogram::serialization::Deserializer;
@@ -224,8 +223,8 @@ pub fn read_interval_log(text: &[u8]) -> Result<ReadLog, LogReadError> {
             LogEntry::BaseTime(_) => {}
             LogEntry::Interval(i) => {
                 n += 1;
-                if n > MAX_LOG_INTERVALS {
-                    return Err(LogReadError::TooLong);
+                if n > max_intervals {
+                    return Err(LogReadError::TooLong(max_intervals));
                 }
                 let bytes = base64::engine::general_purpose::STANDARD
                     .decode(i.encoded_histogram())
@@ -338,7 +337,11 @@ mod tests {
         assert_eq!(seen, vec![(None, 0, 5), (Some("service".into()), 1, 9)]);
         assert!(log.contains("#[StartTime: 1700000000.000"), "{log}");
         // The histograms themselves come back exactly.
-        let read = read_interval_log(log.as_bytes()).unwrap();
+        let read = read_interval_log(log.as_bytes(), 10).unwrap();
+        assert!(matches!(
+            read_interval_log(log.as_bytes(), 1),
+            Err(LogReadError::TooLong(1))
+        ));
         assert_eq!(
             read.start_time,
             Some(SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000))
@@ -350,9 +353,9 @@ mod tests {
         );
         // A damaged line is an error naming where, not a panic.
         let torn = log.replace("HISTFAA", "HISTF!!");
-        assert!(read_interval_log(torn.as_bytes()).is_err());
+        assert!(read_interval_log(torn.as_bytes(), 10).is_err());
         assert!(matches!(
-            read_interval_log(b"0.000,1.000,5.0,not-a-histogram\n"),
+            read_interval_log(b"0.000,1.000,5.0,not-a-histogram\n", 10),
             Err(LogReadError::Base64(1) | LogReadError::Histogram(1, _) | LogReadError::Syntax(_))
         ));
     }

@@ -188,10 +188,14 @@ pub fn merge(dirs: &[PathBuf], out: &Path, overwrite: bool) -> Result<Run, Merge
     // only when every shard ran it.
     let load = match (&first.options.load, files.iter().all(|f| f.load.is_some())) {
         (Some(cfg), true) => {
+            cfg.check().map_err(|what| LoadRunError::Invalid {
+                path: dirs[0].join(report::RUN_FILE),
+                what,
+            })?;
             let mut sums: BTreeMap<Endpoint, (Counts, Measured)> = BTreeMap::new();
             for (d, f) in dirs.iter().zip(&files) {
                 for (e, counts) in f.load.iter().flat_map(|l| &l.endpoints) {
-                    let m = Measured::read(d, *e)?;
+                    let m = Measured::read(d, *e, cfg)?;
                     match sums.get_mut(e) {
                         Some((c, sum)) => {
                             c.add(counts);

@@ -72,9 +72,11 @@ pub enum ReadError {
 const MAX_LOG_BYTES: u64 = 256 << 20;
 
 impl Measured {
-    /// Reads `<endpoint>.hlog` from a run directory: the untagged series
-    /// per second, `Tag=service` per second, and the one `Tag=lag` interval.
-    pub fn read(dir: &Path, endpoint: Endpoint) -> Result<Measured, ReadError> {
+    /// Reads `<endpoint>.hlog` from a run directory whose load phase ran
+    /// `cfg`: the untagged series per second, `Tag=service` per second, and
+    /// the one `Tag=lag` interval; a log with more seconds than `cfg`'s
+    /// duration is refused.
+    pub fn read(dir: &Path, endpoint: Endpoint, cfg: &LoadConfig) -> Result<Measured, ReadError> {
         let path = dir.join(format!("{}.hlog", endpoint.as_str()));
         let io = |source| ReadError::Io {
             path: path.clone(),
@@ -89,9 +91,12 @@ impl Measured {
             return Err(shape(format!("larger than {MAX_LOG_BYTES} bytes")));
         }
         let text = std::fs::read(&path).map_err(io)?;
-        let mut log = latency::read_interval_log(&text).map_err(|source| ReadError::Log {
-            path: path.clone(),
-            source,
+        let seconds = cfg.duration.as_secs_f64().ceil().max(1.0) as usize;
+        let mut log = latency::read_interval_log(&text, 2 * seconds + 1).map_err(|source| {
+            ReadError::Log {
+                path: path.clone(),
+                source,
+            }
         })?;
         let start_time = log
             .start_time
@@ -269,7 +274,7 @@ mod tests {
             let dir = tmp.path().join(s.to_string());
             let report = super::super::report(shard_cfg, [(Endpoint::Sentinel, e)].into());
             report.write_files(&dir).unwrap();
-            let back = Measured::read(&dir, Endpoint::Sentinel).unwrap();
+            let back = Measured::read(&dir, Endpoint::Sentinel, &cfg).unwrap();
             assert_eq!(back.seconds, part.seconds);
             assert_eq!(back.lag, part.lag);
             match &mut sum {
@@ -312,22 +317,27 @@ mod tests {
             ]),
         )
         .unwrap();
-        let e = Measured::read(tmp.path(), Endpoint::Sentinel).unwrap_err();
+        let e = Measured::read(tmp.path(), Endpoint::Sentinel, &LoadConfig::default()).unwrap_err();
         assert!(e.to_string().contains("no Tag=lag"), "{e}");
         std::fs::write(
             &path,
             log(&[iv(None, &h.seconds[0].0), iv(Some("lag"), &h.lag)]),
         )
         .unwrap();
-        let e = Measured::read(tmp.path(), Endpoint::Sentinel).unwrap_err();
+        let e = Measured::read(tmp.path(), Endpoint::Sentinel, &LoadConfig::default()).unwrap_err();
         assert!(
             e.to_string()
                 .contains("1 corrected intervals but 0 service"),
             "{e}"
         );
         std::fs::write(&path, "garbage\x00line").unwrap();
-        assert!(Measured::read(tmp.path(), Endpoint::Sentinel).is_err());
-        let e = Measured::read(&tmp.path().join("none"), Endpoint::Sentinel).unwrap_err();
+        assert!(Measured::read(tmp.path(), Endpoint::Sentinel, &LoadConfig::default()).is_err());
+        let e = Measured::read(
+            &tmp.path().join("none"),
+            Endpoint::Sentinel,
+            &LoadConfig::default(),
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("cannot read"), "{e}");
     }
 }

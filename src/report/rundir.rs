@@ -107,6 +107,8 @@ pub enum LoadRunError {
     },
     #[error(transparent)]
     Histograms(#[from] load::ReadError),
+    #[error("{path}: invalid load settings: {what}")]
+    Invalid { path: PathBuf, what: String },
 }
 
 /// Reads `run.json` from `dir`.
@@ -147,9 +149,13 @@ pub fn load_run(dir: &Path) -> Result<Run, LoadRunError> {
     let load = match &file.load {
         None => None,
         Some(lf) => {
+            lf.config.check().map_err(|what| LoadRunError::Invalid {
+                path: dir.join(RUN_FILE),
+                what,
+            })?;
             let mut endpoints = BTreeMap::new();
             for (e, counts) in &lf.endpoints {
-                let measured = Measured::read(dir, *e)?;
+                let measured = Measured::read(dir, *e, &lf.config)?;
                 endpoints.insert(
                     *e,
                     load::endpoint_from(*e, &lf.config, &measured, counts.clone()),
