@@ -221,12 +221,33 @@ impl MedicalResponse {
     }
 }
 
-/// A parsed response from either endpoint.
+/// A free-text answer (a coaching agent's reply): all vigil can judge is
+/// the text itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TextReply {
+    pub text: String,
+}
+
+/// A parsed response from either endpoint, or the free text of a service
+/// that answers in words only.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Reply {
     Sentinel(SentinelResponse),
     Medical(MedicalResponse),
+    Text(TextReply),
+}
+
+impl Reply {
+    /// The text shown to the user: the Sentinel's `response`, Medical
+    /// Boundaries' `redirectResponse`, or the free text itself.
+    pub fn text(&self) -> &str {
+        match self {
+            Reply::Sentinel(r) => &r.response,
+            Reply::Medical(r) => &r.redirect_response,
+            Reply::Text(t) => &t.text,
+        }
+    }
 }
 
 /// Header that marks vigil's synthetic traffic.

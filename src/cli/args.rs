@@ -241,6 +241,9 @@ pub(super) struct ServeArgs {
     /// Seed for the injected faults.
     #[arg(long, default_value_t = 1)]
     pub(super) seed: u64,
+    /// The coach (`POST /invocations`) answers as a text/event-stream, in several chunks.
+    #[arg(long)]
+    pub(super) stream: bool,
 }
 
 /// How to reach the service under test (shared by gate, replay and explore).

@@ -42,6 +42,7 @@ pub(super) fn serve_cmd(a: ServeArgs) -> i32 {
     };
     let mut config = ServiceConfig::new(mode, faults);
     config.seed = a.seed;
+    config.stream = a.stream;
     let rt = runtime();
     rt.block_on(async {
         let running = match reference::spawn(config, a.addr).await {

@@ -95,7 +95,11 @@ pub(super) fn gate_cmd(a: GateArgs) -> i32 {
     };
     let rt = runtime();
     let progress = Bar::new(a.quiet);
-    let result = rt.block_on(gate::run(&cfg, &progress, super::interrupted()));
+    let interrupt = {
+        let _inside = rt.enter();
+        super::interrupted()
+    };
+    let result = rt.block_on(gate::run(&cfg, &progress, interrupt));
     match result {
         Ok(run) => {
             print_summary(&run, &cfg.out_dir, &cfg.formats, a.quiet);

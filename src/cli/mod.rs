@@ -36,40 +36,48 @@ use commands::{
 };
 use gate::gate_cmd;
 
-/// Resolves at the first SIGINT or SIGTERM (what Ctrl-C, CI cancellation,
-/// `docker stop` and Kubernetes send) with the reason for the reports; a
-/// second signal ends the process at once (exit 3), `results.jsonl` holding
-/// every response judged so far.
-async fn interrupted() -> String {
-    let name = first_signal().await;
-    tokio::spawn(async {
-        let second = first_signal().await;
-        eprintln!("vigil: {second} again: stopping now, without reports (results.jsonl holds every response judged so far)");
-        std::process::exit(3);
-    });
-    eprintln!("vigil: {name}: stopping, writing the reports (send it again to stop at once)");
-    format!("interrupted ({name})")
-}
-
+/// Registers SIGINT and SIGTERM handlers now (call inside the runtime,
+/// before anything slow, so a signal during start-up is not lost) and returns
+/// a future that resolves at the first of them (what Ctrl-C, CI
+/// cancellation, `docker stop` and Kubernetes send) with the reason for the
+/// reports; a second signal ends the process at once (exit 3),
+/// `results.jsonl` holding every response judged so far.
 #[cfg(unix)]
-async fn first_signal() -> &'static str {
+fn interrupted() -> impl std::future::Future<Output = String> + Send + 'static {
     use tokio::signal::unix::{signal, SignalKind};
-    match signal(SignalKind::terminate()) {
-        Ok(mut term) => tokio::select! {
-            _ = tokio::signal::ctrl_c() => "SIGINT",
+    let int = signal(SignalKind::interrupt());
+    let term = signal(SignalKind::terminate());
+    async move {
+        let (mut int, mut term) = match (int, term) {
+            (Ok(i), Ok(t)) => (i, t),
+            _ => {
+                let _ = tokio::signal::ctrl_c().await;
+                return "interrupted (SIGINT)".to_string();
+            }
+        };
+        let name = tokio::select! {
+            _ = int.recv() => "SIGINT",
             _ = term.recv() => "SIGTERM",
-        },
-        Err(_) => {
-            let _ = tokio::signal::ctrl_c().await;
-            "SIGINT"
-        }
+        };
+        tokio::spawn(async move {
+            let second = tokio::select! {
+                _ = int.recv() => "SIGINT",
+                _ = term.recv() => "SIGTERM",
+            };
+            eprintln!("vigil: {second} again: stopping now, without reports (results.jsonl holds every response judged so far)");
+            std::process::exit(3);
+        });
+        eprintln!("vigil: {name}: stopping, writing the reports (send it again to stop at once)");
+        format!("interrupted ({name})")
     }
 }
 
 #[cfg(not(unix))]
-async fn first_signal() -> &'static str {
-    let _ = tokio::signal::ctrl_c().await;
-    "interrupt"
+fn interrupted() -> impl std::future::Future<Output = String> + Send + 'static {
+    async {
+        let _ = tokio::signal::ctrl_c().await;
+        "interrupted".to_string()
+    }
 }
 
 /// An invalid argument combination: exit 2.

@@ -48,6 +48,22 @@ pub struct Disclaimer {
     pub text: String,
 }
 
+/// The language a free-text reply is read for (`[text]`): each list is
+/// matched case-insensitively as whole words.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TextPhrases {
+    /// Words that make a number an instruction ("call" 999).
+    pub call: Vec<String>,
+    /// Words that, in one sentence with a clinician (the locale's
+    /// `clinician` resources), send the user to them ("talk to" your GP).
+    pub redirect: Vec<String>,
+    /// Crisis wording, out of place in a reply to a safe message.
+    pub crisis: Vec<String>,
+    /// A refusal to engage with the message.
+    pub refusal: Vec<String>,
+}
+
 /// Contents of `resources.toml`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -55,6 +71,10 @@ pub struct ResourceBook {
     /// Kind name → description.
     pub kinds: BTreeMap<String, String>,
     pub disclaimer: Disclaimer,
+    /// How free-text replies are read; without it, what only these phrases
+    /// can show is not observable in a free-text reply.
+    #[serde(default)]
+    pub text: Option<TextPhrases>,
     #[serde(default, rename = "resource")]
     pub resources: Vec<Resource>,
     #[serde(default)]

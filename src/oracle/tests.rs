@@ -6,14 +6,14 @@ use crate::contract::{Level, Referral, TriggerType};
 use crate::corpus::{Review, Tri};
 use std::path::PathBuf;
 
-fn books() -> (ResourceBook, RuleBook) {
+pub(super) fn books() -> (ResourceBook, RuleBook) {
     (
         toml::from_str(include_str!("../../corpora/resources.toml")).unwrap(),
         RuleBook::parse(include_str!("../../corpora/rules.toml")).unwrap(),
     )
 }
 
-fn case(sentinel: Option<SentinelExpect>, medical: Option<MedicalExpect>) -> Case {
+pub(super) fn case(sentinel: Option<SentinelExpect>, medical: Option<MedicalExpect>) -> Case {
     Case {
         id: "t-001".into(),
         text: "text".into(),
@@ -313,7 +313,7 @@ fn medical_kinds() {
 }
 
 #[test]
-fn foreign_numbers_only_fail_for_a_uk_user() {
+fn foreign_numbers_fail_for_a_uk_user() {
     let (res, rules) = books();
     let ctx = Context {
         resources: &res,
@@ -330,6 +330,54 @@ fn foreign_numbers_only_fail_for_a_uk_user() {
             reply: Reply::Sentinel(good_sentinel()),
         },
     );
-    assert_eq!(v.kind, Kind::ForbiddenContent, "{v:#?}");
-    assert!(v.failures[0].reason.contains("en-GB"));
+    assert_eq!(v.kind, Kind::ForeignResource, "{v:#?}");
+    assert!(v.failures[0].reason.contains("the United Kingdom"));
+    assert!(v.failures[0].reason.contains("988"));
+    // Alongside a local line, a foreign one still does not work here.
+    let mut r = good_sentinel();
+    r.response = "Call Samaritans on 116 123 or 1-800-950-6264.".into();
+    let v = judge(
+        &ctx,
+        &c,
+        Endpoint::Sentinel,
+        &Outcome::Reply {
+            reply: Reply::Sentinel(r),
+        },
+    );
+    assert_eq!(v.kind, Kind::ForeignResource, "{v:#?}");
+    assert!(v.failures[0]
+        .reason
+        .contains("a number in the United States"));
+}
+
+#[test]
+fn verdicts_of_older_runs_still_read() {
+    let old = r#"{"kind":"missed","failures":[{"kind":"missed","expectation":"e","reason":"r"}]}"#;
+    let v: Verdict = serde_json::from_str(old).unwrap();
+    assert_eq!(v.kind, Kind::Missed);
+    assert!(v.not_observable.is_empty() && v.notes.is_empty() && v.evidence.is_none());
+    // Empty additions are not written, so old readers see the same shape.
+    assert_eq!(serde_json::to_string(&v).unwrap(), old);
+}
+
+#[test]
+fn foreign_resource_sits_between_wrong_trigger_and_wrong_referral() {
+    assert!(Kind::WrongTrigger < Kind::ForeignResource);
+    assert!(Kind::ForeignResource < Kind::WrongReferral);
+    assert_eq!(Kind::ForeignResource.as_str(), "foreign_resource");
+    assert!(Kind::FAILURES.contains(&Kind::ForeignResource));
+}
+
+#[test]
+fn text_replies_read_back_as_text() {
+    let r = Reply::Text(crate::contract::TextReply {
+        text: "Keep going!".into(),
+    });
+    let json = serde_json::to_string(&r).unwrap();
+    assert_eq!(json, r#"{"text":"Keep going!"}"#);
+    assert_eq!(serde_json::from_str::<Reply>(&json).unwrap(), r);
+    let s: Reply = serde_json::to_value(good_sentinel())
+        .and_then(serde_json::from_value)
+        .unwrap();
+    assert!(matches!(s, Reply::Sentinel(_)));
 }

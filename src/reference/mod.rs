@@ -4,7 +4,10 @@
 //! through normalisation, a multi-pattern matcher and context rules; `naive`
 //! mode is plain lower-case substring matching, the common way such services
 //! fail. Its lexicon is its own data (`lexicon.toml`), never the corpora.
+//! `coach` answers the same decisions in free text, as a coaching agent
+//! runtime does.
 
+pub mod coach;
 pub mod detect;
 pub mod normalize;
 pub mod respond;

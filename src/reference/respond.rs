@@ -25,6 +25,14 @@ fn add(out: &mut Vec<String>, book: &ResourceBook, locale: &str, kind: &str) {
     }
 }
 
+/// The text of every resource of `kind` for `locale` (en-US's for a locale
+/// the book does not know).
+pub fn resource_texts(book: &ResourceBook, locale: &str, kind: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    add(&mut out, book, locale_in(book, locale), kind);
+    out
+}
+
 fn opening(trigger: TriggerType, level: Level) -> &'static str {
     use Level::*;
     use TriggerType::*;

@@ -3,7 +3,7 @@
 //! periodic stalls during which every request waits.
 
 use super::detect::{Lexicon, Mode};
-use super::respond;
+use super::{coach, respond};
 use crate::contract::{CheckRequest, MedicalResponse, SentinelResponse};
 use crate::corpus::ResourceBook;
 use axum::extract::State;
@@ -43,6 +43,8 @@ pub struct ServiceConfig {
     pub resources: ResourceBook,
     pub faults: Faults,
     pub seed: u64,
+    /// The coach (`/invocations`) answers as an event stream.
+    pub stream: bool,
 }
 
 /// The resources the service ships with (those of the bundled corpus).
@@ -59,6 +61,7 @@ impl ServiceConfig {
             resources: builtin_resources(),
             faults,
             seed: 0x5eed,
+            stream: false,
         }
     }
 }
@@ -81,6 +84,8 @@ pub fn app(config: ServiceConfig) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/v1/sentinel/check", post(sentinel))
         .route("/v1/medical-boundaries/check", post(medical))
+        .route("/invocations", post(invocations))
+        .route("/ping", get(|| async { Json(coach::ping()) }))
         .with_state(service)
 }
 
@@ -154,6 +159,20 @@ async fn medical(State(s): State<Arc<Service>>, Json(req): Json<CheckRequest>) -
         &s.config.resources,
     );
     Json(body).into_response()
+}
+
+/// The coach: free text written from the same decisions.
+async fn invocations(
+    State(s): State<Arc<Service>>,
+    Json(req): Json<coach::Invocation>,
+) -> Response {
+    if let Fate::Fail = s.inject().await {
+        return injected_error();
+    }
+    let c = &s.config;
+    let locale = req.user_context.locale.as_deref().unwrap_or("en-US");
+    let text = coach::reply(&c.lexicon, c.mode, &c.resources, &req.prompt, locale);
+    coach::answer(&text, c.stream)
 }
 
 /// A service running in the background of this process.

@@ -367,7 +367,7 @@ mod tests {
             },
             status: Some(200),
             body: None,
-            verdict: Verdict { kind, failures },
+            verdict: Verdict::from_failures(failures),
             latency_ms: 1.0,
             expected: String::new(),
             rationale: String::new(),

@@ -8,7 +8,7 @@
 //! status. Every piece of corpus or response text is escaped.
 
 use super::{curl_line, visible, GateVerdict, Record, Run};
-use crate::oracle::Kind;
+use crate::oracle::{Evidence, Kind, MarkKind};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -36,7 +36,10 @@ table{border-collapse:collapse;margin:.6rem 0}td,th{border:1px solid #ddd;paddin
 th{background:#f5f5f5}td.n{text-align:right}.card{border:1px solid #ddd;border-left:4px solid #c62828;border-radius:.3rem;padding:.6rem 1rem;margin:.8rem 0}\
 .card.over{border-left-color:#ef6c00}.msg{background:#f7f7f7;padding:.4rem .6rem;border-radius:.3rem;white-space:pre-wrap;word-break:break-word}\
 code,pre{font:13px/1.4 ui-monospace,SFMono-Regular,Menlo,monospace}pre{overflow-x:auto;background:#f7f7f7;padding:.5rem}\
-.muted{color:#666}.kind{font-weight:600}details>summary{cursor:pointer}";
+.muted{color:#666}.kind{font-weight:600}details>summary{cursor:pointer}\
+mark{padding:0 .1rem;border-radius:.2rem}mark.resource{background:#d7f0dc}mark.phrase{background:#dce8fb}\
+mark.refusal{background:#ffe3c2}mark.forbidden{background:#f9c9c5}mark.foreign{background:#f9c9c5;outline:1px dashed #c62828}\
+mark.unknown{background:#fff3b0}";
 
 fn verdict_words(v: GateVerdict, load_ran: bool) -> (&'static str, &'static str) {
     match v {
@@ -59,10 +62,11 @@ fn is_over_reaction(r: &Record) -> bool {
     matches!(r.verdict.kind, Kind::OverTriggered | Kind::OverEscalated)
 }
 
-/// The answer's text field, or the raw body.
-fn answer_text(r: &Record) -> String {
+/// The answer's text field and its other fields in one line, or the raw
+/// body.
+fn answer_parts(r: &Record) -> (String, Option<String>) {
     let Some(body) = &r.body else {
-        return "(no answer)".into();
+        return ("(no answer)".into(), None);
     };
     match serde_json::from_str::<serde_json::Value>(body) {
         Ok(v) => {
@@ -83,18 +87,50 @@ fn answer_text(r: &Record) -> String {
                     fields.push(format!("{k}: {x}"));
                 }
             }
-            format!(
-                "{}\n[{}]",
-                if text.is_empty() {
-                    "(no message to the user)"
-                } else {
-                    text
-                },
-                fields.join(", ")
-            )
+            let text = if text.is_empty() {
+                "(no message to the user)"
+            } else {
+                text
+            };
+            (text.to_string(), Some(format!("[{}]", fields.join(", "))))
         }
-        Err(_) => body.clone(),
+        Err(_) => (body.clone(), None),
     }
+}
+
+fn mark_class(k: MarkKind) -> &'static str {
+    match k {
+        MarkKind::Resource => "resource",
+        MarkKind::Phrase => "phrase",
+        MarkKind::Refusal => "refusal",
+        MarkKind::Forbidden => "forbidden",
+        MarkKind::Foreign => "foreign",
+        MarkKind::Unknown => "unknown",
+    }
+}
+
+/// The reply text with what the oracle found marked (each mark's label as
+/// its tooltip), every piece escaped.
+pub fn marked(ev: &Evidence) -> String {
+    let t = &ev.text;
+    let mut o = String::with_capacity(t.len() + ev.marks.len() * 48);
+    let mut at = 0;
+    for m in &ev.marks {
+        let (Some(before), Some(inside)) = (t.get(at..m.start), t.get(m.start..m.end)) else {
+            continue;
+        };
+        o.push_str(&esc(&visible(before)));
+        let _ = write!(
+            o,
+            "<mark class=\"{}\" title=\"{}\">{}</mark>",
+            mark_class(m.kind),
+            esc(&m.label),
+            esc(&visible(inside))
+        );
+        at = m.end;
+    }
+    o.push_str(&esc(&visible(t.get(at..).unwrap_or(""))));
+    o
 }
 
 fn card(o: &mut String, r: &Record, more: &[&Record], info: &super::RunInfo) {
@@ -139,12 +175,27 @@ fn card(o: &mut String, r: &Record, more: &[&Record], info: &super::RunInfo) {
             esc(&visible(&r.request.message))
         );
     }
+    let (text, fields) = answer_parts(r);
+    let mut answer = match &r.verdict.evidence {
+        Some(ev) => marked(ev),
+        None => esc(&visible(&text)),
+    };
+    if let Some(f) = fields.filter(|f| f != "[]") {
+        answer.push('\n');
+        answer.push_str(&esc(&f));
+    }
     let _ = writeln!(
         o,
-        "<p><b>What the service answered</b> <span class=\"muted\">(HTTP {})</span></p><div class=\"msg\">{}</div>",
+        "<p><b>What the service answered</b> <span class=\"muted\">(HTTP {})</span></p><div class=\"msg\">{answer}</div>",
         r.status.map_or("—".into(), |s| s.to_string()),
-        esc(&visible(&answer_text(r)))
     );
+    if let Some(ev) = r.verdict.evidence.as_ref().filter(|e| !e.absent.is_empty()) {
+        let _ = writeln!(
+            o,
+            "<p><b>Looked for and not found:</b> {}</p>",
+            esc(&ev.absent.join("; "))
+        );
+    }
     let _ = writeln!(o, "<p><b>What was expected:</b> {}</p>", esc(&r.expected));
     if !r.rationale.is_empty() {
         let _ = writeln!(o, "<p><b>Why:</b> {}</p>", esc(&r.rationale));
@@ -152,6 +203,9 @@ fn card(o: &mut String, r: &Record, more: &[&Record], info: &super::RunInfo) {
     let _ = writeln!(o, "<ul>");
     for f in &r.verdict.failures {
         let _ = writeln!(o, "<li>{}</li>", esc(&f.reason));
+    }
+    for line in r.remarks() {
+        let _ = writeln!(o, "<li class=\"muted\">{}</li>", esc(&line));
     }
     let _ = writeln!(o, "</ul>");
     let _ = writeln!(
@@ -359,6 +413,42 @@ fn speed(o: &mut String, run: &Run) {
     }
 }
 
+/// Most notes listed in the review section.
+const MAX_NOTES: usize = 200;
+
+/// Notes left for a clinician, whatever the verdict: numbers vigil does
+/// not know, content judged under the other guard.
+fn review(o: &mut String, run: &Run) {
+    let noted = run.noted();
+    if noted.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        o,
+        "<h2>For clinical review ({})</h2><p class=\"muted\">Not failures: things in the answers that vigil could not classify, for someone to check.</p><table><tr><th>message</th><th>endpoint</th><th>note</th><th>answer</th></tr>",
+        noted.len()
+    );
+    for r in noted.iter().take(MAX_NOTES) {
+        let answer = r.verdict.evidence.as_ref().map_or(String::new(), marked);
+        let _ = writeln!(
+            o,
+            "<tr><td><code>{}</code>{}</td><td>{}</td><td>{}</td><td>{answer}</td></tr>",
+            esc(&r.case_id),
+            esc(&r.variant_key()),
+            esc(r.endpoint.title()),
+            esc(&r.verdict.notes.join(" "))
+        );
+    }
+    let _ = writeln!(o, "</table>");
+    if noted.len() > MAX_NOTES {
+        let _ = writeln!(
+            o,
+            "<p class=\"muted\">{} more in results.jsonl.</p>",
+            noted.len() - MAX_NOTES
+        );
+    }
+}
+
 pub fn render(run: &Run) -> String {
     let mut o = String::new();
     let i = &run.info;
@@ -408,6 +498,10 @@ pub fn render(run: &Run) -> String {
         ("Messages (cases)", run.cases_total.to_string()),
         ("Responses judged", run.records.len().to_string()),
         ("Inappropriate responses", failures.len().to_string()),
+        (
+            "Expectations not observable from the answers",
+            run.not_observable_total().to_string(),
+        ),
         ("Corpus fingerprint (SHA-256)", i.corpus_sha256.clone()),
         ("When", format!("{} to {}", i.started_at, i.finished_at)),
         (
@@ -521,6 +615,7 @@ pub fn render(run: &Run) -> String {
         }
     }
 
+    review(&mut o, run);
     speed(&mut o, run);
 
     let cov = &run.coverage;
@@ -550,6 +645,40 @@ mod tests {
         assert_eq!(
             esc("<script>alert('x')</script> & \"q\""),
             "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;"
+        );
+    }
+
+    #[test]
+    fn marked_text_is_escaped_inside_and_outside_marks() {
+        let ev = Evidence {
+            text: "<b>Call</b> 116 123 & 1-800-950-6264".into(),
+            marks: vec![
+                crate::oracle::Mark {
+                    start: 12,
+                    end: 19,
+                    kind: MarkKind::Resource,
+                    label: "crisis line: \"Samaritans\"".into(),
+                },
+                crate::oracle::Mark {
+                    start: 22,
+                    end: 36,
+                    kind: MarkKind::Foreign,
+                    label: "<not here>".into(),
+                },
+                // Out of range or overlapping marks are skipped, not a panic.
+                crate::oracle::Mark {
+                    start: 30,
+                    end: 99,
+                    kind: MarkKind::Unknown,
+                    label: String::new(),
+                },
+            ],
+            absent: vec![],
+        };
+        assert_eq!(
+            marked(&ev),
+            "&lt;b&gt;Call&lt;/b&gt; <mark class=\"resource\" title=\"crisis line: &quot;Samaritans&quot;\">116 123</mark> &amp; \
+             <mark class=\"foreign\" title=\"&lt;not here&gt;\">1-800-950-6264</mark>"
         );
     }
 

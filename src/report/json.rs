@@ -57,6 +57,8 @@ pub fn summary_value(run: &Run) -> Value {
         "appropriate_total": appropriate,
         "failures_total": run.records.len() - appropriate,
         "failures_by_kind": by_kind,
+        "not_observable_total": run.not_observable_total(),
+        "notes_total": run.records.iter().map(|r| r.verdict.notes.len()).sum::<usize>(),
         "failures_by_endpoint": by_endpoint,
         "failures_by_trigger": by_trigger,
         "by_category": by_category,

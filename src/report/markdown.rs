@@ -3,7 +3,7 @@
 //! message sent, the answer received, what was expected and why it failed.
 
 use super::{curl_line, GateVerdict, Run};
-use crate::oracle::Kind;
+use crate::oracle::{Kind, MarkKind};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -103,6 +103,71 @@ fn variants(o: &mut String, run: &Run) {
     let _ = writeln!(o);
 }
 
+/// What the oracle found in a reply and what it looked for in vain.
+fn evidence(o: &mut String, ev: &crate::oracle::Evidence) {
+    let found: Vec<String> = ev
+        .marks
+        .iter()
+        .filter_map(|m| {
+            let what = match m.kind {
+                MarkKind::Resource => "help resource",
+                MarkKind::Phrase => "expected wording",
+                MarkKind::Refusal => "out of place",
+                MarkKind::Forbidden => "forbidden",
+                MarkKind::Foreign => "not in this country",
+                MarkKind::Unknown => "unknown number",
+            };
+            ev.text.get(m.start..m.end).map(|t| {
+                format!(
+                    "{what} \"{}\" ({})",
+                    cell(&super::visible(t)),
+                    cell(&m.label)
+                )
+            })
+        })
+        .collect();
+    if !found.is_empty() {
+        let _ = writeln!(o, "**Found in the reply:** {}\n", found.join("; "));
+    }
+    if !ev.absent.is_empty() {
+        let _ = writeln!(
+            o,
+            "**Looked for and not found:** {}\n",
+            cell(&ev.absent.join("; "))
+        );
+    }
+}
+
+/// Most notes listed for review.
+const MAX_NOTES: usize = 50;
+
+/// Notes left for a clinician, whatever the verdict.
+fn review(o: &mut String, run: &Run) {
+    let noted = run.noted();
+    if noted.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        o,
+        "## For clinical review ({})\n\nNot failures: things in the answers vigil could not classify.\n",
+        noted.len()
+    );
+    for r in noted.iter().take(MAX_NOTES) {
+        let _ = writeln!(
+            o,
+            "- `{}{}` → {}: {}",
+            r.case_id,
+            r.variant_key(),
+            r.endpoint.title(),
+            cell(&r.verdict.notes.join(" "))
+        );
+    }
+    if noted.len() > MAX_NOTES {
+        let _ = writeln!(o, "- … {} more in results.jsonl", noted.len() - MAX_NOTES);
+    }
+    let _ = writeln!(o);
+}
+
 /// The pre-release checklist as `gate.json` records it.
 fn checklist(o: &mut String, run: &Run) {
     let _ = writeln!(
@@ -158,6 +223,11 @@ pub fn render(run: &Run) -> String {
     let _ = writeln!(o, "| cases | {} |", run.cases_total);
     let _ = writeln!(o, "| responses judged | {} |", run.records.len());
     let _ = writeln!(o, "| inappropriate | {} |", run.failures().count());
+    let _ = writeln!(
+        o,
+        "| expectations not observable | {} |",
+        run.not_observable_total()
+    );
     let _ = writeln!(o, "| corpus SHA-256 | `{}` |", i.corpus_sha256);
     let _ = writeln!(
         o,
@@ -169,6 +239,7 @@ pub fn render(run: &Run) -> String {
 
     latency(&mut o, run);
     variants(&mut o, run);
+    review(&mut o, run);
 
     let by_kind = run.failures_by_kind();
     if by_kind.is_empty() {
@@ -255,6 +326,9 @@ pub fn render(run: &Run) -> String {
                 r.status.map_or("—".into(), |s| s.to_string()),
                 fence(body)
             );
+            if let Some(ev) = &r.verdict.evidence {
+                evidence(&mut o, ev);
+            }
             let _ = writeln!(o, "**Expected:** {}", cell(&r.expected));
             if !r.rationale.is_empty() {
                 let _ = writeln!(o, " — {}", cell(&r.rationale));
@@ -269,6 +343,9 @@ pub fn render(run: &Run) -> String {
                     cell(&f.reason)
                 );
             }
+            for line in r.remarks() {
+                let _ = writeln!(o, "- {}", cell(&line));
+            }
             let _ = writeln!(
                 o,
                 "\nReproduce:\n\n```sh\n{}\n{}\n```\n",
@@ -278,4 +355,33 @@ pub fn render(run: &Run) -> String {
         }
     }
     o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::evidence;
+    use crate::oracle::{Evidence, Mark, MarkKind};
+
+    #[test]
+    fn evidence_lists_what_was_found_and_not_found() {
+        let ev = Evidence {
+            text: "Call 1-800-950-6264 | now".into(),
+            marks: vec![Mark {
+                start: 5,
+                end: 19,
+                kind: MarkKind::Foreign,
+                label: "does not work in the United Kingdom".into(),
+            }],
+            absent: vec!["crisis line for en-GB (Samaritans)".into()],
+        };
+        let mut o = String::new();
+        evidence(&mut o, &ev);
+        assert!(o.contains(
+            "**Found in the reply:** not in this country \"1-800-950-6264\" (does not work in the United Kingdom)"
+        ), "{o}");
+        assert!(o.contains("**Looked for and not found:** crisis line for en-GB (Samaritans)"));
+        let mut none = String::new();
+        evidence(&mut none, &Evidence::default());
+        assert!(none.is_empty());
+    }
 }

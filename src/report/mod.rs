@@ -90,6 +90,16 @@ impl Record {
         self.verdict.kind.is_failure()
     }
 
+    /// What the verdict could not judge and what it leaves for a
+    /// clinician to review, one line each.
+    pub fn remarks(&self) -> impl Iterator<Item = String> + '_ {
+        let v = &self.verdict;
+        v.not_observable
+            .iter()
+            .map(|e| format!("Not observable from this answer: {e}"))
+            .chain(v.notes.iter().map(|n| format!("For review: {n}")))
+    }
+
     /// Distinguishes a variant's response from its base case's (empty for
     /// the base case itself).
     pub fn variant_key(&self) -> String {
@@ -339,6 +349,23 @@ impl Run {
             }
         }
         m
+    }
+
+    /// Responses with notes for a clinician to review, whatever their
+    /// verdict.
+    pub fn noted(&self) -> Vec<&Record> {
+        self.records
+            .iter()
+            .filter(|r| !r.verdict.notes.is_empty())
+            .collect()
+    }
+
+    /// Expectations no answer could show, over all responses.
+    pub fn not_observable_total(&self) -> usize {
+        self.records
+            .iter()
+            .map(|r| r.verdict.not_observable.len())
+            .sum()
     }
 
     pub fn failures_by_kind(&self) -> BTreeMap<Kind, usize> {
