@@ -177,6 +177,73 @@ pub fn interval_log(start_time: SystemTime, comment: &str, intervals: &[Interval
     String::from_utf8(buf).expect("interval logs are ASCII")
 }
 
+/// The histograms of a V2 interval log, by series (`None` for the untagged
+/// one), each a list of (interval start, histogram) in log order.
+#[derive(Debug, Default)]
+pub struct ReadLog {
+    /// The log's `#[StartTime: …]`, when it has one.
+    pub start_time: Option<SystemTime>,
+    pub series: std::collections::BTreeMap<Option<String>, Vec<(Duration, Histogram<u64>)>>,
+}
+
+/// Why an interval log could not be read back.
+#[derive(Debug, thiserror::Error)]
+pub enum LogReadError {
+    #[error("unreadable line at byte {0}")]
+    Syntax(usize),
+    #[error("interval {0}: the histogram is not base64")]
+    Base64(usize),
+    #[error("interval {0}: the histogram cannot be decoded ({1:?})")]
+    Histogram(usize, hdrhistogram::serialization::DeserializeError),
+    #[error("interval {0}: values outside vigil's range (1 µs to 60 s)")]
+    Range(usize),
+    #[error("more than the {0} intervals expected")]
+    TooLong(usize),
+}
+
+/// Reads back a V2 interval log written by [`interval_log`] (or any
+/// HdrHistogram tool): every histogram, decoded exactly, in vigil's bounds.
+/// A log with more than `max_intervals` intervals is refused before they
+/// are decoded (each decoded histogram takes about 140 kB).
+pub fn read_interval_log(text: &[u8], max_intervals: usize) -> Result<ReadLog, LogReadError> {
+    use base64::Engine;
+    use hdrhistogram::serialization::interval_log::{IntervalLogIterator, LogEntry};
+    use hdrhistogram::serialization::Deserializer;
+    let mut out = ReadLog::default();
+    let mut de = Deserializer::new();
+    let mut n = 0usize;
+    for entry in IntervalLogIterator::new(text) {
+        let entry = entry.map_err(|e| match e {
+            hdrhistogram::serialization::interval_log::LogIteratorError::ParseError { offset } => {
+                LogReadError::Syntax(offset)
+            }
+        })?;
+        match entry {
+            LogEntry::StartTime(t) => out.start_time = Some(SystemTime::UNIX_EPOCH + t),
+            LogEntry::BaseTime(_) => {}
+            LogEntry::Interval(i) => {
+                n += 1;
+                if n > max_intervals {
+                    return Err(LogReadError::TooLong(max_intervals));
+                }
+                let bytes = base64::engine::general_purpose::STANDARD
+                    .decode(i.encoded_histogram())
+                    .map_err(|_| LogReadError::Base64(n))?;
+                let decoded: Histogram<u64> = de
+                    .deserialize(&mut bytes.as_slice())
+                    .map_err(|e| LogReadError::Histogram(n, e))?;
+                let mut h = histogram();
+                h.add(&decoded).map_err(|_| LogReadError::Range(n))?;
+                out.series
+                    .entry(i.tag().map(|t| t.as_str().to_string()))
+                    .or_default()
+                    .push((i.start_timestamp(), h));
+            }
+        }
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -269,5 +336,27 @@ mod tests {
         }
         assert_eq!(seen, vec![(None, 0, 5), (Some("service".into()), 1, 9)]);
         assert!(log.contains("#[StartTime: 1700000000.000"), "{log}");
+        // The histograms themselves come back exactly.
+        let read = read_interval_log(log.as_bytes(), 10).unwrap();
+        assert!(matches!(
+            read_interval_log(log.as_bytes(), 1),
+            Err(LogReadError::TooLong(1))
+        ));
+        assert_eq!(
+            read.start_time,
+            Some(SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000))
+        );
+        assert_eq!(read.series[&None], vec![(Duration::ZERO, a)]);
+        assert_eq!(
+            read.series[&Some("service".to_string())],
+            vec![(Duration::from_secs(1), b)]
+        );
+        // A damaged line is an error naming where, not a panic.
+        let torn = log.replace("HISTFAA", "HISTF!!");
+        assert!(read_interval_log(torn.as_bytes(), 10).is_err());
+        assert!(matches!(
+            read_interval_log(b"0.000,1.000,5.0,not-a-histogram\n", 10),
+            Err(LogReadError::Base64(1) | LogReadError::Histogram(1, _) | LogReadError::Syntax(_))
+        ));
     }
 }

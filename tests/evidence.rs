@@ -323,7 +323,10 @@ fn a_reused_out_directory_never_mixes_two_runs() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names, ["gate.json", "results.jsonl", "summary.json"]);
+    assert_eq!(
+        names,
+        ["gate.json", "results.jsonl", "run.json", "summary.json"]
+    );
 }
 
 #[test]

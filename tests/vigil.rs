@@ -23,6 +23,7 @@ fn gate_passes_every_corpus_case_on_the_embedded_reference_service() {
         "junit.xml",
         "sentinel-corrected.hgrm",
         "medical.hlog",
+        "run.json",
     ] {
         assert!(out.join(f).exists(), "{f} written");
     }

@@ -35,6 +35,11 @@ pub(super) enum Command {
     Explore(ExploreArgs),
     /// Compare two runs: new failures, fixed cases, latency change. Exits 1 when NEW has a failure OLD did not.
     Diff(DiffArgs),
+    /// Merge the run directories of every shard of one sharded run into one run directory, and exit with its verdict.
+    ///
+    /// Adds the load histograms exactly and decides the verdict, the checklist and every report again from the
+    /// merged data. Refuses (exit 2) shards of different runs, corpora, seeds or options, and missing or duplicate shards.
+    Merge(MergeArgs),
     /// Check and describe the corpus.
     Corpus {
         #[command(subcommand)]
@@ -213,6 +218,15 @@ pub(super) struct GateArgs {
     /// Reuse an --out directory that holds another run, deleting vigil's own files from it first.
     #[arg(long)]
     pub(super) overwrite: bool,
+    /// Run only shard I of N (from 0): its share of the messages, at rate/N; combine the shards with `vigil merge`.
+    #[arg(long, value_name = "I/N", conflicts_with = "shards")]
+    pub(super) shard: Option<String>,
+    /// Run one of N shards, its index from JOB_COMPLETION_INDEX (set on each pod of a Kubernetes Indexed Job).
+    #[arg(long, value_name = "N")]
+    pub(super) shards: Option<u32>,
+    /// The run's id, marking every request and report; required with --shard/--shards (the same for every shard). Default: a timestamp.
+    #[arg(long)]
+    pub(super) run_id: Option<String>,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy)]
@@ -381,6 +395,22 @@ pub(super) struct ExploreArgs {
     /// Seed for the variants.
     #[arg(long, default_value_t = 1)]
     pub(super) seed: u64,
+}
+
+#[derive(Args, Debug)]
+pub(super) struct MergeArgs {
+    /// The shards' run directories.
+    #[arg(required = true)]
+    pub(super) dirs: Vec<PathBuf>,
+    /// Where to write the merged run.
+    #[arg(long)]
+    pub(super) out: PathBuf,
+    /// Reuse an --out directory that holds another run, deleting vigil's own files from it first.
+    #[arg(long)]
+    pub(super) overwrite: bool,
+    /// Print nothing but the verdict line.
+    #[arg(long, short)]
+    pub(super) quiet: bool,
 }
 
 #[derive(Args, Debug)]

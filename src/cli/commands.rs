@@ -1,7 +1,9 @@
 //! The subcommands other than `gate`: serve, corpus lint and stats, diff,
 //! replay and explore.
 
-use super::args::{DiffArgs, EndpointArg, ExploreArgs, LintArgs, ModeArg, ReplayArgs, ServeArgs};
+use super::args::{
+    DiffArgs, EndpointArg, ExploreArgs, LintArgs, MergeArgs, ModeArg, ReplayArgs, ServeArgs,
+};
 use super::progress::Bar;
 use super::{chain, fail, invalid, print_json, run_id, runtime};
 use crate::corpus::{self, Severity};
@@ -186,6 +188,25 @@ pub(super) fn diff_cmd(a: DiffArgs) -> i32 {
         outp!("{}", each_line(&crate::report::diff::render(&d)));
     }
     i32::from(d.regressed())
+}
+
+pub(super) fn merge_cmd(a: MergeArgs) -> i32 {
+    match crate::merge::merge(&a.dirs, &a.out, a.overwrite) {
+        Ok(run) => {
+            let formats: Vec<crate::report::Format> = run
+                .options
+                .formats
+                .iter()
+                .filter_map(|f| crate::report::Format::parse(f))
+                .collect();
+            super::gate::print_summary(&run, &a.out, &formats, a.quiet);
+            run.verdict.exit_code()
+        }
+        Err(e) => {
+            eprintln!("vigil merge: {}", chain(&e));
+            e.exit_code()
+        }
+    }
 }
 
 pub(super) fn replay_cmd(a: ReplayArgs) -> i32 {

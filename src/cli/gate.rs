@@ -8,6 +8,7 @@ use crate::corpus::Severity;
 use crate::gate::{self, GateConfig, GateError};
 use crate::report::{Format, Run};
 use crate::sanitize::{each_line, line};
+use crate::shard::Shard;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -48,10 +49,11 @@ pub(super) fn gate_cmd(mut a: GateArgs, given: &dyn Fn(&str) -> bool) -> i32 {
         }
     }
     let stamp = timestamp();
-    let service = match a
-        .service
-        .spec(format!("{stamp}-{:04x}", std::process::id() & 0xffff))
-    {
+    let (shard, run_id) = match shard_and_run_id(&a, &stamp) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let service = match a.service.spec(run_id) {
         Ok(s) => s,
         Err(code) => return code,
     };
@@ -108,6 +110,7 @@ pub(super) fn gate_cmd(mut a: GateArgs, given: &dyn Fn(&str) -> bool) -> i32 {
         max_requests: a.max_requests,
         shrink_requests: a.shrink_requests,
         selection,
+        shard,
     };
     if a.dry_run {
         return match gate::plan_only(&cfg) {
@@ -130,7 +133,7 @@ pub(super) fn gate_cmd(mut a: GateArgs, given: &dyn Fn(&str) -> bool) -> i32 {
     let result = rt.block_on(gate::run(&cfg, &progress, interrupt));
     match result {
         Ok(run) => {
-            print_summary(&run, &cfg, a.quiet);
+            print_summary(&run, &cfg.out_dir, &cfg.formats, a.quiet);
             run.verdict.exit_code()
         }
         Err(e) => report_error(e),
@@ -159,7 +162,25 @@ fn report_error(e: GateError) -> i32 {
     }
 }
 
-fn print_summary(run: &Run, cfg: &GateConfig, quiet: bool) {
+/// The shard (from `--shard I/N`, or `--shards N` and `JOB_COMPLETION_INDEX`)
+/// and the run id: given, as a sharded run requires, or made from the time.
+fn shard_and_run_id(a: &GateArgs, stamp: &str) -> Result<(Option<Shard>, String), i32> {
+    let index = std::env::var("JOB_COMPLETION_INDEX").ok();
+    let shard = Shard::resolve(a.shard.as_deref(), a.shards, index.as_deref()).map_err(invalid)?;
+    let run_id = match (&a.run_id, shard) {
+        (Some(id), _) => {
+            crate::shard::check_run_id(id).map_err(invalid)?;
+            id.clone()
+        }
+        (None, Some(_)) => return Err(invalid(crate::shard::ShardError::NoRunId)),
+        (None, None) => format!("{stamp}-{:04x}", std::process::id() & 0xffff),
+    };
+    Ok((shard, run_id))
+}
+
+/// The verdict line and, unless `quiet`, the figures behind it (also
+/// printed by `vigil merge`).
+pub(super) fn print_summary(run: &Run, out_dir: &std::path::Path, formats: &[Format], quiet: bool) {
     out!(
         "vigil gate: {} — {}",
         run.headline(),
@@ -250,12 +271,12 @@ fn print_summary(run: &Run, cfg: &GateConfig, quiet: bool) {
         out!("  evasions (variants of passing messages) by operator: {ops}");
     }
     let mut files = vec!["results.jsonl"];
-    for f in &cfg.formats {
+    for f in formats {
         files.extend(f.files());
     }
     out!(
         "  reports in {}/ ({})",
-        line(&cfg.out_dir.display().to_string()),
+        line(&out_dir.display().to_string()),
         files.join(", ")
     );
 }

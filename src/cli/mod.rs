@@ -32,7 +32,9 @@ mod review;
 
 pub use args::Cli;
 use args::{Command, CorpusCommand, ProfileCommand, ReviewCommand};
-use commands::{diff_cmd, explore_cmd, hash_cmd, lint_cmd, replay_cmd, serve_cmd, stats_cmd};
+use commands::{
+    diff_cmd, explore_cmd, hash_cmd, lint_cmd, merge_cmd, replay_cmd, serve_cmd, stats_cmd,
+};
 use gate::gate_cmd;
 
 /// Registers SIGINT and SIGTERM handlers now (call inside the runtime,
@@ -103,6 +105,7 @@ pub fn main() -> i32 {
         }
         Command::Serve(a) => serve_cmd(a),
         Command::Diff(a) => diff_cmd(a),
+        Command::Merge(a) => merge_cmd(a),
         Command::Replay(a) => replay_cmd(a),
         Command::Explore(a) => explore_cmd(a),
         Command::Corpus { command } => match command {

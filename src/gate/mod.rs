@@ -16,12 +16,11 @@ pub use plan::describe as describe_plan;
 
 use crate::contract::Endpoint;
 use crate::corpus::{self, Corpus, Finding};
-use crate::latency::{self, Stats};
 use crate::load::{self, LoadConfig, LoadVerdict, Workload};
 use crate::reference::{self, Faults, Mode, ServiceConfig};
 use crate::report::{
-    self, Coverage, EndpointLatency, GateVerdict, PhaseRequests, Plan, Record, ResultsWriter, Run,
-    RunInfo, RunOptions, VariantSettings, WriteError,
+    self, Coverage, GateVerdict, PhaseRequests, Plan, Record, ResultsWriter, Run, RunInfo,
+    RunOptions, VariantSettings, WriteError,
 };
 use crate::target::{Target, TargetError};
 use std::collections::BTreeMap;
@@ -63,6 +62,8 @@ pub struct GateConfig {
     pub shrink_requests: Option<usize>,
     /// `--select`: only these cases (`None`: the whole corpus).
     pub selection: Option<select::Selection>,
+    /// Run only this shard of the messages, at its share of the load rate.
+    pub shard: Option<crate::shard::Shard>,
 }
 
 impl GateConfig {
@@ -304,14 +305,14 @@ pub fn plan_only(cfg: &GateConfig) -> Result<Plan, GateError> {
     if let Some(l) = &cfg.load {
         l.check().map_err(GateError::Load)?;
     }
-    let jobs = selected_jobs(cfg, &corpus)?;
+    let (jobs, _) = selected_jobs(cfg, &corpus)?;
     Ok(plan::plan(cfg, corpus.cases.len(), &jobs))
 }
 
 /// The appropriateness phase's requests: every case, or the selected ones,
 /// to the guards the service has (a guard its profile does not map is not
 /// tested, and says so).
-fn selected_jobs(cfg: &GateConfig, corpus: &Corpus) -> Result<Vec<Job>, GateError> {
+fn selected_jobs(cfg: &GateConfig, corpus: &Corpus) -> Result<(Vec<Job>, Vec<u64>), GateError> {
     let served = |endpoint| {
         cfg.service
             .profile
@@ -327,7 +328,8 @@ fn selected_jobs(cfg: &GateConfig, corpus: &Corpus) -> Result<Vec<Job>, GateErro
     });
     match &cfg.selection {
         Some(s) if jobs.is_empty() => Err(GateError::EmptySelection(s.expr.clone())),
-        _ => Ok(jobs),
+        // A shard runs its share, each message keeping its place in the whole run.
+        _ => Ok(crate::shard::select(jobs, corpus, cfg.shard)),
     }
 }
 
@@ -357,7 +359,7 @@ pub async fn run(
         let _ = stop_tx.send(Some(why));
     });
 
-    let mut jobs = selected_jobs(cfg, &corpus)?;
+    let (mut jobs, seqs) = selected_jobs(cfg, &corpus)?;
     let total = jobs.len();
     let mut planned: BTreeMap<Endpoint, usize> = BTreeMap::new();
     for j in &jobs {
@@ -393,8 +395,9 @@ pub async fn run(
     let mut records = Vec::with_capacity(total);
     let mut write_error = None;
     let collect = async {
-        while let Some(r) = rx.recv().await {
+        while let Some(mut r) = rx.recv().await {
             progress.step();
+            r.seq = seqs[r.seq as usize];
             if write_error.is_none() {
                 if let Err(e) = results.write(&r) {
                     write_error = Some(e);
@@ -487,6 +490,18 @@ pub async fn run(
                 "the load phase ({wanted} requests) was not run: it does not fit in what is left"
             )));
         } else {
+            // A shard sends its share of the rate, offset so that the shards
+            // together make the requested arrival process.
+            let (lcfg, offset) = match cfg.shard {
+                Some(s) => (
+                    LoadConfig {
+                        rate_per_s: s.rate(lcfg.rate_per_s),
+                        ..lcfg.clone()
+                    },
+                    s.offset(lcfg.rate_per_s),
+                ),
+                None => (lcfg.clone(), Duration::ZERO),
+            };
             let secs = (lcfg.warmup + lcfg.duration).as_secs_f64().ceil() as u64;
             progress.phase("load", secs);
             let ticker = async {
@@ -499,7 +514,7 @@ pub async fn run(
             };
             let mut stop = stop_rx.clone();
             tokio::select! {
-                rep = load::run(&target, &workload, lcfg) => load_report = Some(rep?),
+                rep = load::run_shifted(&target, &workload, &lcfg, offset) => load_report = Some(rep?),
                 _ = ticker => {}
                 why = stop_signal(&mut stop) => stopped = Some(format!("{why} during the load phase")),
             }
@@ -522,10 +537,10 @@ pub async fn run(
     watcher.abort();
     service.stop().await;
 
-    let latency = phase_latency(&records, cfg.p99_budget_ms);
+    let latency = report::phase_latency(&records, cfg.p99_budget_ms);
     let approved = Coverage::of(&corpus).approved_cases;
     let (verdict, mut reasons) = decide(
-        cfg,
+        &cfg.options(),
         &Tally {
             records: &records,
             planned: total,
@@ -533,7 +548,7 @@ pub async fn run(
             cases: corpus.cases.len(),
         },
         &load_report,
-        stopped,
+        stopped.clone(),
         capped.clone(),
         &settings,
     );
@@ -579,6 +594,8 @@ pub async fn run(
         plan: the_plan,
         sent,
         capped,
+        shard: cfg.shard,
+        stopped,
     };
     let run = Run {
         checklist: checklist::checklist(&run),
@@ -586,28 +603,6 @@ pub async fn run(
     };
     report::write_all(&run, &cfg.out_dir, &cfg.formats)?;
     Ok(run)
-}
-
-/// Latency of the appropriateness phase, per endpoint (for information).
-fn phase_latency(records: &[Record], budget_ms: f64) -> BTreeMap<Endpoint, EndpointLatency> {
-    let mut hists: BTreeMap<Endpoint, hdrhistogram::Histogram<u64>> = BTreeMap::new();
-    for r in records {
-        let h = hists.entry(r.endpoint).or_insert_with(latency::histogram);
-        latency::record(h, Duration::from_secs_f64(r.latency_ms / 1000.0));
-    }
-    hists
-        .iter()
-        .map(|(e, h)| {
-            let stats = Stats::of(h);
-            let l = EndpointLatency {
-                stats,
-                budget_ms,
-                within_budget: stats.p99_ms <= budget_ms,
-                distribution: latency::distribution(h),
-            };
-            (*e, l)
-        })
-        .collect()
 }
 
 /// What the run could not judge, in words: guards the service does not
@@ -641,18 +636,18 @@ fn unjudged(corpus: &Corpus, target: &Target, records: &[Record]) -> Vec<String>
 }
 
 /// What the appropriateness phase produced, for the verdict.
-struct Tally<'a> {
-    records: &'a [Record],
+pub struct Tally<'a> {
+    pub records: &'a [Record],
     /// Responses planned.
-    planned: usize,
+    pub planned: usize,
     /// Cases approved by a clinician, of `cases`.
-    approved: usize,
-    cases: usize,
+    pub approved: usize,
+    pub cases: usize,
 }
 
-/// The verdict and its reasons, in words.
-fn decide(
-    cfg: &GateConfig,
+/// The verdict and its reasons, in words, under the run's recorded options.
+pub fn decide(
+    cfg: &RunOptions,
     tally: &Tally<'_>,
     load: &Option<load::LoadReport>,
     stopped: Option<String>,

@@ -301,6 +301,7 @@ impl Recorded {
 
     /// The whole run's corrected and service histograms, merged exactly
     /// from the intervals.
+    #[cfg(test)]
     pub fn totals(&self) -> (Histogram<u64>, Histogram<u64>) {
         let mut corrected = latency::histogram();
         let mut service = latency::histogram();

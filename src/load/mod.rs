@@ -11,6 +11,7 @@
 
 pub mod bound;
 mod engine;
+mod evidence;
 pub mod schedule;
 pub mod verdict;
 
@@ -20,9 +21,10 @@ mod tests;
 use crate::contract::Endpoint;
 use crate::latency::{self, Interval, Stats};
 use crate::target::{Target, TargetError};
+pub use evidence::{endpoint_from, Counts, Measured, ReadError};
 use hdrhistogram::Histogram;
 use schedule::Schedule;
-use serde::{Deserialize, Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 use std::io;
 use std::path::Path;
@@ -31,15 +33,23 @@ use std::time::{Duration, SystemTime};
 
 /// How to load the target. Rate, in-flight cap and timeout apply to each
 /// endpoint separately; both endpoints run at the same time.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LoadConfig {
     /// Arrival rate per endpoint, in requests per second.
     pub rate_per_s: f64,
     /// Measured phase.
-    #[serde(rename = "duration_s", serialize_with = "secs")]
+    #[serde(
+        rename = "duration_s",
+        serialize_with = "secs",
+        deserialize_with = "from_secs"
+    )]
     pub duration: Duration,
     /// Sent at the same rate before the measured phase, not recorded.
-    #[serde(rename = "warmup_s", serialize_with = "secs")]
+    #[serde(
+        rename = "warmup_s",
+        serialize_with = "secs",
+        deserialize_with = "from_secs"
+    )]
     pub warmup: Duration,
     /// Requests in flight at once, per endpoint. Waiting for a slot counts
     /// in the corrected latency.
@@ -51,7 +61,11 @@ pub struct LoadConfig {
     pub seed: u64,
     /// A request unanswered this long after its send is an error recorded
     /// at this deadline. Set it to the target's own timeout.
-    #[serde(rename = "request_timeout_ms", serialize_with = "millis")]
+    #[serde(
+        rename = "request_timeout_ms",
+        serialize_with = "millis",
+        deserialize_with = "from_millis"
+    )]
     pub request_timeout: Duration,
 }
 
@@ -95,6 +109,15 @@ fn secs<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
 
 fn millis<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_u64(d.as_millis() as u64)
+}
+
+fn from_secs<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+    let v = f64::deserialize(d)?;
+    Duration::try_from_secs_f64(v).map_err(serde::de::Error::custom)
+}
+
+fn from_millis<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+    u64::deserialize(d).map(Duration::from_millis)
 }
 
 impl Default for LoadConfig {
@@ -260,10 +283,21 @@ pub async fn run(
     workload: &Workload,
     cfg: &LoadConfig,
 ) -> Result<LoadReport, TargetError> {
+    run_shifted(target, workload, cfg, Duration::ZERO).await
+}
+
+/// [`run`], with the whole schedule (warm-up and measured phase) starting
+/// `offset` later: how a shard interleaves its requests with the others'.
+pub async fn run_shifted(
+    target: &Target,
+    workload: &Workload,
+    cfg: &LoadConfig,
+    offset: Duration,
+) -> Result<LoadReport, TargetError> {
     let wire = target.wire()?;
     let schedule = Schedule::new(cfg.rate_per_s, cfg.warmup, cfg.duration);
     // Leave the tasks time to start before the first due time.
-    let t0 = tokio::time::Instant::now() + Duration::from_millis(20);
+    let t0 = tokio::time::Instant::now() + Duration::from_millis(20) + offset;
     let mut runs = Vec::new();
     for (i, (endpoint, messages)) in workload.messages.iter().enumerate() {
         if messages.is_empty() {
@@ -332,74 +366,74 @@ fn assemble(
     cfg: &LoadConfig,
     measured_from: SystemTime,
 ) -> EndpointLoad {
-    let (corrected, service) = rec.totals();
-    let scheduled = schedule.scheduled();
-    let decision = verdict::decide(
-        &verdict::Evidence {
-            corrected: &corrected,
-            service: &service,
-            lag: &rec.lag,
-            scheduled,
-            dispatched: rec.dispatched,
-            errors: rec.errors,
-        },
-        cfg,
-    );
-    let intervals: Vec<Interval<'_>> = rec
-        .intervals
-        .iter()
-        .enumerate()
-        .flat_map(|(k, iv)| {
-            let start = Duration::from_secs(k as u64);
-            let length = cfg
-                .duration
-                .saturating_sub(start)
-                .min(Duration::from_secs(1));
-            [
-                Interval {
-                    start,
-                    length,
-                    tag: None,
-                    histogram: &iv.corrected,
-                },
-                Interval {
-                    start,
-                    length,
-                    tag: Some("service"),
-                    histogram: &iv.service,
-                },
-            ]
-        })
-        .collect();
-    let interval_log = latency::interval_log(
+    let measured = Measured {
+        start_time: measured_from,
+        seconds: rec
+            .intervals
+            .into_iter()
+            .map(|iv| (iv.corrected, iv.service))
+            .collect(),
+        lag: rec.lag,
+    };
+    let counts = Counts {
+        scheduled: schedule.scheduled(),
+        dispatched: rec.dispatched,
+        completed: rec.completed,
+        errors: rec.errors,
+        error_kinds: rec.error_kinds,
+    };
+    endpoint_from(endpoint, cfg, &measured, counts)
+}
+
+/// The V2 interval log of one endpoint's measured phase: per second of due
+/// time, corrected latency (untagged) and service time (`Tag=service`), then
+/// the generator's lag over the whole phase (`Tag=lag`), in µs — every
+/// histogram a merge needs to add shards exactly.
+pub fn endpoint_log(
+    endpoint: Endpoint,
+    cfg: &LoadConfig,
+    measured_from: SystemTime,
+    seconds: &[(&Histogram<u64>, &Histogram<u64>)],
+    lag: &Histogram<u64>,
+) -> String {
+    let mut intervals: Vec<Interval<'_>> = Vec::with_capacity(seconds.len() * 2 + 1);
+    for (k, (corrected, service)) in seconds.iter().enumerate() {
+        let start = Duration::from_secs(k as u64);
+        let length = cfg
+            .duration
+            .saturating_sub(start)
+            .min(Duration::from_secs(1));
+        intervals.push(Interval {
+            start,
+            length,
+            tag: None,
+            histogram: corrected,
+        });
+        intervals.push(Interval {
+            start,
+            length,
+            tag: Some("service"),
+            histogram: service,
+        });
+    }
+    intervals.push(Interval {
+        start: Duration::ZERO,
+        length: cfg.duration,
+        tag: Some("lag"),
+        histogram: lag,
+    });
+    latency::interval_log(
         measured_from,
         &format!(
             "vigil {} load on the {} at {} requests/s: latency in µs from each request's \
-             intended send time (untagged) and from its actual send (Tag=service), by due time",
+             intended send time (untagged) and from its actual send (Tag=service), by due time; \
+             the generator's lag over the measured phase (Tag=lag)",
             env!("CARGO_PKG_VERSION"),
             endpoint.title(),
             cfg.rate_per_s
         ),
         &intervals,
-    );
-    EndpointLoad {
-        corrected: Stats::of(&corrected),
-        service: Stats::of(&service),
-        lag: Stats::of(&rec.lag),
-        scheduled,
-        dispatched: rec.dispatched,
-        completed: rec.completed,
-        errors: rec.errors,
-        error_kinds: rec.error_kinds.clone(),
-        achieved_rate: rec.dispatched as f64 / cfg.duration.as_secs_f64().max(1e-9),
-        p99_upper_bound_ms: decision.p99_upper_bound_ms,
-        verdict: decision.verdict,
-        reasons: decision.reasons,
-        hist_corrected: corrected,
-        hist_service: service,
-        hist_lag: rec.lag,
-        interval_log,
-    }
+    )
 }
 
 impl LoadReport {

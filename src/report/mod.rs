@@ -10,10 +10,14 @@ pub mod json;
 pub mod junit;
 pub mod markdown;
 mod results;
+mod rundir;
 
 pub(crate) use crate::sanitize::is_invisible;
 pub use crate::sanitize::visible;
 pub use results::{read as read_results, ResultsWriter};
+pub use rundir::{
+    load_run, phase_latency, read_records, read_run_file, LoadFile, LoadRunError, RunFile, RUN_FILE,
+};
 
 use crate::contract::{CheckRequest, Endpoint, TriggerType};
 use crate::latency::Stats;
@@ -279,10 +283,15 @@ pub struct Run {
     pub sent: PhaseRequests,
     /// Why a phase stopped at `--max-requests`, when one did.
     pub capped: Option<String>,
+    /// Which shard of a sharded run this is; `None` for a whole run
+    /// (merged shards included).
+    pub shard: Option<crate::shard::Shard>,
+    /// Why the run ended early (interrupt, deadline), when it did.
+    pub stopped: Option<String>,
 }
 
 /// Every option that changed what a run tested, recorded as evidence.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RunOptions {
     pub variants_per_case: usize,
     pub seed: u64,
@@ -353,6 +362,15 @@ pub struct PhaseRequests {
 }
 
 impl PhaseRequests {
+    /// Adds `other`'s requests (shards merged into one run).
+    pub fn add(&mut self, other: &PhaseRequests) {
+        self.health_check += other.health_check;
+        self.appropriateness += other.appropriateness;
+        self.shrinking += other.shrinking;
+        self.load += other.load;
+        self.total += other.total;
+    }
+
     /// The health check's one request and the phases'.
     pub fn new(appropriateness: usize, shrinking: usize, load: usize) -> Self {
         PhaseRequests {
@@ -527,8 +545,9 @@ impl Format {
 /// True for a file name vigil writes into a run directory, so that a
 /// directory holding another run can be recognised and cleared.
 pub fn is_run_file(name: &str) -> bool {
-    const FIXED: [&str; 10] = [
+    const FIXED: [&str; 11] = [
         "results.jsonl",
+        RUN_FILE,
         "results.jsonl.tmp",
         "summary.json",
         "gate.json",
@@ -542,8 +561,10 @@ pub fn is_run_file(name: &str) -> bool {
     FIXED.contains(&name) || name.ends_with(".hgrm") || name.ends_with(".hlog")
 }
 
-/// Writes the reports of `run` in `formats` into `dir`.
+/// Writes `run.json` (what [`load_run`] reads back) and the reports of `run`
+/// in `formats` into `dir`.
 pub fn write_all(run: &Run, dir: &Path, formats: &[Format]) -> Result<(), WriteError> {
+    write_file(dir, RUN_FILE, rundir::run_file(run).as_bytes())?;
     for f in formats {
         match f {
             Format::Json => {
