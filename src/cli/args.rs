@@ -26,7 +26,7 @@ pub(super) enum Command {
     /// Run the whole gate: every corpus case against both endpoints, then the verdict.
     ///
     /// Without --target, vigil starts its embedded reference service on 127.0.0.1 and tests that.
-    Gate(GateArgs),
+    Gate(Box<GateArgs>),
     /// Run the embedded reference service (for demos, self-tests and trying vigil out).
     Serve(ServeArgs),
     /// Re-send one case, or one of its variants (from its seed), and print request, response and verdict.

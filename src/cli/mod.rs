@@ -101,7 +101,7 @@ pub fn main() -> i32 {
             let given = |id: &str| {
                 sub.and_then(|m| m.value_source(id)) == Some(clap::parser::ValueSource::CommandLine)
             };
-            gate_cmd(a, &given)
+            gate_cmd(*a, &given)
         }
         Command::Serve(a) => serve_cmd(a),
         Command::Diff(a) => diff_cmd(a),
