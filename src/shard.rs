@@ -1,8 +1,8 @@
 //! Splitting one gate run into `N` shards that different machines (pods of a
 //! Kubernetes Indexed Job, CI matrix jobs) run at the same time, and that
-//! `vigil merge` puts back together. A message belongs to the shard picked
-//! by a hash of its case id and variant seed, so it stays in the same shard
-//! whatever else the corpus holds. In the load phase each shard sends
+//! `vigil merge` puts back together. A case (its text and every variant)
+//! belongs to the shard picked by a hash of its case id, so it stays in the
+//! same shard whatever else the corpus holds. In the load phase each shard sends
 //! `rate / N` with its schedule shifted by `I / rate`, so that shards started
 //! together interleave into the requested arrival process. Every shard is
 //! marked with the run id all shards share.
@@ -112,9 +112,11 @@ impl std::fmt::Display for Shard {
 
 /// The jobs of `shard` (every job when `None`), in their order, and the
 /// position of each in the whole run's list (its `seq` in a whole run, so
-/// that merged shards keep a whole run's order). A case's text and each of
-/// its variants go to the shard of (case id, variant seed), with every
-/// endpoint they are sent to.
+/// that merged shards keep a whole run's order). A case goes whole to the
+/// shard of its id — its own text and every variant, to every endpoint — so
+/// each shard knows whether a variant's base message passed (only evasions
+/// of passing messages are shrunk) and shards decide exactly what a single
+/// run decides.
 pub fn select(
     jobs: Vec<crate::gate::Job>,
     corpus: &crate::corpus::Corpus,
@@ -123,11 +125,7 @@ pub fn select(
     let mut seqs = Vec::new();
     let mut mine = Vec::new();
     for (seq, j) in jobs.into_iter().enumerate() {
-        let key = j
-            .variant
-            .as_ref()
-            .map_or(String::new(), |v| format!("#{}", v.seed));
-        if shard.is_none_or(|s| s.owns(&corpus.cases[j.case].id, &key)) {
+        if shard.is_none_or(|s| s.owns(&corpus.cases[j.case].id, "")) {
             seqs.push(seq as u64);
             mine.push(j);
         }

@@ -397,7 +397,9 @@ fn a_moderation_classifier_shows_its_misses_and_what_it_cannot_show() {
             .clone()
     };
     assert_eq!(status("Medical Boundaries"), "not_tested", "{g}");
-    assert_eq!(status("Safety Sentinel"), "not_tested", "{g}");
+    // Mostly not observable, but the misses it did show are measured
+    // failures: the item fails rather than going untested.
+    assert_eq!(status("Safety Sentinel"), "fail", "{g}");
     let reasons = g["reasons"].to_string();
     assert!(
         reasons.contains("Medical Boundaries was not tested"),

@@ -23,6 +23,8 @@ async fn start(limits: Limits) -> Running {
 }
 
 fn client() -> reqwest::Client {
+    // vigil's reqwest is built without a default TLS provider: name one.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder()
         .timeout(Duration::from_secs(60))
         .build()

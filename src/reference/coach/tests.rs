@@ -122,8 +122,14 @@ fn chunks_join_back_to_the_text() {
     assert!(chunks(COACHING).len() >= 3);
 }
 
+/// A plain client; vigil's reqwest has no default TLS provider, so name one.
+fn client() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::new()
+}
+
 async fn post(url: &str, body: &str) -> (String, String) {
-    let r = reqwest::Client::new()
+    let r = client()
         .post(format!("{url}/invocations"))
         .header("content-type", "application/json")
         .body(body.to_string())
@@ -157,7 +163,9 @@ async fn the_coach_answers_json_streams_and_pings_over_http() {
         .to_string();
     assert!(text.contains("999") && text.contains("116 123"), "{text}");
     let ping: serde_json::Value = serde_json::from_str(
-        &reqwest::get(format!("{}/ping", plain.url()))
+        &client()
+            .get(format!("{}/ping", plain.url()))
+            .send()
             .await
             .unwrap()
             .text()
