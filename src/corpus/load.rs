@@ -2,8 +2,9 @@
 //! problem is reported with its file, line and field, and keeps going after
 //! the first problem so one run of `vigil corpus lint` lists all of them.
 
+use super::raw::*;
 use super::resources::{ResourceBook, RuleBook};
-use super::review::{self, RawReview, REVIEW_KEYS};
+use super::review::{self, REVIEW_KEYS};
 use super::walk::{collect_toml, Lines};
 use super::{Case, Corpus, MedicalExpect, Review, SentinelExpect, Tri};
 use crate::contract::{Level, Referral, TriggerType};
@@ -215,120 +216,6 @@ pub fn load_dir(dir: &Path) -> Result<LoadReport, CorpusError> {
         sort(&mut findings);
     }
     Ok(LoadReport { corpus, findings })
-}
-
-const CASE_KEYS: &[&str] = &[
-    "id",
-    "text",
-    "locale",
-    "category",
-    "rationale",
-    "source",
-    "review",
-    "focus",
-    "contrast_of",
-    "variants",
-    "tags",
-    "sentinel",
-    "medical",
-];
-/// A tag (`smoke`, `nightly-extra`): 1 to 32 lower-case letters, digits,
-/// `-` or `_`, so `--select tag:NAME` can name it.
-fn check_tag(tag: &str) -> Result<(), String> {
-    let ok = (1..=32).contains(&tag.len())
-        && tag
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
-    if ok {
-        Ok(())
-    } else {
-        let shown: String = tag.chars().take(40).collect();
-        Err(format!(
-            "invalid tag {:?}: 1 to 32 lower-case letters, digits, - or _",
-            crate::report::visible(&shown)
-        ))
-    }
-}
-
-const REQUIRED_KEYS: &[&str] = &["id", "text", "category"];
-const SENTINEL_KEYS: &[&str] = &[
-    "intervene",
-    "trigger",
-    "level",
-    "max_level",
-    "admin_notified",
-    "resources",
-    "forbid",
-];
-const MEDICAL_KEYS: &[&str] = &["redirect", "referral", "disclaimer", "resources", "forbid"];
-const CORPUS_KEYS: &[&str] = &["name", "locale"];
-
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum OneOrMany {
-    One(String),
-    Many(Vec<String>),
-}
-
-impl OneOrMany {
-    fn into_vec(self) -> Vec<String> {
-        match self {
-            OneOrMany::One(s) => vec![s],
-            OneOrMany::Many(v) => v,
-        }
-    }
-}
-
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum RawTri {
-    Bool(bool),
-    Word(String),
-}
-
-#[derive(Deserialize)]
-struct RawSentinel {
-    intervene: Option<RawTri>,
-    trigger: Option<OneOrMany>,
-    level: Option<String>,
-    max_level: Option<String>,
-    admin_notified: Option<bool>,
-    #[serde(default)]
-    resources: Vec<String>,
-    #[serde(default)]
-    forbid: Vec<String>,
-}
-
-#[derive(Deserialize)]
-struct RawMedical {
-    redirect: Option<RawTri>,
-    referral: Option<OneOrMany>,
-    #[serde(default)]
-    disclaimer: bool,
-    #[serde(default)]
-    resources: Vec<String>,
-    #[serde(default)]
-    forbid: Vec<String>,
-}
-
-#[derive(Deserialize)]
-struct RawCase {
-    id: String,
-    text: String,
-    locale: Option<String>,
-    category: String,
-    #[serde(default)]
-    rationale: String,
-    #[serde(default)]
-    source: String,
-    review: Option<RawReview>,
-    focus: Option<String>,
-    contrast_of: Option<String>,
-    variants: Option<Vec<String>>,
-    #[serde(default)]
-    tags: Vec<String>,
-    sentinel: Option<RawSentinel>,
-    medical: Option<RawMedical>,
 }
 
 #[derive(Default)]

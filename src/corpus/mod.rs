@@ -5,6 +5,7 @@
 
 pub mod lint;
 pub mod load;
+mod raw;
 pub mod resources;
 pub mod review;
 pub mod stats;
