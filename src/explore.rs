@@ -267,7 +267,7 @@ pub async fn run(
         out.cases_explored += 1;
         let mut as_written_ok = true;
         for endpoint in case.endpoints() {
-            let (_, verdict) = judge_one(&corpus, &target, case, endpoint, &case.text).await;
+            let (_, verdict) = judge_one(&corpus, &target, case, endpoint, &case.text, None).await;
             if let Some(why) = down(&verdict, &mut out) {
                 stopped = Some(why);
                 break 'cases;
@@ -295,7 +295,7 @@ pub async fn run(
                     break 'cases;
                 }
                 out.variants_sent += 1;
-                let (_, verdict) = judge_one(&corpus, &target, case, endpoint, &v.text).await;
+                let (_, verdict) = judge_one(&corpus, &target, case, endpoint, &v.text, None).await;
                 if let Some(why) = down(&verdict, &mut out) {
                     stopped = Some(why);
                     break 'cases;
@@ -315,7 +315,7 @@ pub async fn run(
                         case2.variants.as_deref(),
                         |t| {
                             handle
-                                .block_on(judge_one(&c2, &t2, &case2, endpoint, t))
+                                .block_on(judge_one(&c2, &t2, &case2, endpoint, t, None))
                                 .1
                                 .kind
                                 == kind

@@ -185,6 +185,9 @@ pub(super) struct GateArgs {
     /// Send only the cases selected: space-separated terms, all of which hold: tag:NAME, category:NAME, endpoint:sentinel|medical, locale:TAG, or an id prefix (e.g. 'tag:smoke', 'endpoint:sentinel locale:en-GB').
     #[arg(long, value_name = "EXPR")]
     pub(super) select: Option<String>,
+    /// Send every case and variant this many times, each as a synthetic user of its own; reports give each message's failures out of K, a Wilson 95% interval and a class (pass, flaky, fails). Any failure still fails the gate.
+    #[arg(long, default_value_t = 1, value_name = "K")]
+    pub(super) repeat: u32,
     /// Print the plan (requests per phase, expected duration) and exit 0 without sending anything.
     #[arg(long)]
     pub(super) dry_run: bool,
@@ -419,6 +422,9 @@ pub(super) struct DiffArgs {
     pub(super) old: PathBuf,
     /// The later run.
     pub(super) new: PathBuf,
+    /// Earlier runs (e.g. the last seven nights): a message whose verdict flipped among them and OLD is unstable, listed apart and kept out of the exit code.
+    #[arg(long, num_args = 1.., value_name = "DIR")]
+    pub(super) history: Vec<PathBuf>,
     /// Print JSON instead of text.
     #[arg(long)]
     pub(super) json: bool,

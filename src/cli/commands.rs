@@ -178,7 +178,7 @@ pub(super) fn stats_cmd(a: LintArgs) -> i32 {
 }
 
 pub(super) fn diff_cmd(a: DiffArgs) -> i32 {
-    let d = match crate::report::diff::compare(&a.old, &a.new) {
+    let d = match crate::report::diff::compare_with_history(&a.old, &a.new, &a.history) {
         Ok(d) => d,
         Err(e) => return fail(&e, 2),
     };

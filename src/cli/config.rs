@@ -30,6 +30,7 @@ struct ConfigFile {
     seed: Option<u64>,
     variants: Option<usize>,
     shrink_limit: Option<usize>,
+    repeat: Option<u32>,
     no_load: Option<bool>,
     rate: Option<f64>,
     duration_s: Option<f64>,
@@ -85,6 +86,7 @@ pub(super) fn apply(
     fill!(seed => a.seed, |v| v);
     fill!(variants => a.variants, |v| v);
     fill!(shrink_limit => a.shrink_limit, |v| v);
+    fill!(repeat => a.repeat, |v| v);
     fill!(no_load => a.no_load, |v| v);
     fill!(rate => a.rate, |v| v);
     fill!(duration_s => a.duration_s, |v| v);
@@ -130,6 +132,7 @@ pub(super) fn effective(a: &GateArgs) -> serde_json::Value {
         "seed": a.seed,
         "variants": a.variants,
         "shrink_limit": a.shrink_limit,
+        "repeat": a.repeat,
         "no_load": a.no_load,
         "rate": a.rate,
         "duration_s": a.duration_s,

@@ -27,6 +27,9 @@ pub(super) fn gate_cmd(mut a: GateArgs, given: &dyn Fn(&str) -> bool) -> i32 {
         Some(Ok(s)) => Some(s),
         Some(Err(e)) => return invalid(e),
     };
+    if a.repeat == 0 {
+        return invalid("--repeat must be at least 1");
+    }
     if a.concurrency == 0 {
         return invalid("--concurrency must be at least 1");
     }
@@ -111,6 +114,7 @@ pub(super) fn gate_cmd(mut a: GateArgs, given: &dyn Fn(&str) -> bool) -> i32 {
         shrink_requests: a.shrink_requests,
         selection,
         shard,
+        repeat: a.repeat,
     };
     if a.dry_run {
         return match gate::plan_only(&cfg) {
@@ -222,6 +226,9 @@ pub(super) fn print_summary(run: &Run, out_dir: &std::path::Path, formats: &[For
         run.records.len() - failures,
         failures
     );
+    for l in crate::report::flaky::lines(run) {
+        out!("  {l}");
+    }
     for (k, n) in run.failures_by_kind() {
         out!("    {:<20} {n}", k.as_str());
     }

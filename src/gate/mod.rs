@@ -64,6 +64,9 @@ pub struct GateConfig {
     pub selection: Option<select::Selection>,
     /// Run only this shard of the messages, at its share of the load rate.
     pub shard: Option<crate::shard::Shard>,
+    /// `--repeat`: every message (case and variant) is sent this many
+    /// times, each time as a synthetic user of its own (at least 1).
+    pub repeat: u32,
 }
 
 impl GateConfig {
@@ -84,6 +87,7 @@ impl GateConfig {
             max_requests: self.max_requests,
             shrink_requests: self.shrink_requests,
             selection: self.selection.as_ref().map(|s| s.expr.clone()),
+            repeat: self.repeat.max(1),
         }
     }
 }
@@ -319,13 +323,19 @@ fn selected_jobs(cfg: &GateConfig, corpus: &Corpus) -> Result<(Vec<Job>, Vec<u64
             .as_ref()
             .is_none_or(|p| p.endpoint(endpoint).is_some())
     };
-    let jobs = phase::jobs(corpus, cfg.variants, cfg.seed, |case, endpoint| {
-        served(endpoint)
-            && cfg
-                .selection
-                .as_ref()
-                .is_none_or(|s| s.keeps(case, endpoint))
-    });
+    let jobs = phase::jobs(
+        corpus,
+        cfg.variants,
+        cfg.seed,
+        cfg.repeat,
+        |case, endpoint| {
+            served(endpoint)
+                && cfg
+                    .selection
+                    .as_ref()
+                    .is_none_or(|s| s.keeps(case, endpoint))
+        },
+    );
     match &cfg.selection {
         Some(s) if jobs.is_empty() => Err(GateError::EmptySelection(s.expr.clone())),
         // A shard runs its share, each message keeping its place in the whole run.
@@ -477,7 +487,8 @@ pub async fn run(
     let mut load_report = None;
     if let (Some(lcfg), None) = (&cfg.load, &stopped) {
         let mut workload = Workload::default();
-        for r in &records {
+        // Each message once, however often it was repeated.
+        for r in records.iter().filter(|r| r.repeat == 0) {
             workload
                 .messages
                 .entry(r.endpoint)
@@ -666,6 +677,15 @@ pub fn decide(
             "{failures} of {} responses were inappropriate ({variants} of them to generated variants)",
             records.len()
         ));
+        let classes = report::rates::counts(&report::rates::of(records));
+        if classes.flaky > 0 {
+            reasons.push(format!(
+                "{} messages were flaky (failed in some of their {} repeats, not all) and {} failed every time",
+                classes.flaky,
+                cfg.repeat.max(1),
+                classes.fails
+            ));
+        }
         if settings.unshrunk > 0 {
             reasons.push(format!(
                 "{} evasions were not shrunk (limit {} variants, {} requests)",

@@ -20,15 +20,32 @@ pub struct Job {
     pub case: usize,
     pub endpoint: Endpoint,
     pub variant: Option<Arc<Variant>>,
+    /// Which of the message's `--repeat` sends this is (from 0).
+    pub repeat: u32,
+}
+
+impl Job {
+    /// The synthetic user this send is made as: one of its own for every
+    /// case, endpoint, variant and repeat, so that no answer depends on
+    /// what the service remembers of an earlier message.
+    pub fn user(&self, case: &Case) -> String {
+        let v = self
+            .variant
+            .as_ref()
+            .map_or(String::new(), |v| format!("-v{}", v.seed));
+        format!("{}-{}{v}-r{}", case.id, self.endpoint.as_str(), self.repeat)
+    }
 }
 
 /// The base case and `per_case` variants of every case, for every endpoint
-/// the case has an expectation for and `keep` accepts. Variants that change
-/// nothing (no operator applies) are left out.
+/// the case has an expectation for and `keep` accepts, each `repeat` times
+/// (at least once). Variants that change nothing (no operator applies) are
+/// left out.
 pub fn jobs(
     corpus: &Corpus,
     per_case: usize,
     seed: u64,
+    repeat: u32,
     keep: impl Fn(&Case, Endpoint) -> bool,
 ) -> Vec<Job> {
     let mut out = Vec::new();
@@ -48,32 +65,32 @@ pub fn jobs(
         .map(Arc::new)
         .collect();
         for endpoint in case.endpoints().filter(|&e| keep(case, e)) {
-            out.push(Job {
-                case: i,
-                endpoint,
-                variant: None,
-            });
-            for v in &vs {
-                out.push(Job {
-                    case: i,
-                    endpoint,
-                    variant: Some(v.clone()),
-                });
+            for variant in std::iter::once(None).chain(vs.iter().cloned().map(Some)) {
+                for repeat in 0..repeat.max(1) {
+                    out.push(Job {
+                        case: i,
+                        endpoint,
+                        variant: variant.clone(),
+                        repeat,
+                    });
+                }
             }
         }
     }
     out
 }
 
-/// Sends `text` as `case` to `endpoint` and judges the answer.
+/// Sends `text` as `case` to `endpoint` (as the synthetic user `user`,
+/// see [`Target::user_id`]) and judges the answer.
 pub async fn judge_one(
     corpus: &Corpus,
     target: &Target,
     case: &Case,
     endpoint: Endpoint,
     text: &str,
+    user: Option<&str>,
 ) -> (Exchange, Verdict) {
-    let ex = target.send(endpoint, text, &case.locale).await;
+    let ex = target.send_as(endpoint, text, &case.locale, user).await;
     let ctx = Context {
         resources: &corpus.resources,
         rules: &corpus.rules,
@@ -110,6 +127,7 @@ pub fn record(
     ex: Exchange,
     verdict: Verdict,
     variant: Option<&Variant>,
+    repeat: u32,
 ) -> Record {
     let trigger = trigger_of(case, endpoint, &ex.outcome);
     Record {
@@ -137,6 +155,7 @@ pub fn record(
             base_failed: false,
             minimal: None,
         }),
+        repeat,
     }
 }
 
@@ -160,7 +179,9 @@ pub async fn send_all(
                 .variant
                 .as_ref()
                 .map_or(case.text.as_str(), |v| v.text.as_str());
-            let (ex, verdict) = judge_one(&corpus, &target, case, job.endpoint, text).await;
+            let user = job.user(case);
+            let (ex, verdict) =
+                judge_one(&corpus, &target, case, job.endpoint, text, Some(&user)).await;
             drop(permit);
             let r = record(
                 seq as u64,
@@ -169,6 +190,7 @@ pub async fn send_all(
                 ex,
                 verdict,
                 job.variant.as_deref(),
+                job.repeat,
             );
             let _ = out.send(r).await;
         });
@@ -179,7 +201,7 @@ pub async fn send_all(
 }
 
 /// Marks every variant whose base message (same case, same endpoint, as
-/// written) failed: such a variant "also fails when varied" and is not an
+/// written) failed, in any of its repeats: such a variant "also fails when varied" and is not an
 /// evasion, so it is never shrunk.
 pub fn mark_base_failures(records: &mut [Record]) {
     let failed: HashSet<(String, Endpoint)> = records
@@ -196,12 +218,15 @@ pub fn mark_base_failures(records: &mut [Record]) {
 }
 
 /// The failing variants worth shrinking: those whose base message passed
-/// (the evasions), most severe first.
+/// (the evasions), most severe first; a variant sent several times
+/// (`--repeat`) is shrunk once, from its first failing send.
 pub fn evasions(records: &[Record]) -> Vec<usize> {
+    let mut seen = HashSet::new();
     let mut todo: Vec<usize> = records
         .iter()
         .enumerate()
         .filter(|(_, r)| r.failed() && r.variant.as_ref().is_some_and(|v| !v.base_failed))
+        .filter(|(_, r)| seen.insert(crate::report::diff::key(r)))
         .map(|(i, _)| i)
         .collect();
     todo.sort_by_key(|&i| (records[i].verdict.kind, records[i].seq));
@@ -262,6 +287,13 @@ pub async fn shrink_failures(
             continue;
         };
         let (endpoint, kind) = (r.endpoint, r.verdict.kind);
+        // Each try is sent as a synthetic user of its own, like every repeat.
+        let user = format!(
+            "{}-{}{}-shrink",
+            r.case_id,
+            endpoint.as_str(),
+            r.variant_key().replace('#', "-v")
+        );
         let permit = sem.clone().acquire_owned().await.expect("semaphore open");
         let bound = {
             let mut left = left.lock().expect("budget lock");
@@ -276,8 +308,18 @@ pub async fn shrink_failures(
             (corpus.clone(), target.clone(), handle.clone(), left.clone());
         set.spawn_blocking(move || {
             let case = &corpus.cases[case_idx];
+            let mut tries = 0usize;
             let fails = |text: &str| -> bool {
-                let (_, v) = handle.block_on(judge_one(&corpus, &target, case, endpoint, text));
+                tries += 1;
+                let user = format!("{user}{tries}");
+                let (_, v) = handle.block_on(judge_one(
+                    &corpus,
+                    &target,
+                    case,
+                    endpoint,
+                    text,
+                    Some(&user),
+                ));
                 v.kind == kind
             };
             let s = variants::shrink_edits(&case.text, &edits, bound, fails);

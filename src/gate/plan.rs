@@ -25,7 +25,11 @@ pub fn shrink_budget(cfg: &GateConfig, appropriateness: usize) -> usize {
 pub fn plan(cfg: &GateConfig, corpus_cases: usize, jobs: &[Job]) -> Plan {
     let cases = jobs.iter().map(|j| j.case).collect::<BTreeSet<_>>().len();
     let appropriateness = jobs.len();
-    let variant_jobs = jobs.iter().filter(|j| j.variant.is_some()).count();
+    // A variant sent several times (`--repeat`) is shrunk once at most.
+    let variant_jobs = jobs
+        .iter()
+        .filter(|j| j.variant.is_some() && j.repeat == 0)
+        .count();
     let budget = shrink_budget(cfg, appropriateness);
     let shrinking = variant_jobs
         .min(cfg.shrink_limit)

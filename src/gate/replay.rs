@@ -63,7 +63,8 @@ pub async fn replay(corpus: &Corpus, req: &ReplayRequest) -> Result<Vec<Replayed
     let service = Service::start(&req.service).await?;
     let mut out = Vec::new();
     for endpoint in endpoints.into_iter().filter(|e| service.target.serves(*e)) {
-        let (exchange, verdict) = judge_one(corpus, &service.target, case, endpoint, &text).await;
+        let (exchange, verdict) =
+            judge_one(corpus, &service.target, case, endpoint, &text, None).await;
         out.push(Replayed {
             endpoint,
             text: text.clone(),

@@ -1,28 +1,125 @@
-//! `vigil diff OLD NEW`: what changed between two runs (the nightly regression
-//! gate). Responses are matched by case, endpoint and variant, and compared
-//! only when both runs sent the same message: a failure in NEW on a message
-//! OLD answered appropriately is a regression. Responses only one run sent
+//! `vigil diff OLD NEW [--history DIR…]`: what changed between two runs (the
+//! nightly regression gate). Responses are matched by case, endpoint and
+//! variant, and compared only when both runs sent the same message, as
+//! failure rates over the message's repeats (`--repeat`, see `rates`): a
+//! regression is a message that passed in every OLD sample and failed in
+//! every NEW one, or whose failure rate rose beyond both Wilson intervals. A
+//! message flaky in both runs is "still flaky", listed apart, not new; one
+//! whose verdict flipped among the earlier runs (`--history` and OLD) is
+//! unstable, listed apart and kept out of the exit code. Responses only one run sent
 //! (another seed, another variant count, an edited corpus) are counted and
 //! warned about, never called regressions. Latency is compared load phase to
 //! load phase, or said to be not measured. Only complete runs are compared:
 //! a run directory without `gate.json` or `summary.json`, or with a torn
 //! `results.jsonl`, is refused.
 
+use super::rates::{self, Class, Rate};
 use super::Record;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
-/// One response that changed.
+/// A message's failures in one run, as `vigil diff` shows them.
+#[derive(Debug, Clone, Serialize)]
+pub struct Figure {
+    pub failures: usize,
+    pub samples: usize,
+    /// Wilson 95% interval on the failure rate.
+    pub interval: (f64, f64),
+    pub class: Class,
+}
+
+impl Figure {
+    fn of(r: &Rate) -> Figure {
+        Figure {
+            failures: r.failures,
+            samples: r.samples,
+            interval: r.interval,
+            class: r.class,
+        }
+    }
+
+    fn show(&self) -> String {
+        format!(
+            "{}/{} failed [{:.0}–{:.0}%]",
+            self.failures,
+            self.samples,
+            self.interval.0 * 100.0,
+            self.interval.1 * 100.0
+        )
+    }
+}
+
+/// One message that changed.
 #[derive(Debug, Clone, Serialize)]
 pub struct Change {
     pub key: String,
     pub category: String,
     pub message: String,
+    /// The verdict kind of the message in each run: the most common
+    /// failing kind when any sample failed, else `appropriate`.
     pub old: Option<String>,
     pub new: Option<String>,
     pub reason: Option<String>,
+    pub old_rate: Option<Figure>,
+    pub new_rate: Option<Figure>,
+    /// Its verdict differs across the runs compared (history, OLD and
+    /// NEW): with one sample per run, a flip may be the service's
+    /// randomness rather than a change.
+    pub unstable: bool,
+}
+
+/// How a message fared from OLD to NEW.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compared {
+    /// Passed in every OLD sample and failed in every NEW one, or its
+    /// failure rate rose beyond both intervals.
+    Regression,
+    /// The reverse.
+    Fixed,
+    /// Failed every time in both, another way.
+    Changed,
+    /// Flaky in both runs: not new.
+    StillFlaky,
+    /// Answered differently, but within the intervals: not a regression.
+    Varies,
+    Same,
+}
+
+/// The comparison of one message's rates in OLD and NEW.
+pub fn classify(old: &Rate, new: &Rate) -> Compared {
+    let rose = new.rate > old.rate && old.apart(new);
+    let fell = old.rate > new.rate && old.apart(new);
+    match (old.class, new.class) {
+        (Class::Pass, Class::Fails) => Compared::Regression,
+        _ if rose => Compared::Regression,
+        (Class::Fails, Class::Pass) => Compared::Fixed,
+        _ if fell => Compared::Fixed,
+        (Class::Flaky, Class::Flaky) => Compared::StillFlaky,
+        (Class::Fails, Class::Fails) if main_kind(old) != main_kind(new) => Compared::Changed,
+        (o, n) if o != n || o == Class::Flaky => Compared::Varies,
+        _ => Compared::Same,
+    }
+}
+
+/// The most common failing verdict kind of a message, or `appropriate`.
+fn main_kind(r: &Rate) -> &str {
+    r.answers
+        .iter()
+        .filter(|a| a.reason.is_some())
+        .max_by_key(|a| a.count)
+        .or(r.answers.first())
+        .map_or("appropriate", |a| a.verdict.as_str())
+}
+
+/// What a message's answers were in one run, to tell runs apart: its class
+/// and the verdict kinds seen.
+fn signature(r: &Rate) -> (Class, Vec<&str>) {
+    let mut kinds: Vec<&str> = r.answers.iter().map(|a| a.verdict.as_str()).collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    (r.class, kinds)
 }
 
 /// p99 under load of one endpoint in both runs (`None`: not measured under
@@ -50,9 +147,19 @@ pub struct RunMeta {
 pub struct Diff {
     pub old: PathBuf,
     pub new: PathBuf,
+    /// Earlier runs given with `--history`.
+    pub history: Vec<PathBuf>,
+    /// The regressions: they alone decide the exit code.
     pub new_failures: Vec<Change>,
     pub fixed: Vec<Change>,
     pub changed: Vec<Change>,
+    /// Flaky in both runs: listed apart, not new.
+    pub still_flaky: Vec<Change>,
+    /// Answered differently, within the intervals (flaky in one run).
+    pub varies: Vec<Change>,
+    /// Flipped among the earlier runs (`--history` and OLD): listed apart,
+    /// kept out of the exit code.
+    pub unstable: Vec<Change>,
     /// Responses only one of the two runs has (another seed, variant count
     /// or corpus): not compared.
     pub only_old: usize,
@@ -205,34 +312,66 @@ fn warnings(old: &RunMeta, new: &RunMeta) -> Vec<String> {
     w
 }
 
-fn change(r: &Record, old: Option<&Record>, new: Option<&Record>) -> Change {
+fn change(r: &Rate, old: Option<&Rate>, new: Option<&Rate>, unstable: bool) -> Change {
+    let failing = |x: &Rate| {
+        x.answers
+            .iter()
+            .find(|a| a.reason.is_some())
+            .and_then(|a| a.reason.clone())
+    };
     Change {
-        key: key(r),
+        key: r.key.clone(),
         category: r.category.clone(),
-        message: r.request.message.clone(),
-        old: old.map(|o| o.verdict.kind.as_str().to_string()),
-        new: new.map(|n| n.verdict.kind.as_str().to_string()),
-        reason: new
-            .filter(|n| n.failed())
-            .or(old)
-            .and_then(|x| x.verdict.failures.first().map(|f| f.reason.clone())),
+        message: r.message.clone(),
+        old: old.map(|o| main_kind(o).to_string()),
+        new: new.map(|n| main_kind(n).to_string()),
+        reason: new.and_then(failing).or_else(|| old.and_then(failing)),
+        old_rate: old.map(Figure::of),
+        new_rate: new.map(Figure::of),
+        unstable,
     }
+}
+
+/// One run's messages by key.
+fn rates_of(dir: &Path) -> Result<BTreeMap<String, Rate>, DiffError> {
+    Ok(rates::of(&read_records(dir)?)
+        .into_iter()
+        .map(|r| (r.key.clone(), r))
+        .collect())
 }
 
 /// Compares two runs given as directories (or `results.jsonl` paths).
 pub fn compare(old: &Path, new: &Path) -> Result<Diff, DiffError> {
+    compare_with_history(old, new, &[])
+}
+
+/// Compares two runs, with earlier runs (`--history`) telling which
+/// messages were already unstable before NEW.
+pub fn compare_with_history(
+    old: &Path,
+    new: &Path,
+    history: &[PathBuf],
+) -> Result<Diff, DiffError> {
     let (old_dir, new_dir) = (run_dir(old), run_dir(new));
     let (old_meta, new_meta) = (read_meta(&old_dir)?, read_meta(&new_dir)?);
-    let old_records = read_records(&old_dir)?;
-    let new_records = read_records(&new_dir)?;
-    let old_map: BTreeMap<String, &Record> = old_records.iter().map(|r| (key(r), r)).collect();
-    let new_map: BTreeMap<String, &Record> = new_records.iter().map(|r| (key(r), r)).collect();
+    let old_map = rates_of(&old_dir)?;
+    let new_map = rates_of(&new_dir)?;
+    let mut earlier = Vec::with_capacity(history.len());
+    for h in history {
+        let dir = run_dir(h);
+        read_meta(&dir)?;
+        earlier.push(rates_of(&dir)?);
+    }
     let mut d = Diff {
         old: old.to_path_buf(),
         new: new.to_path_buf(),
+        history: history.to_vec(),
         new_failures: Vec::new(),
         fixed: Vec::new(),
         changed: Vec::new(),
+        still_flaky: Vec::new(),
+        varies: Vec::new(),
+        unstable: Vec::new(),
         only_old: old_map.keys().filter(|k| !new_map.contains_key(*k)).count(),
         only_new: 0,
         only_new_failing: 0,
@@ -241,20 +380,36 @@ pub fn compare(old: &Path, new: &Path) -> Result<Diff, DiffError> {
         latency: Vec::new(),
     };
     for (k, n) in &new_map {
-        match old_map.get(k) {
-            None => {
-                d.only_new += 1;
-                d.only_new_failing += usize::from(n.failed());
-            }
-            Some(o) if o.request.message != n.request.message => d.not_comparable += 1,
-            Some(o) => match (o.failed(), n.failed()) {
-                (false, true) => d.new_failures.push(change(n, Some(o), Some(n))),
-                (true, false) => d.fixed.push(change(n, Some(o), Some(n))),
-                (true, true) if o.verdict.kind != n.verdict.kind => {
-                    d.changed.push(change(n, Some(o), Some(n)))
-                }
-                _ => {}
-            },
+        let Some(o) = old_map.get(k) else {
+            d.only_new += 1;
+            d.only_new_failing += usize::from(n.failures > 0);
+            continue;
+        };
+        if o.message != n.message {
+            d.not_comparable += 1;
+            continue;
+        }
+        // The same message in the earlier runs, OLD last.
+        let before: Vec<&Rate> = earlier
+            .iter()
+            .filter_map(|m| m.get(k))
+            .filter(|h| h.message == n.message)
+            .chain([o])
+            .collect();
+        let flipped_before = before.iter().any(|h| signature(h) != signature(o));
+        let flipped = flipped_before || signature(o) != signature(n);
+        let c = || change(n, Some(o), Some(n), flipped);
+        if flipped_before {
+            d.unstable.push(c());
+            continue;
+        }
+        match classify(o, n) {
+            Compared::Regression => d.new_failures.push(c()),
+            Compared::Fixed => d.fixed.push(c()),
+            Compared::Changed => d.changed.push(c()),
+            Compared::StillFlaky => d.still_flaky.push(c()),
+            Compared::Varies => d.varies.push(c()),
+            Compared::Same => {}
         }
     }
     let (po, pn) = (&old_meta.load_p99, &new_meta.load_p99);
@@ -274,15 +429,21 @@ pub fn compare(old: &Path, new: &Path) -> Result<Diff, DiffError> {
 pub fn render(d: &Diff) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "vigil diff {} → {}", d.old.display(), d.new.display());
+    if !d.history.is_empty() {
+        let _ = writeln!(o, "history: {} earlier run(s)", d.history.len());
+    }
     for w in &d.warnings {
         let _ = writeln!(o, "WARNING: {w}");
     }
     let _ = writeln!(
         o,
-        "{} new failure(s), {} fixed, {} changed kind{}",
+        "{} new failure(s), {} fixed, {} changed kind; {} still flaky, {} varying within their intervals, {} unstable across earlier runs (none of these counted){}",
         d.new_failures.len(),
         d.fixed.len(),
         d.changed.len(),
+        d.still_flaky.len(),
+        d.varies.len(),
+        d.unstable.len(),
         if d.only_old + d.only_new + d.not_comparable > 0 {
             format!(
                 " (not compared: {} responses only in OLD, {} only in NEW of which {} failed, {} whose message changed)",
@@ -296,6 +457,18 @@ pub fn render(d: &Diff) -> String {
         ("New failures", &d.new_failures),
         ("Fixed", &d.fixed),
         ("Changed", &d.changed),
+        (
+            "Still flaky (failing in some repeats in both runs: not new)",
+            &d.still_flaky,
+        ),
+        (
+            "Answered differently, within the intervals (not a regression)",
+            &d.varies,
+        ),
+        (
+            "Unstable (the verdict flipped among the earlier runs: not counted)",
+            &d.unstable,
+        ),
     ] {
         if list.is_empty() {
             continue;
@@ -311,6 +484,22 @@ pub fn render(d: &Diff) -> String {
                 c.new.as_deref().unwrap_or("(absent)"),
                 c.message.chars().take(100).collect::<String>()
             );
+            if let (Some(a), Some(b)) = (&c.old_rate, &c.new_rate) {
+                if a.samples > 1 || b.samples > 1 {
+                    let _ = writeln!(o, "      OLD {} → NEW {}", a.show(), b.show());
+                }
+            }
+            if c.unstable && !d.unstable.iter().any(|u| u.key == c.key) {
+                let _ = writeln!(
+                    o,
+                    "      unstable: its verdict differs across the runs compared{}",
+                    match &c.new_rate {
+                        Some(f) if f.samples == 1 =>
+                            " (one sample each: --repeat or --history tells a flip from a change)",
+                        _ => "",
+                    }
+                );
+            }
             if let Some(r) = &c.reason {
                 let _ = writeln!(o, "      {r}");
             }
@@ -336,12 +525,12 @@ pub fn render(d: &Diff) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::contract::{CheckRequest, Endpoint};
     use crate::oracle::{Failure, Kind, Verdict};
 
-    fn record(case: &str, kind: Kind) -> Record {
+    pub(crate) fn record(case: &str, kind: Kind) -> Record {
         let failures = if kind.is_failure() {
             vec![Failure {
                 kind,
@@ -373,7 +562,111 @@ mod tests {
             rationale: String::new(),
             trigger: None,
             variant: None,
+            repeat: 0,
         }
+    }
+
+    /// A message's rate from its repeats' verdicts.
+    fn rate(kinds: &[Kind]) -> Rate {
+        let records: Vec<Record> = kinds
+            .iter()
+            .enumerate()
+            .map(|(i, k)| Record {
+                repeat: i as u32,
+                ..record("a", *k)
+            })
+            .collect();
+        rates::of(&records).remove(0)
+    }
+
+    fn times(k: Kind, n: usize) -> Vec<Kind> {
+        vec![k; n]
+    }
+
+    fn mix(fail: usize, n: usize) -> Vec<Kind> {
+        let mut v = times(Kind::Missed, fail);
+        v.extend(times(Kind::Appropriate, n - fail));
+        v
+    }
+
+    #[test]
+    fn classify_each_branch() {
+        use Compared::*;
+        let check = |old: &[Kind], new: &[Kind], want: Compared| {
+            assert_eq!(classify(&rate(old), &rate(new)), want, "{old:?} → {new:?}");
+        };
+        // Passed in every OLD sample, failed in every NEW one.
+        check(&mix(0, 1), &mix(1, 1), Regression);
+        check(&mix(0, 5), &mix(5, 5), Regression);
+        // Rose beyond both intervals: 0/10 [0–28%] → 8/10 [49–94%].
+        check(&mix(0, 10), &mix(8, 10), Regression);
+        // Rose, but within the intervals: 0/5 [0–43%] → 4/5 [38–96%].
+        check(&mix(0, 5), &mix(4, 5), Varies);
+        check(&mix(1, 5), &mix(0, 5), Varies);
+        // Flaky in both: not new, whatever the rates.
+        check(&mix(1, 5), &mix(3, 5), StillFlaky);
+        check(&mix(5, 5), &mix(0, 5), Fixed);
+        check(&mix(9, 10), &mix(1, 10), Fixed);
+        check(&mix(1, 1), &mix(1, 1), Same);
+        check(&mix(0, 3), &mix(0, 3), Same);
+        check(
+            &times(Kind::Missed, 2),
+            &times(Kind::UnderEscalated, 2),
+            Changed,
+        );
+    }
+
+    #[test]
+    fn flaky_runs_are_listed_apart_and_history_keeps_flips_out_of_the_exit_code() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = |n: &str| tmp.path().join(n);
+        let repeats = |case: &str, fail: usize, n: usize| -> Vec<Record> {
+            (0..n)
+                .map(|i| Record {
+                    repeat: i as u32,
+                    ..record(
+                        case,
+                        if i < fail {
+                            Kind::Missed
+                        } else {
+                            Kind::Appropriate
+                        },
+                    )
+                })
+                .collect()
+        };
+        let both = |a: Vec<Record>, b: Vec<Record>| [a, b].concat();
+        run(&dir("old"), &both(repeats("a", 1, 5), repeats("b", 0, 5)));
+        run(&dir("new"), &both(repeats("a", 2, 5), repeats("b", 0, 5)));
+        let d = compare(&dir("old"), &dir("new")).unwrap();
+        assert!(!d.regressed(), "{d:?}");
+        assert_eq!(d.still_flaky.len(), 1);
+        assert_eq!(d.still_flaky[0].key, "a/sentinel");
+        let text = render(&d);
+        assert!(text.contains("Still flaky"), "{text}");
+        assert!(
+            text.contains("OLD 1/5 failed [4–62%] → NEW 2/5 failed [12–77%]"),
+            "{text}"
+        );
+
+        // One sample per run: b passes, then fails — a regression, marked
+        // unstable; with a history in which b already flipped, it is kept
+        // out of the exit code.
+        run(&dir("h1"), &[record("b", Kind::Missed)]);
+        run(&dir("h2"), &[record("b", Kind::Appropriate)]);
+        run(&dir("o1"), &[record("b", Kind::Appropriate)]);
+        run(&dir("n1"), &[record("b", Kind::Missed)]);
+        let d = compare(&dir("o1"), &dir("n1")).unwrap();
+        assert!(d.regressed() && d.new_failures[0].unstable);
+        assert!(render(&d)
+            .contains("unstable: its verdict differs across the runs compared (one sample each"));
+        let d = compare_with_history(&dir("o1"), &dir("n1"), &[dir("h1"), dir("h2")]).unwrap();
+        assert!(!d.regressed(), "{d:?}");
+        assert_eq!(d.unstable.len(), 1);
+        assert!(render(&d).contains("Unstable (the verdict flipped among the earlier runs"));
+        // A history that never flipped changes nothing.
+        let d = compare_with_history(&dir("o1"), &dir("n1"), &[dir("h2")]).unwrap();
+        assert!(d.regressed() && d.unstable.is_empty());
     }
 
     fn run(dir: &Path, records: &[Record]) {

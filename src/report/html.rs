@@ -546,6 +546,7 @@ pub fn render(run: &Run) -> String {
     }
     let _ = writeln!(o, "</table>");
 
+    o.push_str(&super::flaky::html(run));
     // Per clinical category.
     let mut cats: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     for r in &run.records {

@@ -44,9 +44,15 @@ pub fn summary_value(run: &Run) -> Value {
         .map(|(e, l)| (e.as_str(), serde_json::to_value(l).expect("serialisable")))
         .collect();
     let appropriate = run.records.iter().filter(|r| !r.failed()).count();
+    let rates = run.rates();
     json!({
         "verdict": run.verdict.as_str(),
         "reasons": run.reasons,
+        "repeats": json!({
+            "per_message": run.options.repeat.max(1),
+            "classes": super::rates::counts(&rates),
+            "flaky": rates.iter().filter(|r| r.class == super::rates::Class::Flaky).collect::<Vec<_>>(),
+        }),
         "run_id": run.info.run_id,
         "target": run.info.target,
         "seed": run.info.seed,

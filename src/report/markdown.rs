@@ -236,6 +236,7 @@ pub fn render(run: &Run) -> String {
     latency(&mut o, run);
     variants(&mut o, run);
     review(&mut o, run);
+    o.push_str(&super::flaky::markdown(run));
 
     let by_kind = run.failures_by_kind();
     if by_kind.is_empty() {

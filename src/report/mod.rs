@@ -5,10 +5,12 @@
 //! `results.jsonl` is written line by line while the run goes on.
 
 pub mod diff;
+pub mod flaky;
 pub mod html;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod rates;
 mod results;
 mod rundir;
 
@@ -55,6 +57,10 @@ pub struct Record {
     /// Set when the message was a generated variant of the case's text.
     #[serde(default)]
     pub variant: Option<VariantInfo>,
+    /// Which of the `--repeat` sends of this message this is (from 0);
+    /// each was sent as a synthetic user of its own.
+    #[serde(default)]
+    pub repeat: u32,
 }
 
 /// A generated variant: how to make it again, and its minimal failing form.
@@ -312,6 +318,13 @@ pub struct RunOptions {
     pub shrink_requests: Option<usize>,
     /// `--select`: the cases this run was limited to (`None`: all).
     pub selection: Option<String>,
+    /// `--repeat`: how many times every message was sent.
+    #[serde(default = "one")]
+    pub repeat: u32,
+}
+
+fn one() -> u32 {
+    1
 }
 
 /// The status of one checklist item.
@@ -440,6 +453,20 @@ impl Run {
     /// Responses planned in the appropriateness phase, all endpoints.
     pub fn planned_total(&self) -> usize {
         self.planned.values().sum()
+    }
+
+    /// Every message's failures over its repeats (`--repeat`), with its
+    /// Wilson interval and class, in the order first sent.
+    pub fn rates(&self) -> Vec<rates::Rate> {
+        rates::of(&self.records)
+    }
+
+    /// The messages that failed in some repeats and not in others.
+    pub fn flaky(&self) -> Vec<rates::Rate> {
+        self.rates()
+            .into_iter()
+            .filter(|r| r.class == rates::Class::Flaky)
+            .collect()
     }
 
     pub fn failures(&self) -> impl Iterator<Item = &Record> {

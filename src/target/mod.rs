@@ -194,6 +194,9 @@ pub struct Target {
     shown_urls: [String; 2],
     run_id: String,
     timeout: Duration,
+    /// Per-endpoint timeouts (Sentinel, Medical) overriding `timeout`: a
+    /// coaching agent may take seconds where a guard takes milliseconds.
+    endpoint_timeouts: [Option<Duration>; 2],
     headers: Vec<(reqwest::header::HeaderName, reqwest::header::HeaderValue)>,
     shown_headers: Vec<String>,
     /// For https targets: the TLS configuration both clients use.
@@ -289,6 +292,7 @@ impl Target {
             shown_urls,
             run_id: run_id.to_string(),
             timeout,
+            endpoint_timeouts: [None, None],
             headers: Vec::new(),
             shown_headers: Vec::new(),
             tls,
@@ -365,13 +369,51 @@ impl Target {
             .map_or(http::Method::POST, |p| p.method.clone())
     }
 
+    /// Sets the timeout of each endpoint that has its own (`None` keeps
+    /// the target's one timeout for that endpoint).
+    pub fn with_endpoint_timeouts(mut self, timeouts: [Option<Duration>; 2]) -> Self {
+        self.endpoint_timeouts = timeouts;
+        self
+    }
+
+    /// The timeout of a request to `endpoint`.
+    pub fn timeout(&self, endpoint: Endpoint) -> Duration {
+        self.endpoint_timeouts[index(endpoint)].unwrap_or(self.timeout)
+    }
+
+    /// The synthetic user id of a request: `vigil-<run id>`, followed by
+    /// `-<user>` when the request has a user of its own (each repeat of a
+    /// message is sent as another user, so a service that remembers users
+    /// answers each repeat afresh).
+    pub fn user_id(&self, user: Option<&str>) -> String {
+        match user {
+            Some(u) => format!("vigil-{}-{u}", self.run_id),
+            None => format!("vigil-{}", self.run_id),
+        }
+    }
+
     /// The body sent for `message`: the one place requests are built, for
     /// both phases.
     pub fn body(&self, endpoint: Endpoint, message: &str, locale: &str) -> Vec<u8> {
+        self.body_as(endpoint, message, locale, None)
+    }
+
+    /// The body sent for `message` as the synthetic user `user` (see
+    /// [`Target::user_id`]).
+    pub fn body_as(
+        &self,
+        endpoint: Endpoint,
+        message: &str,
+        locale: &str,
+        user: Option<&str>,
+    ) -> Vec<u8> {
         match self.profile.as_ref().and_then(|p| p.endpoint(endpoint)) {
             Some(p) => {
-                let user_id = format!("vigil-{}", self.run_id);
-                let session_id = format!("vigil-session-{}", self.run_id);
+                let user_id = self.user_id(user);
+                let session_id = match user {
+                    Some(u) => format!("vigil-session-{}-{u}", self.run_id),
+                    None => format!("vigil-session-{}", self.run_id),
+                };
                 p.body
                     .render(&Vars {
                         message,
@@ -382,7 +424,7 @@ impl Target {
                     })
                     .into_bytes()
             }
-            None => serde_json::to_vec(&self.request(endpoint, message, locale))
+            None => serde_json::to_vec(&self.request_as(endpoint, message, locale, user))
                 .expect("a request serialises"),
         }
     }
@@ -413,9 +455,21 @@ impl Target {
 
     /// The request body vigil sends for `message`.
     pub fn request(&self, endpoint: Endpoint, message: &str, locale: &str) -> CheckRequest {
+        self.request_as(endpoint, message, locale, None)
+    }
+
+    /// The request body vigil sends for `message` as the synthetic user
+    /// `user` (see [`Target::user_id`]).
+    pub fn request_as(
+        &self,
+        endpoint: Endpoint,
+        message: &str,
+        locale: &str,
+        user: Option<&str>,
+    ) -> CheckRequest {
         CheckRequest {
             message: message.to_string(),
-            user_id: (endpoint == Endpoint::Sentinel).then(|| format!("vigil-{}", self.run_id)),
+            user_id: (endpoint == Endpoint::Sentinel).then(|| self.user_id(user)),
             locale: Some(locale.to_string()),
         }
     }
@@ -482,6 +536,7 @@ impl Target {
         let mut req = self
             .client
             .request(self.method(endpoint), self.parsed_url(endpoint))
+            .timeout(self.timeout(endpoint))
             .header(RUN_HEADER, &self.run_id)
             .header(reqwest::header::CONTENT_TYPE, "application/json");
         for (k, v) in self
@@ -497,9 +552,21 @@ impl Target {
     /// Sends one message and records what came back. Never fails: transport
     /// and contract problems are outcomes.
     pub async fn send(&self, endpoint: Endpoint, message: &str, locale: &str) -> Exchange {
-        let request = self.request(endpoint, message, locale);
+        self.send_as(endpoint, message, locale, None).await
+    }
+
+    /// [`Target::send`] as the synthetic user `user` (see [`Target::user_id`]).
+    pub async fn send_as(
+        &self,
+        endpoint: Endpoint,
+        message: &str,
+        locale: &str,
+        user: Option<&str>,
+    ) -> Exchange {
+        let request = self.request_as(endpoint, message, locale, user);
+        let timeout = self.timeout(endpoint);
         let start = Instant::now();
-        let body = self.body(endpoint, message, locale);
+        let body = self.body_as(endpoint, message, locale, user);
         let shown = (
             self.method(endpoint),
             String::from_utf8_lossy(&body).into_owned(),
@@ -511,7 +578,7 @@ impl Target {
                 None,
                 None,
                 Outcome::Transport {
-                    error: describe(&e, self.timeout),
+                    error: describe(&e, timeout),
                 },
             ),
             Ok(resp) => {
@@ -533,7 +600,7 @@ impl Target {
                         Some(status.as_u16()),
                         None,
                         Outcome::Transport {
-                            error: describe(&e, self.timeout),
+                            error: describe(&e, timeout),
                         },
                     ),
                     Ok(bytes) => {
