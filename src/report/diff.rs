@@ -64,9 +64,8 @@ pub struct Change {
     pub reason: Option<String>,
     pub old_rate: Option<Figure>,
     pub new_rate: Option<Figure>,
-    /// Its verdict differs across the runs compared (history, OLD and
-    /// NEW): with one sample per run, a flip may be the service's
-    /// randomness rather than a change.
+    /// One sample per run, and its verdict differs between OLD and NEW:
+    /// the flip may be the service's randomness rather than a change.
     pub unstable: bool,
 }
 
@@ -113,13 +112,17 @@ fn main_kind(r: &Rate) -> &str {
         .map_or("appropriate", |a| a.verdict.as_str())
 }
 
-/// What a message's answers were in one run, to tell runs apart: its class
-/// and the verdict kinds seen.
-fn signature(r: &Rate) -> (Class, Vec<&str>) {
-    let mut kinds: Vec<&str> = r.answers.iter().map(|a| a.verdict.as_str()).collect();
-    kinds.sort_unstable();
-    kinds.dedup();
-    (r.class, kinds)
+/// Whether two runs disagree on a message: it passed every time in one
+/// and failed every time in the other, failed every time in both but
+/// another way, or its failure rates lie beyond each other's intervals.
+/// A message flaky in one run and passing in another does not disagree:
+/// its repeats already say it varies.
+fn disagree(a: &Rate, b: &Rate) -> bool {
+    match (a.class, b.class) {
+        (Class::Pass, Class::Fails) | (Class::Fails, Class::Pass) => true,
+        (Class::Fails, Class::Fails) => main_kind(a) != main_kind(b),
+        _ => a.apart(b),
+    }
 }
 
 /// p99 under load of one endpoint in both runs (`None`: not measured under
@@ -157,8 +160,9 @@ pub struct Diff {
     pub still_flaky: Vec<Change>,
     /// Answered differently, within the intervals (flaky in one run).
     pub varies: Vec<Change>,
-    /// Flipped among the earlier runs (`--history` and OLD): listed apart,
-    /// kept out of the exit code.
+    /// Flipped among the earlier runs (`--history` and OLD: passed every
+    /// time in one, failed every time in another, or rates beyond each
+    /// other's intervals): listed apart, kept out of the exit code.
     pub unstable: Vec<Change>,
     /// Responses only one of the two runs has (another seed, variant count
     /// or corpus): not compared.
@@ -396,9 +400,14 @@ pub fn compare_with_history(
             .filter(|h| h.message == n.message)
             .chain([o])
             .collect();
-        let flipped_before = before.iter().any(|h| signature(h) != signature(o));
-        let flipped = flipped_before || signature(o) != signature(n);
-        let c = || change(n, Some(o), Some(n), flipped);
+        let flipped_before = before
+            .iter()
+            .enumerate()
+            .any(|(i, a)| before[i + 1..].iter().any(|b| disagree(a, b)));
+        // With one sample per run, a flip between OLD and NEW may be the
+        // service's randomness: said so, still counted.
+        let single = o.samples == 1 && n.samples == 1;
+        let c = || change(n, Some(o), Some(n), single && disagree(o, n));
         if flipped_before {
             d.unstable.push(c());
             continue;
@@ -664,6 +673,16 @@ pub(crate) mod tests {
         assert!(!d.regressed(), "{d:?}");
         assert_eq!(d.unstable.len(), 1);
         assert!(render(&d).contains("Unstable (the verdict flipped among the earlier runs"));
+        // Runs whose repeats varied within their intervals did not flip.
+        let flaky = |fail: usize, n: usize| rate(&mix(fail, n));
+        assert!(!disagree(&flaky(0, 5), &flaky(1, 5)));
+        assert!(!disagree(&flaky(0, 5), &flaky(4, 5)));
+        assert!(disagree(&flaky(0, 10), &flaky(8, 10)));
+        assert!(disagree(&flaky(0, 1), &flaky(1, 1)));
+        assert!(disagree(
+            &rate(&[Kind::Missed]),
+            &rate(&[Kind::OverTriggered])
+        ));
         // A history that never flipped changes nothing.
         let d = compare_with_history(&dir("o1"), &dir("n1"), &[dir("h2")]).unwrap();
         assert!(d.regressed() && d.unstable.is_empty());

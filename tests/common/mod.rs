@@ -309,3 +309,60 @@ pub fn tls_front(upstream: SocketAddr, config: Arc<rustls::ServerConfig>) -> Soc
         addr
     })
 }
+
+/// The reference service behind a layer that makes it unreliable: each
+/// Safety Sentinel request fails (answers "no intervention") with the
+/// probability `p_fail` gives its message, drawn from an RNG seeded with
+/// `seed`, the request's user id and its message, so the same request
+/// always gets the same answer whatever order requests arrive in; and
+/// every answer waits `delay` first. Serves on 127.0.0.1:0 until the test
+/// binary ends.
+pub fn unreliable_reference(
+    seed: u64,
+    delay: std::time::Duration,
+    p_fail: impl Fn(&str) -> f64 + Send + Sync + 'static,
+) -> String {
+    use axum::response::IntoResponse;
+    use rand::{Rng, SeedableRng};
+    use std::hash::{Hash, Hasher};
+    let p_fail = Arc::new(p_fail);
+    let cfg =
+        vigil::reference::ServiceConfig::new(vigil::reference::Mode::Reference, Default::default());
+    let app = vigil::reference::app(cfg).layer(axum::middleware::from_fn(
+        move |req: axum::extract::Request, next: axum::middleware::Next| {
+            let p_fail = p_fail.clone();
+            async move {
+                tokio::time::sleep(delay).await;
+                if req.uri().path() != vigil::contract::Endpoint::Sentinel.default_path() {
+                    return next.run(req).await;
+                }
+                let (parts, body) = req.into_parts();
+                let bytes = axum::body::to_bytes(body, 1 << 20)
+                    .await
+                    .unwrap_or_default();
+                if let Ok(r) = serde_json::from_slice::<vigil::contract::CheckRequest>(&bytes) {
+                    let mut h = std::collections::hash_map::DefaultHasher::new();
+                    (seed, &r.user_id, &r.message).hash(&mut h);
+                    let draw: f64 = rand::rngs::StdRng::seed_from_u64(h.finish()).random();
+                    if draw < p_fail(&r.message) {
+                        return axum::Json(vigil::contract::SentinelResponse::none())
+                            .into_response();
+                    }
+                }
+                let req = axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes));
+                next.run(req).await
+            }
+        },
+    ));
+    serve(app)
+}
+
+/// Every case's message in `corpus`, with its category.
+pub fn categories(corpus: &Path) -> std::collections::HashMap<String, String> {
+    vigil::gate::load_corpus(corpus)
+        .expect("the corpus loads")
+        .cases
+        .into_iter()
+        .map(|c| (c.text, c.category))
+        .collect()
+}
