@@ -253,7 +253,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path, overwrite: bool) -> Result<Run, Merge
         &variants,
     );
     let run = Run {
-        latency: report::phase_latency(&records, first.options.p99_budget_ms),
+        latency: report::phase_latency(&records, |e| first.options.budget(e)),
         info,
         verdict,
         reasons,

@@ -158,12 +158,18 @@ pub(super) struct GateArgs {
     /// Where to write the reports. Default: vigil-out/<UTC timestamp>/.
     #[arg(long)]
     pub(super) out: Option<PathBuf>,
-    /// Requests in flight at once.
+    /// Requests in flight at once. Default: 8, or more (up to 64) when the endpoints' budgets would not let the run finish within half its deadline.
     #[arg(long, default_value_t = 8)]
     pub(super) concurrency: usize,
     /// Fail when the p99 detection latency of an endpoint exceeds this, in milliseconds.
     #[arg(long, default_value_t = 100.0)]
     pub(super) p99_budget_ms: f64,
+    /// The Safety Sentinel's own p99 budget, in milliseconds (over a profile's `p99_budget_ms` and --p99-budget-ms).
+    #[arg(long, value_name = "MS")]
+    pub(super) sentinel_p99_budget_ms: Option<f64>,
+    /// Medical Boundaries' own p99 budget, in milliseconds.
+    #[arg(long, value_name = "MS")]
+    pub(super) medical_p99_budget_ms: Option<f64>,
     /// The whole run ends by this many seconds, whatever the target does (exit 3 if reached).
     #[arg(long, default_value_t = 900)]
     pub(super) deadline_s: u64,
@@ -292,6 +298,12 @@ pub(super) struct ServiceArgs {
     /// Per-request timeout, in milliseconds. A request is never retried.
     #[arg(long, default_value_t = 5000)]
     pub(super) timeout_ms: u64,
+    /// The Safety Sentinel's own timeout, in milliseconds (over a profile's `timeout_ms` and --timeout-ms).
+    #[arg(long, value_name = "MS")]
+    pub(super) sentinel_timeout_ms: Option<u64>,
+    /// Medical Boundaries' own timeout, in milliseconds (a coaching agent may answer in seconds).
+    #[arg(long, value_name = "MS")]
+    pub(super) medical_timeout_ms: Option<u64>,
     /// Profile (TOML) mapping a service of another shape onto vigil's model: paths, bodies, fields.
     #[arg(long, value_name = "FILE")]
     pub(super) profile: Option<PathBuf>,
@@ -326,7 +338,33 @@ impl ServiceArgs {
         if self.max_body_bytes == 0 {
             return Err(invalid("--max-body-bytes must be at least 1"));
         }
+        let profile = match &self.profile {
+            Some(p) => Some(std::sync::Arc::new(
+                crate::profile::Profile::load(p).map_err(invalid)?,
+            )),
+            None => None,
+        };
+        // Each endpoint's own timeout: the flag, else the profile's.
+        let mut limits = std::collections::BTreeMap::new();
+        for (e, flag) in [
+            (
+                crate::contract::Endpoint::Sentinel,
+                self.sentinel_timeout_ms,
+            ),
+            (crate::contract::Endpoint::Medical, self.medical_timeout_ms),
+        ] {
+            let given = crate::load::Limits {
+                timeout_ms: flag,
+                p99_budget_ms: None,
+            };
+            let l = given.or(profile.as_ref().map(|p| p.limits(e)).unwrap_or_default());
+            l.check(e).map_err(invalid)?;
+            if l != crate::load::Limits::default() {
+                limits.insert(e, l);
+            }
+        }
         Ok(crate::gate::ServiceSpec {
+            limits,
             target: self.target.clone(),
             headers: self
                 .headers
@@ -340,12 +378,7 @@ impl ServiceArgs {
                 client_cert: self.client_cert.clone(),
                 client_key: self.client_key.clone(),
             },
-            profile: match &self.profile {
-                Some(p) => Some(std::sync::Arc::new(
-                    crate::profile::Profile::load(p).map_err(invalid)?,
-                )),
-                None => None,
-            },
+            profile,
             max_body: self.max_body_bytes,
             health: (!self.no_health_check).then(|| self.health_path.clone()),
         })

@@ -18,6 +18,10 @@ struct ConfigFile {
     profile: Option<PathBuf>,
     headers: Option<Vec<String>>,
     timeout_ms: Option<u64>,
+    sentinel_timeout_ms: Option<u64>,
+    medical_timeout_ms: Option<u64>,
+    sentinel_p99_budget_ms: Option<f64>,
+    medical_p99_budget_ms: Option<f64>,
     ca_cert: Option<PathBuf>,
     client_cert: Option<PathBuf>,
     client_key: Option<PathBuf>,
@@ -44,12 +48,14 @@ struct ConfigFile {
 }
 
 /// Reads `path` and fills `a` with every value its command line did not
-/// give (`given` says which flags were). The error names file and line.
+/// give (`given` says which flags were); returns the keys it filled. The
+/// error names file and line.
 pub(super) fn apply(
     a: &mut GateArgs,
     path: &Path,
     given: &dyn Fn(&str) -> bool,
-) -> Result<(), String> {
+) -> Result<Vec<&'static str>, String> {
+    let mut filled = Vec::new();
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let cfg: ConfigFile = toml::from_str(&text).map_err(|e| {
@@ -65,6 +71,7 @@ pub(super) fn apply(
             if let Some(v) = cfg.$field {
                 if !given(stringify!($field)) {
                     $slot = $conv(v);
+                    filled.push(stringify!($field));
                 }
             }
         };
@@ -74,6 +81,10 @@ pub(super) fn apply(
     fill!(profile => a.service.profile, |p| Some(rel(p)));
     fill!(headers => a.service.headers, |h| h);
     fill!(timeout_ms => a.service.timeout_ms, |v| v);
+    fill!(sentinel_timeout_ms => a.service.sentinel_timeout_ms, Some);
+    fill!(medical_timeout_ms => a.service.medical_timeout_ms, Some);
+    fill!(sentinel_p99_budget_ms => a.sentinel_p99_budget_ms, Some);
+    fill!(medical_p99_budget_ms => a.medical_p99_budget_ms, Some);
     fill!(ca_cert => a.service.ca_cert, |p| Some(rel(p)));
     fill!(client_cert => a.service.client_cert, |p| Some(rel(p)));
     fill!(client_key => a.service.client_key, |p| Some(rel(p)));
@@ -97,7 +108,7 @@ pub(super) fn apply(
     fill!(quiet => a.quiet, |v| v);
     fill!(require_review => a.require_review, |v| v);
     fill!(overwrite => a.overwrite, |v| v);
-    Ok(())
+    Ok(filled)
 }
 
 /// The configuration the gate ran with, for gate.json: every option's
@@ -120,6 +131,10 @@ pub(super) fn effective(a: &GateArgs) -> serde_json::Value {
         "profile": path(&a.service.profile),
         "headers": a.service.headers,
         "timeout_ms": a.service.timeout_ms,
+        "sentinel_timeout_ms": a.service.sentinel_timeout_ms,
+        "medical_timeout_ms": a.service.medical_timeout_ms,
+        "sentinel_p99_budget_ms": a.sentinel_p99_budget_ms,
+        "medical_p99_budget_ms": a.medical_p99_budget_ms,
         "ca_cert": path(&a.service.ca_cert),
         "client_cert": path(&a.service.client_cert),
         "client_key": path(&a.service.client_key),

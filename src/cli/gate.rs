@@ -13,9 +13,11 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 pub(super) fn gate_cmd(mut a: GateArgs, given: &dyn Fn(&str) -> bool) -> i32 {
+    let mut from_file = Vec::new();
     if let Some(path) = a.config.clone() {
-        if let Err(e) = super::config::apply(&mut a, &path, given) {
-            return invalid(e);
+        match super::config::apply(&mut a, &path, given) {
+            Ok(keys) => from_file = keys,
+            Err(e) => return invalid(e),
         }
     }
     let recorded = super::config::effective(&a);
@@ -56,10 +58,27 @@ pub(super) fn gate_cmd(mut a: GateArgs, given: &dyn Fn(&str) -> bool) -> i32 {
         Ok(x) => x,
         Err(code) => return code,
     };
-    let service = match a.service.spec(run_id) {
+    let mut service = match a.service.spec(run_id) {
         Ok(s) => s,
         Err(code) => return code,
     };
+    // Each endpoint's own budget: the flag, else the profile's.
+    for (e, flag) in [
+        (
+            crate::contract::Endpoint::Sentinel,
+            a.sentinel_p99_budget_ms,
+        ),
+        (crate::contract::Endpoint::Medical, a.medical_p99_budget_ms),
+    ] {
+        if flag.is_none() {
+            continue;
+        }
+        let l = service.limits.entry(e).or_default();
+        l.p99_budget_ms = flag;
+        if let Err(why) = l.check(e) {
+            return invalid(why);
+        }
+    }
     let secs = |name: &str, v: f64| {
         if v.is_finite() && v >= 0.0 {
             Ok(Duration::from_secs_f64(v))
@@ -87,6 +106,7 @@ pub(super) fn gate_cmd(mut a: GateArgs, given: &dyn Fn(&str) -> bool) -> i32 {
             max_error_rate: a.max_error_rate,
             seed: a.seed,
             request_timeout: a.service.timeout(),
+            endpoints: service.limits.clone(),
         };
         if let Err(e) = cfg.check() {
             return invalid(e);
@@ -115,6 +135,7 @@ pub(super) fn gate_cmd(mut a: GateArgs, given: &dyn Fn(&str) -> bool) -> i32 {
         selection,
         shard,
         repeat: a.repeat,
+        auto_concurrency: !given("concurrency") && !from_file.contains(&"concurrency"),
     };
     if a.dry_run {
         return match gate::plan_only(&cfg) {

@@ -100,11 +100,25 @@ fn endpoint_item(run: &Run, endpoint: Endpoint, id: &str, words: &str) -> Checkl
 /// The latency item: from the load phase only, never from the unloaded
 /// appropriateness phase.
 fn response_time(run: &Run) -> ChecklistItem {
-    let budget = run.info.p99_budget_ms;
+    let budget = run.options.budget(crate::contract::Endpoint::Sentinel);
     let words = format!("Safety response time < {budget} ms for trigger detection");
-    let threshold = format!(
-        "p99 detection latency under load, with its 95% upper bound, within {budget} ms at every endpoint"
-    );
+    let threshold = if run
+        .options
+        .endpoint_limits
+        .values()
+        .any(|l| l.p99_budget_ms.is_some())
+    {
+        format!(
+            "p99 detection latency under load, with its 95% upper bound, within each endpoint's budget ({})",
+            crate::contract::Endpoint::ALL
+                .map(|e| format!("{}: {} ms", e.title(), run.options.budget(e)))
+                .join(", ")
+        )
+    } else {
+        format!(
+            "p99 detection latency under load, with its 95% upper bound, within {budget} ms at every endpoint"
+        )
+    };
     let Some(load) = &run.load else {
         return item(
             "response_time",

@@ -16,7 +16,7 @@ pub use plan::describe as describe_plan;
 
 use crate::contract::Endpoint;
 use crate::corpus::{self, Corpus, Finding};
-use crate::load::{self, LoadConfig, LoadVerdict, Workload};
+use crate::load::{self, Limits as LoadLimits, LoadConfig, LoadVerdict, Workload};
 use crate::reference::{self, Faults, Mode, ServiceConfig};
 use crate::report::{
     self, Coverage, GateVerdict, PhaseRequests, Plan, Record, ResultsWriter, Run, RunInfo,
@@ -67,9 +67,22 @@ pub struct GateConfig {
     /// `--repeat`: every message (case and variant) is sent this many
     /// times, each time as a synthetic user of its own (at least 1).
     pub repeat: u32,
+    /// `concurrency` was not given: raise it (up to
+    /// [`plan::MAX_AUTO_CONCURRENCY`]) when the endpoints' budgets would not
+    /// let the run finish within half its deadline.
+    pub auto_concurrency: bool,
 }
 
 impl GateConfig {
+    /// The p99 budget of `e`: its own, or the run's.
+    pub fn budget(&self, e: Endpoint) -> f64 {
+        self.service
+            .limits
+            .get(&e)
+            .and_then(|l| l.p99_budget_ms)
+            .unwrap_or(self.p99_budget_ms)
+    }
+
     /// The options that change what a run tests, as `gate.json` records them.
     pub fn options(&self) -> RunOptions {
         RunOptions {
@@ -88,6 +101,7 @@ impl GateConfig {
             shrink_requests: self.shrink_requests,
             selection: self.selection.as_ref().map(|s| s.expr.clone()),
             repeat: self.repeat.max(1),
+            endpoint_limits: self.service.limits.clone(),
         }
     }
 }
@@ -191,6 +205,21 @@ pub struct ServiceSpec {
     pub max_body: usize,
     /// Health-check path checked before the run; `None` skips the check.
     pub health: Option<String>,
+    /// Endpoints with a budget or timeout of their own (from the profile
+    /// or the flags), over `timeout` and the run's p99 budget.
+    pub limits: BTreeMap<Endpoint, LoadLimits>,
+}
+
+impl ServiceSpec {
+    /// Each endpoint's own timeout, where it has one (Sentinel, Medical).
+    pub fn endpoint_timeouts(&self) -> [Option<Duration>; 2] {
+        Endpoint::ALL.map(|e| {
+            self.limits
+                .get(&e)
+                .and_then(|l| l.timeout_ms)
+                .map(Duration::from_millis)
+        })
+    }
 }
 
 impl ServiceSpec {
@@ -236,6 +265,7 @@ impl Service {
             .map(str::to_string)
             .unwrap_or_else(|| embedded.as_ref().map(|s| s.url()).unwrap_or_default());
         let mut target = Target::new(&base, &spec.run_id, spec.timeout, &spec.tls)?
+            .with_endpoint_timeouts(spec.endpoint_timeouts())
             .with_headers(&spec.headers)?
             .with_max_body(spec.max_body)
             .with_health(spec.health.as_deref())?;
@@ -310,6 +340,7 @@ pub fn plan_only(cfg: &GateConfig) -> Result<Plan, GateError> {
         l.check().map_err(GateError::Load)?;
     }
     let (jobs, _) = selected_jobs(cfg, &corpus)?;
+    let cfg = &plan::with_concurrency(cfg, &jobs);
     Ok(plan::plan(cfg, corpus.cases.len(), &jobs))
 }
 
@@ -370,6 +401,7 @@ pub async fn run(
     });
 
     let (mut jobs, seqs) = selected_jobs(cfg, &corpus)?;
+    let cfg = &plan::with_concurrency(cfg, &jobs);
     let total = jobs.len();
     let mut planned: BTreeMap<Endpoint, usize> = BTreeMap::new();
     for j in &jobs {
@@ -548,7 +580,7 @@ pub async fn run(
     watcher.abort();
     service.stop().await;
 
-    let latency = report::phase_latency(&records, cfg.p99_budget_ms);
+    let latency = report::phase_latency(&records, |e| cfg.budget(e));
     let approved = Coverage::of(&corpus).approved_cases;
     let (verdict, mut reasons) = decide(
         &cfg.options(),

@@ -21,6 +21,38 @@ pub fn shrink_budget(cfg: &GateConfig, appropriateness: usize) -> usize {
     cfg.shrink_requests.unwrap_or(appropriateness)
 }
 
+/// The most requests in flight that an unset `--concurrency` is raised to.
+pub const MAX_AUTO_CONCURRENCY: usize = 64;
+
+/// Seconds of answers `jobs` take one after another, each endpoint's
+/// requests assumed to answer within its p99 budget.
+fn serial_seconds(cfg: &GateConfig, jobs: &[Job]) -> f64 {
+    jobs.iter().map(|j| cfg.budget(j.endpoint)).sum::<f64>() / 1000.0
+}
+
+/// `cfg` with the concurrency the run will use: the one given, or when
+/// none was, the default raised (up to [`MAX_AUTO_CONCURRENCY`]) until the
+/// appropriateness phase and the most shrinking can send fit in half the
+/// deadline (less the load phase), answers taking their endpoint's budget
+/// — so a slow service (a coaching agent answering in seconds) still
+/// finishes.
+pub fn with_concurrency(cfg: &GateConfig, jobs: &[Job]) -> GateConfig {
+    let mut out = cfg.clone();
+    if cfg.auto_concurrency {
+        let load_s = cfg
+            .load
+            .as_ref()
+            .map_or(0.0, |l| (l.warmup + l.duration).as_secs_f64());
+        let room = (cfg.deadline.as_secs_f64() / 2.0 - load_s).max(1.0);
+        // Shrinking sends at most as many again by default.
+        let work = serial_seconds(cfg, jobs) * 2.0;
+        let needed = (work / room).ceil() as usize;
+        out.concurrency = needed.clamp(cfg.concurrency.max(1), MAX_AUTO_CONCURRENCY);
+        out.auto_concurrency = false;
+    }
+    out
+}
+
 /// The plan for `jobs` (the appropriateness phase's requests).
 pub fn plan(cfg: &GateConfig, corpus_cases: usize, jobs: &[Job]) -> Plan {
     let cases = jobs.iter().map(|j| j.case).collect::<BTreeSet<_>>().len();
@@ -51,17 +83,20 @@ pub fn plan(cfg: &GateConfig, corpus_cases: usize, jobs: &[Job]) -> Plan {
         };
         requests = PhaseRequests::new(a, s, l);
     }
-    // Round trips at the configured concurrency, each assumed to answer
-    // within the p99 budget; the load phase lasts as long as it is set to.
-    let round_trips =
-        (requests.appropriateness + requests.shrinking) as f64 / cfg.concurrency.max(1) as f64;
+    // Answers at the configured concurrency, each assumed to take its
+    // endpoint's p99 budget (shrinking: the average of the phase's); the
+    // load phase lasts as long as it is set to.
+    let serial = serial_seconds(cfg, jobs);
+    let per_request = serial / jobs.len().max(1) as f64;
+    let answers_s = (serial * requests.appropriateness as f64 / jobs.len().max(1) as f64
+        + per_request * requests.shrinking as f64)
+        / cfg.concurrency.max(1) as f64;
     let load_s = cfg
         .load
         .as_ref()
         .filter(|_| requests.load > 0)
         .map_or(0.0, |l| (l.warmup + l.duration).as_secs_f64());
-    let expected =
-        (round_trips * cfg.p99_budget_ms / 1000.0 + load_s).min(cfg.deadline.as_secs_f64());
+    let expected = (answers_s + load_s).min(cfg.deadline.as_secs_f64());
     Plan {
         cases,
         corpus_cases,
@@ -71,6 +106,7 @@ pub fn plan(cfg: &GateConfig, corpus_cases: usize, jobs: &[Job]) -> Plan {
         shrink_budget: budget,
         expected_duration_s: expected,
         deadline_s: cfg.deadline.as_secs(),
+        concurrency: cfg.concurrency,
     }
 }
 
@@ -81,8 +117,8 @@ pub fn describe(plan: &Plan) -> Vec<String> {
         format!("plan: {} of {} cases; requests: health check {}, appropriateness {}, shrinking at most {} ({} per variant, {} for the phase), load {}; total at most {}",
             plan.cases, plan.corpus_cases, r.health_check, r.appropriateness, r.shrinking, plan.shrink_per_variant, plan.shrink_budget, r.load, r.total),
         format!(
-            "plan: expected duration about {:.0} s (answers within the p99 budget; deadline {} s)",
-            plan.expected_duration_s, plan.deadline_s
+            "plan: expected duration about {:.0} s ({} in flight, answers within each endpoint's p99 budget; deadline {} s)",
+            plan.expected_duration_s, plan.concurrency, plan.deadline_s
         ),
     ];
     if let Some(max) = plan.max_requests {

@@ -184,7 +184,7 @@ pub fn endpoint_from(
             dispatched: counts.dispatched,
             errors: counts.errors,
         },
-        cfg,
+        &cfg.for_endpoint(endpoint),
     );
     let seconds: Vec<(&Histogram<u64>, &Histogram<u64>)> =
         measured.seconds.iter().map(|(c, s)| (c, s)).collect();

@@ -31,6 +31,43 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+/// One endpoint's own latency budget and timeout, where it differs from
+/// the run's (a coaching agent answers in seconds, a guard in
+/// milliseconds). Given by a profile or the gate's flags.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Limits {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub p99_budget_ms: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_ms: Option<u64>,
+}
+
+impl Limits {
+    /// `self`, with what it does not set taken from `other`.
+    pub fn or(self, other: Limits) -> Limits {
+        Limits {
+            p99_budget_ms: self.p99_budget_ms.or(other.p99_budget_ms),
+            timeout_ms: self.timeout_ms.or(other.timeout_ms),
+        }
+    }
+
+    /// Checks the values given: both positive.
+    pub fn check(&self, endpoint: Endpoint) -> Result<(), String> {
+        if self
+            .p99_budget_ms
+            .is_some_and(|b| !(b.is_finite() && b > 0.0))
+        {
+            return Err(format!(
+                "the {endpoint} p99 budget must be a positive number of milliseconds"
+            ));
+        }
+        if self.timeout_ms == Some(0) {
+            return Err(format!("the {endpoint} timeout must be positive"));
+        }
+        Ok(())
+    }
+}
+
 /// How to load the target. Rate, in-flight cap and timeout apply to each
 /// endpoint separately; both endpoints run at the same time.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -67,9 +104,25 @@ pub struct LoadConfig {
         deserialize_with = "from_millis"
     )]
     pub request_timeout: Duration,
+    /// Endpoints with a budget or timeout of their own.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub endpoints: BTreeMap<Endpoint, Limits>,
 }
 
 impl LoadConfig {
+    /// The settings `endpoint` is loaded and judged at: its own budget and
+    /// timeout where it has them.
+    pub fn for_endpoint(&self, endpoint: Endpoint) -> LoadConfig {
+        let l = self.endpoints.get(&endpoint).copied().unwrap_or_default();
+        LoadConfig {
+            p99_budget_ms: l.p99_budget_ms.unwrap_or(self.p99_budget_ms),
+            request_timeout: l
+                .timeout_ms
+                .map_or(self.request_timeout, Duration::from_millis),
+            ..self.clone()
+        }
+    }
+
     /// Checks the configuration once, before a run: `run` assumes it holds.
     pub fn check(&self) -> Result<(), String> {
         if !(self.rate_per_s.is_finite() && self.rate_per_s > 0.0) {
@@ -98,6 +151,9 @@ impl LoadConfig {
         }
         if self.request_timeout.is_zero() {
             return Err("the request timeout must be positive".into());
+        }
+        for (e, l) in &self.endpoints {
+            l.check(*e)?;
         }
         Ok(())
     }
@@ -131,6 +187,7 @@ impl Default for LoadConfig {
             max_error_rate: 0.001,
             seed: 1,
             request_timeout: Duration::from_secs(5),
+            endpoints: BTreeMap::new(),
         }
     }
 }
@@ -309,7 +366,7 @@ pub async fn run_shifted(
             schedule,
             t0,
             max_in_flight: cfg.max_in_flight,
-            request_timeout: cfg.request_timeout,
+            request_timeout: cfg.for_endpoint(*endpoint).request_timeout,
             seed: cfg.seed.wrapping_add(i as u64),
         };
         runs.push((*endpoint, engine::start(target.clone(), wire.clone(), plan)));

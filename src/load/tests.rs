@@ -41,6 +41,7 @@ fn config(rate: f64, duration_ms: u64, max_in_flight: usize) -> LoadConfig {
         max_error_rate: 0.01,
         seed: 7,
         request_timeout: Duration::from_secs(5),
+        endpoints: Default::default(),
     }
 }
 

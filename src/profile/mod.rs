@@ -219,6 +219,9 @@ pub struct EndpointProfile {
     /// Status codes that mean the service answered.
     pub answered: Vec<u16>,
     pub stream: Stream,
+    /// This endpoint's own latency budget and timeout (`p99_budget_ms`,
+    /// `timeout_ms`): a coaching agent answers in seconds.
+    pub limits: crate::load::Limits,
     rules: Vec<Rule>,
 }
 
@@ -241,6 +244,11 @@ impl EndpointProfile {
 }
 
 impl Profile {
+    /// The budget and timeout the profile gives `e`, if any.
+    pub fn limits(&self, e: Endpoint) -> crate::load::Limits {
+        self.endpoint(e).map(|p| p.limits).unwrap_or_default()
+    }
+
     /// The endpoint for `e`, when the profile maps that guard.
     pub fn endpoint(&self, e: Endpoint) -> Option<&EndpointProfile> {
         self.endpoints[match e {
@@ -425,7 +433,29 @@ fn endpoint(
             ),
         ));
     }
+    if let Some(t) = r.timeout_ms.as_ref().filter(|t| *t.get_ref() == 0) {
+        return Err(at(
+            t.span(),
+            &format!("{name}.timeout_ms"),
+            "must be a positive number of milliseconds".into(),
+        ));
+    }
+    if let Some(b) = r
+        .p99_budget_ms
+        .as_ref()
+        .filter(|b| !(b.get_ref().is_finite() && *b.get_ref() > 0.0))
+    {
+        return Err(at(
+            b.span(),
+            &format!("{name}.p99_budget_ms"),
+            "must be a positive number of milliseconds".into(),
+        ));
+    }
     Ok(EndpointProfile {
+        limits: crate::load::Limits {
+            p99_budget_ms: r.p99_budget_ms.as_ref().map(|b| *b.get_ref()),
+            timeout_ms: r.timeout_ms.as_ref().map(|t| *t.get_ref()),
+        },
         method: method(r.method.as_ref(), "POST", &format!("{name}.method"), at)?,
         path: path_of(&r.path, &format!("{name}.path"), at)?,
         headers,
@@ -531,6 +561,8 @@ struct RawEndpoint {
     body: Spanned<String>,
     answered: Option<Vec<u16>>,
     stream: Option<Spanned<String>>,
+    timeout_ms: Option<Spanned<u64>>,
+    p99_budget_ms: Option<Spanned<f64>>,
     fields: Spanned<BTreeMap<String, Spanned<RawField>>>,
 }
 

@@ -321,6 +321,19 @@ pub struct RunOptions {
     /// `--repeat`: how many times every message was sent.
     #[serde(default = "one")]
     pub repeat: u32,
+    /// Endpoints with a p99 budget or timeout of their own.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub endpoint_limits: BTreeMap<Endpoint, crate::load::Limits>,
+}
+
+impl RunOptions {
+    /// The p99 budget of `e`: its own, or the run's.
+    pub fn budget(&self, e: Endpoint) -> f64 {
+        self.endpoint_limits
+            .get(&e)
+            .and_then(|l| l.p99_budget_ms)
+            .unwrap_or(self.p99_budget_ms)
+    }
 }
 
 fn one() -> u32 {
@@ -414,6 +427,11 @@ pub struct Plan {
     /// run's deadline.
     pub expected_duration_s: f64,
     pub deadline_s: u64,
+    /// Requests in flight at once in the appropriateness and shrinking
+    /// phases (raised for a slow service when `--concurrency` was not
+    /// given).
+    #[serde(default)]
+    pub concurrency: usize,
 }
 
 /// How variants were generated and shrunk in a run.

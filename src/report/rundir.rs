@@ -176,7 +176,7 @@ pub fn load_run(dir: &Path) -> Result<Run, LoadRunError> {
         }
     };
     Ok(Run {
-        latency: phase_latency(&records, file.options.p99_budget_ms),
+        latency: phase_latency(&records, |e| file.options.budget(e)),
         info: file.info,
         verdict: file.verdict,
         reasons: file.reasons,
@@ -197,7 +197,10 @@ pub fn load_run(dir: &Path) -> Result<Run, LoadRunError> {
 }
 
 /// Latency of the appropriateness phase, per endpoint (for information).
-pub fn phase_latency(records: &[Record], budget_ms: f64) -> BTreeMap<Endpoint, EndpointLatency> {
+pub fn phase_latency(
+    records: &[Record],
+    budget: impl Fn(Endpoint) -> f64,
+) -> BTreeMap<Endpoint, EndpointLatency> {
     let mut hists: BTreeMap<Endpoint, hdrhistogram::Histogram<u64>> = BTreeMap::new();
     for r in records {
         let h = hists.entry(r.endpoint).or_insert_with(latency::histogram);
@@ -207,6 +210,7 @@ pub fn phase_latency(records: &[Record], budget_ms: f64) -> BTreeMap<Endpoint, E
         .iter()
         .map(|(e, h)| {
             let stats = Stats::of(h);
+            let budget_ms = budget(*e);
             let l = EndpointLatency {
                 stats,
                 budget_ms,
