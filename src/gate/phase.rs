@@ -20,20 +20,30 @@ pub struct Job {
     pub case: usize,
     pub endpoint: Endpoint,
     pub variant: Option<Arc<Variant>>,
-    /// Which of the message's `--repeat` sends this is (from 0).
+    /// Which of the message's `--repeat` sends this is (from 0), of how many.
     pub repeat: u32,
+    pub repeats: u32,
 }
 
 impl Job {
-    /// The synthetic user this send is made as: one of its own for every
-    /// case, endpoint, variant and repeat, so that no answer depends on
-    /// what the service remembers of an earlier message.
-    pub fn user(&self, case: &Case) -> String {
+    /// The synthetic user this send is made as, when messages are repeated:
+    /// one of its own for every case, endpoint, variant and repeat, so that
+    /// no repeat's answer depends on what the service remembers of an
+    /// earlier one. `None` (the run's one user, `vigil-<run id>`) otherwise.
+    pub fn user(&self, case: &Case) -> Option<String> {
+        if self.repeats <= 1 {
+            return None;
+        }
         let v = self
             .variant
             .as_ref()
             .map_or(String::new(), |v| format!("-v{}", v.seed));
-        format!("{}-{}{v}-r{}", case.id, self.endpoint.as_str(), self.repeat)
+        Some(format!(
+            "{}-{}{v}-r{}",
+            case.id,
+            self.endpoint.as_str(),
+            self.repeat
+        ))
     }
 }
 
@@ -49,6 +59,7 @@ pub fn jobs(
     keep: impl Fn(&Case, Endpoint) -> bool,
 ) -> Vec<Job> {
     let mut out = Vec::new();
+    let repeat_count = repeat.max(1);
     for (i, case) in corpus.cases.iter().enumerate() {
         if !case.endpoints().any(|e| keep(case, e)) {
             continue;
@@ -66,12 +77,13 @@ pub fn jobs(
         .collect();
         for endpoint in case.endpoints().filter(|&e| keep(case, e)) {
             for variant in std::iter::once(None).chain(vs.iter().cloned().map(Some)) {
-                for repeat in 0..repeat.max(1) {
+                for repeat in 0..repeat_count {
                     out.push(Job {
                         case: i,
                         endpoint,
                         variant: variant.clone(),
                         repeat,
+                        repeats: repeat_count,
                     });
                 }
             }
@@ -181,7 +193,7 @@ pub async fn send_all(
                 .map_or(case.text.as_str(), |v| v.text.as_str());
             let user = job.user(case);
             let (ex, verdict) =
-                judge_one(&corpus, &target, case, job.endpoint, text, Some(&user)).await;
+                judge_one(&corpus, &target, case, job.endpoint, text, user.as_deref()).await;
             drop(permit);
             let r = record(
                 seq as u64,
@@ -278,6 +290,8 @@ pub async fn shrink_failures(
     let sem = Arc::new(Semaphore::new(concurrency.max(1)));
     let handle = tokio::runtime::Handle::current();
     let mut set = tokio::task::JoinSet::new();
+    // With repeats, each try is sent as a synthetic user of its own.
+    let repeated = records.iter().any(|r| r.repeat > 0);
     for i in todo {
         let r = &records[i];
         let Some(case_idx) = corpus.cases.iter().position(|c| c.id == r.case_id) else {
@@ -287,7 +301,7 @@ pub async fn shrink_failures(
             continue;
         };
         let (endpoint, kind) = (r.endpoint, r.verdict.kind);
-        // Each try is sent as a synthetic user of its own, like every repeat.
+        // The users of its tries, when messages are repeated.
         let user = format!(
             "{}-{}{}-shrink",
             r.case_id,
@@ -311,14 +325,14 @@ pub async fn shrink_failures(
             let mut tries = 0usize;
             let fails = |text: &str| -> bool {
                 tries += 1;
-                let user = format!("{user}{tries}");
+                let user = repeated.then(|| format!("{user}{tries}"));
                 let (_, v) = handle.block_on(judge_one(
                     &corpus,
                     &target,
                     case,
                     endpoint,
                     text,
-                    Some(&user),
+                    user.as_deref(),
                 ));
                 v.kind == kind
             };
