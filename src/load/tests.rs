@@ -420,3 +420,37 @@ fn the_overall_verdict_is_the_most_severe() {
     let none = report(LoadConfig::default(), BTreeMap::new());
     assert_eq!(none.verdict, Inconclusive);
 }
+
+#[test]
+fn an_endpoint_is_loaded_and_judged_at_its_own_limits() {
+    let mut cfg = config(10.0, 1000, 4);
+    cfg.endpoints.insert(
+        Endpoint::Medical,
+        Limits {
+            p99_budget_ms: Some(5000.0),
+            timeout_ms: Some(8000),
+        },
+    );
+    let m = cfg.for_endpoint(Endpoint::Medical);
+    assert_eq!(
+        (m.p99_budget_ms, m.request_timeout),
+        (5000.0, Duration::from_secs(8))
+    );
+    let s = cfg.for_endpoint(Endpoint::Sentinel);
+    assert_eq!(
+        (s.p99_budget_ms, s.request_timeout),
+        (100.0, Duration::from_secs(5))
+    );
+    assert!(cfg.check().is_ok());
+    cfg.endpoints.insert(
+        Endpoint::Sentinel,
+        Limits {
+            timeout_ms: Some(0),
+            ..Default::default()
+        },
+    );
+    assert!(cfg
+        .check()
+        .unwrap_err()
+        .contains("timeout must be positive"));
+}

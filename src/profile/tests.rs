@@ -232,3 +232,35 @@ fn errors_name_file_line_and_field() {
         .unwrap();
     assert_eq!(m.reply.text(), "hi");
 }
+
+#[test]
+fn an_endpoint_has_its_own_timeout_and_budget() {
+    let slow = MINIMAL.replace(
+        "path = \"/check\"",
+        "path = \"/check\"\ntimeout_ms = 8000\np99_budget_ms = 5000",
+    );
+    let p = Profile::parse("p.toml", &slow).unwrap();
+    assert_eq!(
+        p.limits(Endpoint::Sentinel),
+        crate::load::Limits {
+            p99_budget_ms: Some(5000.0),
+            timeout_ms: Some(8000),
+        }
+    );
+    assert_eq!(p.limits(Endpoint::Medical), crate::load::Limits::default());
+    assert_eq!(
+        Profile::parse("p.toml", MINIMAL)
+            .unwrap()
+            .limits(Endpoint::Sentinel),
+        crate::load::Limits::default()
+    );
+    for (bad, field) in [
+        ("timeout_ms = 0", "sentinel.timeout_ms"),
+        ("p99_budget_ms = -1.0", "sentinel.p99_budget_ms"),
+        ("p99_budget_ms = nan", "sentinel.p99_budget_ms"),
+    ] {
+        let e = error(&MINIMAL.replace("path = \"/check\"", &format!("path = \"/check\"\n{bad}")));
+        assert_eq!((e.line, e.field.as_str()), (4, field), "{e}");
+        assert!(e.reason.contains("positive"), "{e}");
+    }
+}
