@@ -186,3 +186,26 @@ fn repeats_show_flaky_messages_and_diff_tells_them_from_regressions() {
     assert_eq!(keys(&d["new_failures"]), regressed);
     assert!(out.contains("history: 2 earlier run(s)"), "{out}");
 }
+
+#[test]
+fn a_repeat_count_out_of_bounds_is_refused_before_anything_is_sent() {
+    for k in ["0", "1001"] {
+        let o = vigil(&["gate", "--repeat", k, "--dry-run"]);
+        assert_eq!(code(&o), 2, "{}", text(&o));
+        assert!(text(&o).contains("--repeat must be between 1 and 1000"));
+    }
+    // Within bounds, the plan counts every send.
+    let o = vigil(&[
+        "gate",
+        "--select",
+        "tag:smoke",
+        "--variants",
+        "0",
+        "--no-load",
+        "--repeat",
+        "3",
+        "--dry-run",
+    ]);
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    assert!(text(&o).contains("appropriateness 96,"), "{}", text(&o));
+}

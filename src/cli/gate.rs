@@ -29,8 +29,11 @@ pub(super) fn gate_cmd(mut a: GateArgs, given: &dyn Fn(&str) -> bool) -> i32 {
         Some(Ok(s)) => Some(s),
         Some(Err(e)) => return invalid(e),
     };
-    if a.repeat == 0 {
-        return invalid("--repeat must be at least 1");
+    if a.repeat == 0 || a.repeat > gate::MAX_REPEAT {
+        return invalid(format!(
+            "--repeat must be between 1 and {}",
+            gate::MAX_REPEAT
+        ));
     }
     if a.concurrency == 0 {
         return invalid("--concurrency must be at least 1");

@@ -106,6 +106,10 @@ impl GateConfig {
     }
 }
 
+/// The most times `--repeat` sends each message (every send is planned
+/// before the first, so K is bounded).
+pub const MAX_REPEAT: u32 = 1000;
+
 /// Hears how a run progresses, so a front end can show it; the library
 /// itself never writes to the terminal.
 pub trait Progress: Send + Sync {

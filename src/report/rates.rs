@@ -133,42 +133,54 @@ fn rate(key: String, group: &[&Record]) -> Rate {
     let first = group[0];
     let samples = group.len();
     let failures = group.iter().filter(|r| r.failed()).count();
-    let mut answers: Vec<Answer> = Vec::new();
-    let mut by_repeat: Vec<&&Record> = group.iter().collect();
-    by_repeat.sort_by_key(|r| r.repeat);
-    for r in by_repeat {
-        let verdict = r.verdict.kind.as_str().to_string();
-        match answers
-            .iter_mut()
-            .find(|a| a.verdict == verdict && a.body == r.body)
-        {
-            Some(a) => a.count += 1,
-            None => answers.push(Answer {
+    // Distinct answers (verdict kind and body), each with its count and
+    // its first send: one pass over the group, whatever K is.
+    let mut index: std::collections::HashMap<(&str, Option<&str>), usize> =
+        std::collections::HashMap::new();
+    let mut distinct: Vec<(usize, &Record)> = Vec::new();
+    for r in group {
+        let k = (r.verdict.kind.as_str(), r.body.as_deref());
+        match index.get(&k) {
+            Some(&i) => {
+                let d = &mut distinct[i];
+                d.0 += 1;
+                if r.repeat < d.1.repeat {
+                    d.1 = r;
+                }
+            }
+            None => {
+                index.insert(k, distinct.len());
+                distinct.push((1, r));
+            }
+        }
+    }
+    distinct.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.repeat.cmp(&b.1.repeat)));
+    // Keep a passing and a failing answer side by side whatever else is cut.
+    let pass = distinct.iter().position(|d| !d.1.failed());
+    let fail = distinct.iter().position(|d| d.1.failed());
+    let mut keep: Vec<usize> = pass.into_iter().chain(fail).collect();
+    for i in 0..distinct.len() {
+        if keep.len() >= MAX_ANSWERS {
+            break;
+        }
+        if !keep.contains(&i) {
+            keep.push(i);
+        }
+    }
+    keep.sort_unstable();
+    let answers = keep
+        .into_iter()
+        .map(|i| {
+            let (count, r) = distinct[i];
+            Answer {
                 repeat: r.repeat,
-                count: 1,
-                verdict,
+                count,
+                verdict: r.verdict.kind.as_str().to_string(),
                 reason: r.verdict.failures.first().map(|f| f.reason.clone()),
                 body: r.body.clone(),
-            }),
-        }
-    }
-    answers.sort_by(|a, b| b.count.cmp(&a.count).then(a.repeat.cmp(&b.repeat)));
-    // Keep a passing and a failing answer side by side whatever else is cut.
-    if answers.len() > MAX_ANSWERS {
-        let pass = answers.iter().position(|a| a.reason.is_none());
-        let fail = answers.iter().position(|a| a.reason.is_some());
-        let mut keep: Vec<usize> = pass.into_iter().chain(fail).collect();
-        for i in 0..answers.len() {
-            if keep.len() >= MAX_ANSWERS {
-                break;
             }
-            if !keep.contains(&i) {
-                keep.push(i);
-            }
-        }
-        keep.sort_unstable();
-        answers = keep.into_iter().map(|i| answers[i].clone()).collect();
-    }
+        })
+        .collect();
     Rate {
         key,
         case_id: first.case_id.clone(),
@@ -285,6 +297,36 @@ mod tests {
         assert_eq!(a.answers[1].repeat, 1);
         assert_eq!(a.answers[1].reason.as_deref(), Some("why"));
         assert_eq!(rates[1].class, Class::Fails);
+        // Every send answered in other words: the most common kept, a
+        // pass and a miss among them, whatever else is cut.
+        let many: Vec<Record> = (0..60)
+            .map(|i| {
+                let kind = if i == 59 {
+                    Kind::Missed
+                } else {
+                    Kind::Appropriate
+                };
+                let mut r = super::super::diff::tests::record("c", kind);
+                r.repeat = i;
+                r.body = Some(format!("answer {}", i.min(57)));
+                r
+            })
+            .collect();
+        let c = &of(&many)[0];
+        assert_eq!(
+            (c.samples, c.failures, c.answers.len()),
+            (60, 1, MAX_ANSWERS)
+        );
+        assert_eq!(
+            (c.answers[0].count, c.answers[0].repeat),
+            (2, 57),
+            "{:?}",
+            c.answers
+        );
+        assert!(c
+            .answers
+            .iter()
+            .any(|a| a.verdict == "missed" && a.repeat == 59));
         assert_eq!(
             counts(&rates),
             ClassCounts {
