@@ -13,24 +13,17 @@ use std::time::Duration;
 /// A smoke-set gate against `url`: no variants, no load, `repeat` sends
 /// of each message, as run `run_id`.
 fn smoke(out: &Path, url: &str, repeat: &str, run_id: &str) -> (i32, String, serde_json::Value) {
-    let (code, text, _, summary) = gate_files(
-        out,
-        &[
-            "--target",
-            url,
-            "--select",
-            "tag:smoke",
-            "--variants",
-            "0",
-            "--no-load",
-            "--repeat",
-            repeat,
-            "--run-id",
-            run_id,
-        ],
-    );
+    let args = [
+        &["--target", url, "--repeat", repeat, "--run-id", run_id][..],
+        &SMOKE,
+    ]
+    .concat();
+    let (code, text, _, summary) = gate_files(out, &args);
     (code, text, summary)
 }
+
+/// The smoke set, as written, without a load phase.
+const SMOKE: [&str; 5] = ["--select", "tag:smoke", "--variants", "0", "--no-load"];
 
 fn diff(args: &[&str]) -> (i32, String, serde_json::Value) {
     let o = vigil(&[&["diff"], args].concat());
@@ -195,17 +188,7 @@ fn a_repeat_count_out_of_bounds_is_refused_before_anything_is_sent() {
         assert!(text(&o).contains("--repeat must be between 1 and 1000"));
     }
     // Within bounds, the plan counts every send.
-    let o = vigil(&[
-        "gate",
-        "--select",
-        "tag:smoke",
-        "--variants",
-        "0",
-        "--no-load",
-        "--repeat",
-        "3",
-        "--dry-run",
-    ]);
+    let o = vigil(&[&["gate", "--repeat", "3", "--dry-run"][..], &SMOKE].concat());
     assert_eq!(code(&o), 0, "{}", text(&o));
     assert!(text(&o).contains("appropriateness 96,"), "{}", text(&o));
 }
