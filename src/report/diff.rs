@@ -13,7 +13,7 @@
 //! a run directory without `gate.json` or `summary.json`, or with a torn
 //! `results.jsonl`, is refused.
 
-use super::rates::{self, Class, Rate};
+use super::rates::{self, classify, disagree, main_kind, Class, Compared, Rate};
 use super::Record;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -67,62 +67,6 @@ pub struct Change {
     /// One sample per run, and its verdict differs between OLD and NEW:
     /// the flip may be the service's randomness rather than a change.
     pub unstable: bool,
-}
-
-/// How a message fared from OLD to NEW.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Compared {
-    /// Passed in every OLD sample and failed in every NEW one, or its
-    /// failure rate rose beyond both intervals.
-    Regression,
-    /// The reverse.
-    Fixed,
-    /// Failed every time in both, another way.
-    Changed,
-    /// Flaky in both runs: not new.
-    StillFlaky,
-    /// Answered differently, but within the intervals: not a regression.
-    Varies,
-    Same,
-}
-
-/// The comparison of one message's rates in OLD and NEW.
-pub fn classify(old: &Rate, new: &Rate) -> Compared {
-    let rose = new.rate > old.rate && old.apart(new);
-    let fell = old.rate > new.rate && old.apart(new);
-    match (old.class, new.class) {
-        (Class::Pass, Class::Fails) => Compared::Regression,
-        _ if rose => Compared::Regression,
-        (Class::Fails, Class::Pass) => Compared::Fixed,
-        _ if fell => Compared::Fixed,
-        (Class::Flaky, Class::Flaky) => Compared::StillFlaky,
-        (Class::Fails, Class::Fails) if main_kind(old) != main_kind(new) => Compared::Changed,
-        (o, n) if o != n || o == Class::Flaky => Compared::Varies,
-        _ => Compared::Same,
-    }
-}
-
-/// The most common failing verdict kind of a message, or `appropriate`.
-fn main_kind(r: &Rate) -> &str {
-    r.answers
-        .iter()
-        .filter(|a| a.reason.is_some())
-        .max_by_key(|a| a.count)
-        .or(r.answers.first())
-        .map_or("appropriate", |a| a.verdict.as_str())
-}
-
-/// Whether two runs disagree on a message: it passed every time in one
-/// and failed every time in the other, failed every time in both but
-/// another way, or its failure rates lie beyond each other's intervals.
-/// A message flaky in one run and passing in another does not disagree:
-/// its repeats already say it varies.
-fn disagree(a: &Rate, b: &Rate) -> bool {
-    match (a.class, b.class) {
-        (Class::Pass, Class::Fails) | (Class::Fails, Class::Pass) => true,
-        (Class::Fails, Class::Fails) => main_kind(a) != main_kind(b),
-        _ => a.apart(b),
-    }
 }
 
 /// p99 under load of one endpoint in both runs (`None`: not measured under

@@ -3,7 +3,9 @@
 //! run model gives each message its failures out of K, a Wilson 95%
 //! interval on the failure rate and a class — `pass` (none failed),
 //! `flaky` (some failed), `fails` (all failed) — with the differing answers
-//! side by side. `vigil diff` compares runs through the same figures.
+//! side by side. `vigil diff` compares runs through the same figures:
+//! [`classify`] says how a message fared from one run to the next, and
+//! [`disagree`] whether two earlier runs already differed on it.
 
 use super::Record;
 use crate::contract::Endpoint;
@@ -194,6 +196,62 @@ fn rate(key: String, group: &[&Record]) -> Rate {
         interval: wilson(failures, samples),
         class: Class::of(failures, samples),
         answers,
+    }
+}
+
+/// How a message fared from OLD to NEW.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compared {
+    /// Passed in every OLD sample and failed in every NEW one, or its
+    /// failure rate rose beyond both intervals.
+    Regression,
+    /// The reverse.
+    Fixed,
+    /// Failed every time in both, another way.
+    Changed,
+    /// Flaky in both runs: not new.
+    StillFlaky,
+    /// Answered differently, but within the intervals: not a regression.
+    Varies,
+    Same,
+}
+
+/// The comparison of one message's rates in OLD and NEW.
+pub fn classify(old: &Rate, new: &Rate) -> Compared {
+    let rose = new.rate > old.rate && old.apart(new);
+    let fell = old.rate > new.rate && old.apart(new);
+    match (old.class, new.class) {
+        (Class::Pass, Class::Fails) => Compared::Regression,
+        _ if rose => Compared::Regression,
+        (Class::Fails, Class::Pass) => Compared::Fixed,
+        _ if fell => Compared::Fixed,
+        (Class::Flaky, Class::Flaky) => Compared::StillFlaky,
+        (Class::Fails, Class::Fails) if main_kind(old) != main_kind(new) => Compared::Changed,
+        (o, n) if o != n || o == Class::Flaky => Compared::Varies,
+        _ => Compared::Same,
+    }
+}
+
+/// The most common failing verdict kind of a message, or `appropriate`.
+pub fn main_kind(r: &Rate) -> &str {
+    r.answers
+        .iter()
+        .filter(|a| a.reason.is_some())
+        .max_by_key(|a| a.count)
+        .or(r.answers.first())
+        .map_or("appropriate", |a| a.verdict.as_str())
+}
+
+/// Whether two runs disagree on a message: it passed every time in one
+/// and failed every time in the other, failed every time in both but
+/// another way, or its failure rates lie beyond each other's intervals.
+/// A message flaky in one run and passing in another does not disagree:
+/// its repeats already say it varies.
+pub fn disagree(a: &Rate, b: &Rate) -> bool {
+    match (a.class, b.class) {
+        (Class::Pass, Class::Fails) | (Class::Fails, Class::Pass) => true,
+        (Class::Fails, Class::Fails) => main_kind(a) != main_kind(b),
+        _ => a.apart(b),
     }
 }
 
