@@ -206,8 +206,8 @@ pub(super) struct GateArgs {
     /// Load phase: highest acceptable share of errors (timeouts, refused, 5xx), 0 to 1.
     #[arg(long, default_value_t = 0.0)]
     pub(super) max_error_rate: f64,
-    /// Report files to write, comma-separated: json, md, html, junit (results.jsonl is always written).
-    #[arg(long, default_value = "json,md,html,junit", value_delimiter = ',')]
+    /// Report files to write, comma-separated: json, md, html, junit, csv (results.jsonl is always written).
+    #[arg(long, default_value = "json,md,html,junit,csv", value_delimiter = ',')]
     pub(super) format: Vec<String>,
     /// Print nothing but the verdict line.
     #[arg(long, short)]

@@ -43,7 +43,7 @@ pub(super) fn gate_cmd(mut a: GateArgs, given: &dyn Fn(&str) -> bool) -> i32 {
             Some(_) => {}
             None => {
                 return invalid(format!(
-                    "--format: unknown format `{f}` (json, md, html, junit)"
+                    "--format: unknown format `{f}` (json, md, html, junit, csv)"
                 ))
             }
         }

@@ -128,6 +128,8 @@ pub fn record(
         latency_ms: ex.latency.as_secs_f64() * 1000.0,
         expected: case.describe(endpoint),
         rationale: case.rationale.clone(),
+        file: case.file.display().to_string(),
+        line: case.line,
         trigger,
         variant: variant.map(|v| VariantInfo {
             seed: v.seed,
