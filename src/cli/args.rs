@@ -209,6 +209,9 @@ pub(super) struct GateArgs {
     /// Report files to write, comma-separated: json, md, html, junit, csv (results.jsonl is always written).
     #[arg(long, default_value = "json,md,html,junit,csv", value_delimiter = ',')]
     pub(super) format: Vec<String>,
+    /// The most bytes report.md may take (a CI job summary): 4096 to 1048576 (1 MiB, GitHub's limit). Default 204800 (200 KiB).
+    #[arg(long, value_name = "BYTES")]
+    pub(super) md_max_bytes: Option<usize>,
     /// Print nothing but the verdict line.
     #[arg(long, short)]
     pub(super) quiet: bool,

@@ -48,6 +48,17 @@ pub(super) fn gate_cmd(mut a: GateArgs, given: &dyn Fn(&str) -> bool) -> i32 {
             }
         }
     }
+    if let Some(n) = a.md_max_bytes {
+        if !(crate::report::markdown::MIN_MAX_BYTES..=crate::report::markdown::HARD_MAX_BYTES)
+            .contains(&n)
+        {
+            return invalid(format!(
+                "--md-max-bytes must be between {} and {} (GitHub refuses a job summary over 1 MiB)",
+                crate::report::markdown::MIN_MAX_BYTES,
+                crate::report::markdown::HARD_MAX_BYTES
+            ));
+        }
+    }
     let stamp = timestamp();
     let (shard, run_id) = match shard_and_run_id(&a, &stamp) {
         Ok(x) => x,
@@ -101,6 +112,7 @@ pub(super) fn gate_cmd(mut a: GateArgs, given: &dyn Fn(&str) -> bool) -> i32 {
         deadline: Duration::from_secs(a.deadline_s),
         seed: a.seed,
         formats,
+        md_max_bytes: a.md_max_bytes,
         variants: a.variants,
         shrink_limit: a.shrink_limit,
         load: load_config,

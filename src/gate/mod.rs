@@ -42,6 +42,8 @@ pub struct GateConfig {
     pub deadline: Duration,
     pub seed: u64,
     pub formats: Vec<report::Format>,
+    /// The size cap of `report.md` (`None`: the default).
+    pub md_max_bytes: Option<usize>,
     /// Generated variants per case.
     pub variants: usize,
     /// At most this many failing variants are shrunk.
@@ -84,6 +86,7 @@ impl GateConfig {
             max_requests: self.max_requests,
             shrink_requests: self.shrink_requests,
             selection: self.selection.as_ref().map(|s| s.expr.clone()),
+            md_max_bytes: self.md_max_bytes,
         }
     }
 }

@@ -53,7 +53,10 @@ pub fn source_path(r: &super::Record, info: &super::RunInfo) -> String {
     } else {
         &info.corpus_arg
     };
-    std::path::Path::new(dir).join(&r.file).display().to_string()
+    std::path::Path::new(dir)
+        .join(&r.file)
+        .display()
+        .to_string()
 }
 
 /// `failures.csv` for `run`.

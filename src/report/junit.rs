@@ -26,10 +26,7 @@ fn failure(first: &Record, failed: &[&&Record], responses: usize) -> TestCaseSta
         .map_or("", |f| f.reason.as_str());
     s.set_type(first.verdict.kind.as_str());
     let share = if responses > 1 {
-        format!(
-            " ({} of its {responses} responses failed)",
-            failed.len()
-        )
+        format!(" ({} of its {responses} responses failed)", failed.len())
     } else {
         String::new()
     };
@@ -91,7 +88,8 @@ pub fn render(run: &Run) -> String {
             let file = super::failures::source_path(first, &run.info);
             if !file.is_empty() {
                 case.extra.insert("file".into(), line(&file).into());
-                case.extra.insert("line".into(), first.line.to_string().into());
+                case.extra
+                    .insert("line".into(), first.line.to_string().into());
             }
             let ms: f64 = records.iter().map(|r| r.latency_ms).sum();
             case.set_time(Duration::from_secs_f64(ms / 1000.0));
@@ -186,20 +184,37 @@ mod tests {
         medical.endpoint = crate::contract::Endpoint::Medical;
         let mut a = record("a", Kind::Appropriate);
         a.line = 9;
-        let xml = render(&run(vec![a, variant, medical, record("b", Kind::Appropriate)]));
+        let xml = render(&run(vec![
+            a,
+            variant,
+            medical,
+            record("b", Kind::Appropriate),
+        ]));
         let tests: Vec<&str> = cases(&xml)
             .into_iter()
-            .filter(|c| c.contains("classname=\"vigil.sentinel\"") || c.contains("classname=\"vigil.medical\""))
+            .filter(|c| {
+                c.contains("classname=\"vigil.sentinel\"")
+                    || c.contains("classname=\"vigil.medical\"")
+            })
             .collect();
         // a × sentinel, a × medical, b × sentinel.
         assert_eq!(tests.len(), 3, "{xml}");
-        assert!(tests.iter().all(|c| c.contains("file=\"corpora/c.toml\"")), "{xml}");
+        assert!(
+            tests.iter().all(|c| c.contains("file=\"corpora/c.toml\"")),
+            "{xml}"
+        );
         assert!(tests[0].contains("line=\"9\""), "{xml}");
         assert!(
             xml.contains("message=\"why (1 of its 2 responses failed)\""),
             "{xml}"
         );
-        assert!(xml.contains("variant: seed 7, operators invisible"), "{xml}");
-        assert!(xml.contains("a[U+202E]b") && !xml.contains('\u{202E}'), "{xml}");
+        assert!(
+            xml.contains("variant: seed 7, operators invisible"),
+            "{xml}"
+        );
+        assert!(
+            xml.contains("a[U+202E]b") && !xml.contains('\u{202E}'),
+            "{xml}"
+        );
     }
 }

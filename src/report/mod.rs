@@ -320,6 +320,10 @@ pub struct RunOptions {
     pub shrink_requests: Option<usize>,
     /// `--select`: the cases this run was limited to (`None`: all).
     pub selection: Option<String>,
+    /// `--md-max-bytes`: the size cap of `report.md` (`None`: the default,
+    /// [`markdown::DEFAULT_MAX_BYTES`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub md_max_bytes: Option<usize>,
 }
 
 /// The status of one checklist item.
