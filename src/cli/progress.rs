@@ -1,5 +1,7 @@
 //! Gate progress on the terminal: a bar per phase on a terminal, one line
-//! per phase otherwise (CI logs).
+//! per phase otherwise (CI logs). Each phase is labelled with its unit and
+//! what it does ("load: 10 s measured after 2 s warm-up"); every bar
+//! moves as its steps (requests, evasions shrunk, seconds) are done.
 
 use crate::gate;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -49,9 +51,12 @@ impl gate::Progress for Bar {
         let bar = if self.tty {
             let b = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
             b.set_style(
-                ProgressStyle::with_template("{prefix:>16} [{bar:40}] {pos}/{len} {elapsed}")
-                    .expect("valid template")
-                    .progress_chars("=> "),
+                ProgressStyle::with_template(&format!(
+                    "{{prefix:>16}} [{{bar:30}}] {{pos}}/{{len}} {} {{elapsed}} {{wide_msg}}",
+                    unit_of(name)
+                ))
+                .expect("valid template")
+                .progress_chars("=> "),
             );
             b.set_prefix(name.to_string());
             b
@@ -61,6 +66,19 @@ impl gate::Progress for Bar {
         };
         *self.bar.lock().unwrap_or_else(|p| p.into_inner()) =
             Some((bar, name.to_string(), std::time::Instant::now()));
+    }
+
+    fn note(&self, what: &str) {
+        if self.quiet {
+            return;
+        }
+        if let Some((b, name, _)) = self.bar.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+            if self.tty {
+                b.set_message(what.to_string());
+            } else {
+                eprintln!("vigil: {name}: {what}");
+            }
+        }
     }
 
     fn step(&self) {
@@ -74,8 +92,9 @@ impl gate::Progress for Bar {
             b.finish_and_clear();
             if !self.quiet {
                 eprintln!(
-                    "vigil: {name}: {} done in {:.1} s",
+                    "vigil: {name}: {} {} done in {:.1} s",
                     b.position(),
+                    unit_of(&name),
                     t.elapsed().as_secs_f64()
                 );
             }

@@ -98,6 +98,9 @@ pub trait Progress: Send + Sync {
     fn plan(&self, _plan: &Plan) {}
     /// A phase begins with `total` steps.
     fn phase(&self, _name: &str, _total: u64) {}
+    /// What the current phase does, in a few words ("10 s measured after
+    /// 2 s warm-up").
+    fn note(&self, _what: &str) {}
     /// One step of the current phase is done.
     fn step(&self) {}
     /// The current phase is over.
@@ -393,6 +396,12 @@ pub async fn run(
 
     tracing::info!(cases = corpus.cases.len(), requests = jobs.len(), target = %base, "appropriateness phase");
     progress.phase("appropriateness", jobs.len() as u64);
+    progress.note(&format!(
+        "{} messages and variants to {} cases, {} at a time",
+        jobs.len(),
+        corpus.cases.len(),
+        cfg.concurrency
+    ));
     let (tx, mut rx) = mpsc::channel::<Record>(256);
     let sender = phase::send_all(corpus.clone(), target.clone(), jobs, cfg.concurrency, tx);
     let mut records = Vec::with_capacity(total);
@@ -507,6 +516,12 @@ pub async fn run(
             };
             let secs = (lcfg.warmup + lcfg.duration).as_secs_f64().ceil() as u64;
             progress.phase("load", secs);
+            progress.note(&format!(
+                "{} s measured after {} s warm-up, {} requests/s per endpoint",
+                lcfg.duration.as_secs_f64(),
+                lcfg.warmup.as_secs_f64(),
+                lcfg.rate_per_s
+            ));
             let ticker = async {
                 let mut t = tokio::time::interval(Duration::from_secs(1));
                 t.tick().await;

@@ -249,6 +249,9 @@ pub async fn shrink_failures(
         return tally;
     }
     progress.phase("shrinking", todo.len() as u64);
+    progress.note(&format!(
+        "evasions to their fewest edits, at most {per_variant} requests each, {budget} in all"
+    ));
     // Requests not yet promised to a shrink; a shrink gives back what it
     // did not use.
     let left = Arc::new(Mutex::new(budget));

@@ -429,7 +429,32 @@ pub struct VariantSettings {
     pub unshrunk: usize,
 }
 
+/// The run counted as tests, as `junit.xml` and the terminal count them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tests {
+    pub total: usize,
+    pub failed: usize,
+}
+
+impl Tests {
+    /// What one test is.
+    pub const WHAT: &'static str = "one test per case × endpoint; it fails when any of its responses (the message as written or a generated variant) was inappropriate";
+}
+
 impl Run {
+    /// The run as tests: one per case × endpoint, failed when any of its
+    /// responses failed.
+    pub fn tests(&self) -> Tests {
+        let mut tests: BTreeMap<(&str, Endpoint), bool> = BTreeMap::new();
+        for r in &self.records {
+            *tests.entry((r.case_id.as_str(), r.endpoint)).or_default() |= r.failed();
+        }
+        Tests {
+            total: tests.len(),
+            failed: tests.values().filter(|f| **f).count(),
+        }
+    }
+
     /// True when every checklist item passed: the run can sign off a release.
     pub fn release_ready(&self) -> bool {
         self.verdict == GateVerdict::Pass
@@ -588,6 +613,13 @@ pub fn is_run_file(name: &str) -> bool {
 /// in `formats` into `dir`.
 pub fn write_all(run: &Run, dir: &Path, formats: &[Format]) -> Result<(), WriteError> {
     write_file(dir, RUN_FILE, rundir::run_file(run).as_bytes())?;
+    write_reports(run, dir, formats)
+}
+
+/// Writes the reports of `run` in `formats` into `dir`: each a function of
+/// the run model alone, so a run read back with [`load_run`] renders the
+/// same bytes (`vigil report`).
+pub fn write_reports(run: &Run, dir: &Path, formats: &[Format]) -> Result<(), WriteError> {
     for f in formats {
         match f {
             Format::Json => {
