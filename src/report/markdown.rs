@@ -298,8 +298,8 @@ fn failure(o: &mut String, n: usize, r: &Record, run: &Run) {
     let _ = writeln!(o, "{}\n", facts.join(" · "));
     let _ = writeln!(
         o,
-        "**Sent:** {}\n",
-        md_text(&bounded(&r.request.message, SHOWN_CHARS))
+        "**Sent:**\n\n{}\n",
+        md_block(&bounded(&r.request.message, SHOWN_CHARS), "text")
     );
     if let Some(note) = r.variant.as_ref().and_then(|v| v.shrink_note()) {
         let _ = writeln!(o, "_{note}_\n");
@@ -315,10 +315,10 @@ fn failure(o: &mut String, n: usize, r: &Record, run: &Run) {
     let (text, fields) = answer_parts(r);
     let _ = writeln!(
         o,
-        "**Answer** (HTTP {}): {}{}\n",
+        "**Answer** (HTTP {}){}:\n\n{}\n",
         r.status.map_or("—".into(), |s| s.to_string()),
-        md_text(&bounded(&text, SHOWN_CHARS)),
-        fields.map_or(String::new(), |f| format!(" {}", md_text(&f)))
+        fields.map_or(String::new(), |f| format!(" {}", md_text(&f))),
+        md_block(&bounded(&text, SHOWN_CHARS), "text")
     );
     if let Some(ev) = &r.verdict.evidence {
         evidence(o, ev);
