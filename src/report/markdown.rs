@@ -401,6 +401,12 @@ pub fn render(run: &Run) -> String {
         }
     );
     let _ = writeln!(o, "| cases | {} |", run.cases_total);
+    let tests = run.tests();
+    let _ = writeln!(
+        o,
+        "| tests (one per case × endpoint, as in junit.xml) | {} of {} failed |",
+        tests.failed, tests.total
+    );
     let _ = writeln!(o, "| responses judged | {} |", run.records.len());
     let _ = writeln!(o, "| inappropriate | {failures} |");
     let _ = writeln!(
