@@ -11,7 +11,7 @@ use std::sync::Mutex;
 fn unit_of(phase: &str) -> &'static str {
     match phase {
         "load" => "seconds",
-        "shrinking" => "evasions",
+        "shrinking" => "requests",
         _ => "requests",
     }
 }
@@ -61,7 +61,9 @@ impl gate::Progress for Bar {
             b.set_prefix(name.to_string());
             b
         } else {
-            eprintln!("vigil: {name}: {total} {}", unit_of(name));
+            // Shrinking may stop short of its bound.
+            let most = if name == "shrinking" { "at most " } else { "" };
+            eprintln!("vigil: {name}: {most}{total} {}", unit_of(name));
             ProgressBar::hidden()
         };
         *self.bar.lock().unwrap_or_else(|p| p.into_inner()) =
@@ -84,6 +86,12 @@ impl gate::Progress for Bar {
     fn step(&self) {
         if let Some((b, _, _)) = self.bar.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
             b.inc(1);
+        }
+    }
+
+    fn at(&self, done: u64) {
+        if let Some((b, _, _)) = self.bar.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+            b.set_position(done);
         }
     }
 

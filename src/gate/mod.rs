@@ -103,6 +103,8 @@ pub trait Progress: Send + Sync {
     fn note(&self, _what: &str) {}
     /// One step of the current phase is done.
     fn step(&self) {}
+    /// `done` steps of the current phase are done in all.
+    fn at(&self, _done: u64) {}
     /// The current phase is over.
     fn done(&self) {}
 }
