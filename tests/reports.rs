@@ -26,8 +26,13 @@ const REPORTS: [&str; 6] = [
 /// One gate run of the whole corpus against the naive service, shared by
 /// the tests of this file (the service is stopped once it is done).
 fn naive_run() -> &'static Path {
-    static RUN: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
-    let (_, out) = RUN.get_or_init(|| {
+    &naive().1
+}
+
+/// The naive run: its directory and what vigil printed.
+fn naive() -> &'static (tempfile::TempDir, PathBuf, String) {
+    static RUN: OnceLock<(tempfile::TempDir, PathBuf, String)> = OnceLock::new();
+    RUN.get_or_init(|| {
         let _serial = serial();
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("naive");
@@ -47,9 +52,8 @@ fn naive_run() -> &'static Path {
         ]);
         drop(server);
         assert_eq!(code(&o), 1, "the naive service fails: {}", text(&o));
-        (tmp, out)
-    });
-    out
+        (tmp, out, text(&o))
+    })
 }
 
 fn read(dir: &Path, name: &str) -> String {
@@ -179,6 +183,30 @@ fn junit_has_one_test_case_per_case_and_endpoint_with_file_and_line() {
         summary["tests"]["failed"].as_u64().unwrap() as usize,
         failing
     );
+}
+
+#[test]
+fn the_terminal_gives_a_short_verdict_line_counting_tests_as_junit_does_and_labels_phases() {
+    let (_, dir, printed) = naive();
+    let verdict = printed
+        .lines()
+        .find(|l| l.starts_with("vigil gate: "))
+        .unwrap_or_else(|| panic!("{printed}"));
+    assert!(verdict.chars().count() <= 100, "{verdict}");
+    let tests = &json(&dir.join("summary.json"))["tests"];
+    let counted = format!("{} of {} tests failed", tests["failed"], tests["total"]);
+    assert!(
+        verdict.starts_with(&format!("vigil gate: FAIL — {counted}")),
+        "{verdict}"
+    );
+    assert!(printed.contains("  why: "), "the reasons follow: {printed}");
+    for label in [
+        "vigil: load: 2 s measured after 0.5 s warm-up, 50 requests/s per endpoint",
+        "vigil: shrinking: at most ",
+        "vigil: appropriateness: ",
+    ] {
+        assert!(printed.contains(label), "{label}: {printed}");
+    }
 }
 
 #[test]
