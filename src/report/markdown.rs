@@ -214,7 +214,11 @@ fn full_reports(o: &mut String, run: &Run) {
 /// Whether the corpus is approved by a clinician.
 fn review_status(o: &mut String, run: &Run) {
     let c = &run.coverage;
-    let total = run.cases_total.max(c.review.total());
+    // The corpus's review counts (a run of older vigil has none: its cases).
+    let total = match c.review.total() {
+        0 => run.cases_total,
+        n => n,
+    };
     if total > 0 && c.approved_cases >= total {
         let _ = writeln!(
             o,
