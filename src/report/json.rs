@@ -45,6 +45,7 @@ pub fn summary_value(run: &Run) -> Value {
         .collect();
     let appropriate = run.records.iter().filter(|r| !r.failed()).count();
     let rates = run.rates();
+    let tests = run.tests();
     json!({
         "verdict": run.verdict.as_str(),
         "reasons": run.reasons,
@@ -63,6 +64,11 @@ pub fn summary_value(run: &Run) -> Value {
         "appropriate_total": appropriate,
         "failures_total": run.records.len() - appropriate,
         "failures_by_kind": by_kind,
+        "tests": {
+            "what": super::Tests::WHAT,
+            "total": tests.total,
+            "failed": tests.failed,
+        },
         "not_observable_total": run.not_observable_total(),
         "notes_total": run.records.iter().map(|r| r.verdict.notes.len()).sum::<usize>(),
         "failures_by_endpoint": by_endpoint,
