@@ -114,52 +114,48 @@ pub fn clauses(sentence: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-/// Words that open a question, as written with apostrophes dropped.
+/// Words that open a question, as normalised tokens (squeezed: "will" is
+/// "wil"; contractions folded: "what's" is "whats", "do not" is "dont").
 const OPENERS: &[&str] = &[
     "what", "whats", "how", "hows", "which", "when", "whens", "where", "wheres", "why", "who",
     "whos", "is", "isnt", "are", "arent", "am", "can", "cant", "could", "couldnt", "should",
-    "shouldnt", "would", "wouldnt", "will", "wont", "does", "doesnt", "do", "dont", "did", "didnt",
-    "has", "have", "may", "might", "shall", "wat", "wot", "hw", "shud", "cn",
+    "shouldnt", "would", "wouldnt", "wil", "wont", "does", "doesnt", "do", "dont", "did", "didnt",
+    "has", "have", "may", "might", "shal", "wat", "wot", "hw", "shud", "cn",
 ];
-/// Words that may stand before the question word ("so", "and").
-const LEAD: &[&str] = &["so", "and", "but", "or", "also", "then", "ok", "okay"];
-
+/// Words that may stand before the question word ("so", "and", "hey").
+const LEAD: &[&str] = &[
+    "so", "and", "but", "or", "also", "then", "ok", "okay", "hey", "hi", "quick", "question", "um",
+];
 /// Question words that ask wherever they stand in a clause that ends with "?".
 const WITHIN: &[&str] = &["what", "whats", "which", "how", "hows"];
 
-/// The words of a clause, lower case, apostrophes and marks dropped.
-fn words(clause: &str) -> impl Iterator<Item = String> + '_ {
-    clause
-        .split(|c: char| c.is_whitespace() || matches!(c, '"' | '(' | '-'))
-        .filter(|w| !w.is_empty())
-        .map(|w| {
-            w.chars()
-                .filter(|c| c.is_alphanumeric())
-                .flat_map(char::to_lowercase)
-                .collect::<String>()
-        })
+/// Whether a clause's tokens open with a question word (after "so", "and"...).
+/// Tokens are normalised, so "ＨＯＷ", "<b>how</b>", "w-h-a-t" and
+/// "honestly how" open a question too.
+pub fn opens_question(tokens: &[String]) -> bool {
+    tokens
+        .iter()
+        .find(|t| !LEAD.contains(&t.as_str()))
+        .is_some_and(|t| OPENERS.contains(&t.as_str()))
 }
 
-/// Whether a clause opens with a question word (after "so", "and"...).
-pub fn opens_question(clause: &str) -> bool {
-    let mut words = words(clause);
-    let mut first = words.next();
-    if first.as_deref().is_some_and(|w| LEAD.contains(&w)) {
-        first = words.next();
-    }
-    first.is_some_and(|w| OPENERS.contains(&w.as_str()))
+/// Whether a clause's tokens hold a question word anywhere ("for PCOS what's best").
+fn asks_within(tokens: &[String]) -> bool {
+    tokens.iter().any(|t| WITHIN.contains(&t.as_str()))
 }
 
-/// Whether a sentence ends as a question ("?", perhaps with "!" or a space).
+/// Whether a sentence ends as a question: a "?" (or a full-width one)
+/// after which only marks, emoji or closing tags stand ("fine? 🙂", "ok?</p>").
 pub fn ends_question(sentence: &str) -> bool {
-    sentence
-        .trim_end_matches(|c: char| c.is_whitespace() || c == '!' || c == '.')
-        .ends_with('?')
-}
-
-/// Whether a clause holds a question word anywhere ("for PCOS what's best").
-fn asks_within(clause: &str) -> bool {
-    words(clause).any(|w| WITHIN.contains(&w.as_str()))
+    let mut rest = sentence.trim_end();
+    while rest.ends_with('>') {
+        match rest.rfind('<') {
+            Some(i) => rest = rest[..i].trim_end(),
+            None => break,
+        }
+    }
+    rest.trim_end_matches(|c: char| !c.is_alphanumeric() && !matches!(c, '?' | '？'))
+        .ends_with(['?', '？'])
 }
 
 /// Finds the question of one sentence, clause by clause: the first clause
@@ -182,8 +178,8 @@ impl QuestionScan {
         self.last_clause = at;
     }
 
-    /// A clause whose tokens start at `at`.
-    pub fn clause(&mut self, clause: &str, at: usize) {
+    /// A clause whose normalised tokens start at `at`.
+    pub fn clause(&mut self, clause: &[String], at: usize) {
         self.last_clause = at;
         if self.opened.is_none() && opens_question(clause) {
             self.opened = Some(at);

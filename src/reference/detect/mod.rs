@@ -432,7 +432,6 @@ impl Lexicon {
                 for (i, part) in sentences(text).enumerate() {
                     scan.start_sentence(tokens.len());
                     for clause in medication::clauses(part) {
-                        scan.clause(clause, tokens.len());
                         // Repaired words may form a contraction again ("waht is").
                         // Repaired and split words may spell slang again
                         // ("aboutsewerslide" → "about sewer slide").
@@ -443,6 +442,7 @@ impl Lexicon {
                         let t = normalize::contractions(normalize::slang(normalize::digit_words(
                             self.speller.fix_with(words, &written, &fits, &mut memo),
                         )));
+                        scan.clause(&t, tokens.len());
                         sentence.extend(std::iter::repeat_n(i, t.len()));
                         tokens.extend(t);
                     }

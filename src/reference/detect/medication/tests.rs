@@ -205,35 +205,45 @@ fn benign_questions_are_not_redirected() {
     }
 }
 
+fn toks(text: &str) -> Vec<String> {
+    normalize::tokens(text)
+}
+
 #[test]
 fn a_question_is_the_clause_that_asks_it() {
-    assert!(opens_question("what's the dose"));
-    assert!(opens_question("so can it be split"));
-    assert!(!opens_question("took it at nine"));
+    assert!(opens_question(&toks("what's the dose")));
+    assert!(opens_question(&toks("so can it be split")));
+    assert!(opens_question(&toks("ＨＯＷ should it be taken")));
+    assert!(opens_question(&toks("<b>how</b> long for")));
+    assert!(!opens_question(&toks("took it at nine")));
+    assert!(!opens_question(&[]));
     assert!(ends_question("take it now or later? "));
+    assert!(ends_question("is that ok? 🙂"));
+    assert!(ends_question("<p>is that ok?</p>"));
     assert!(!ends_question("it is fine."));
+    assert!(!ends_question("<p>it is fine</p>"));
     let parts: Vec<&str> = clauses("on it, what now, 1,000 mg").collect();
     assert_eq!(parts, ["on it,", " what now,", " 1,000 mg"]);
     let mut scan = QuestionScan::default();
     scan.start_sentence(0);
-    scan.clause("on losartan,", 0);
-    scan.clause(" what's for tea?", 2);
+    scan.clause(&toks("on losartan,"), 0);
+    scan.clause(&toks(" what's for tea?"), 2);
     assert_eq!(scan.finish("on losartan, what's for tea?", 5), Some((2, 4)));
     scan.start_sentence(5);
-    scan.clause("i am on it.", 5);
+    scan.clause(&toks("i am on it."), 5);
     assert_eq!(scan.finish("i am on it.", 9), None);
     // Ending with "?", the question starts where a question word stands,
     // or else in the last clause.
     scan.start_sentence(9);
-    scan.clause("for my knees which is best,", 9);
-    scan.clause(" this or that?", 14);
+    scan.clause(&toks("for my knees which is best,"), 9);
+    scan.clause(&toks(" this or that?"), 14);
     assert_eq!(
         scan.finish("for my knees which is best, this or that?", 17),
         Some((9, 16))
     );
     scan.start_sentence(17);
-    scan.clause("took it late,", 17);
-    scan.clause(" fine?", 20);
+    scan.clause(&toks("took it late,"), 17);
+    scan.clause(&toks(" fine?"), 20);
     assert_eq!(scan.finish("took it late, fine?", 21), Some((20, 20)));
 }
 
