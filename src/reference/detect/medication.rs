@@ -32,10 +32,23 @@ struct RawMedicines {
     names: BTreeMap<String, Vec<String>>,
 }
 
+/// Where the terms of a question rule must stand together.
+#[derive(Deserialize, Default, Debug, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    /// In one question (see [`QuestionScan`]).
+    #[default]
+    Question,
+    /// In one sentence.
+    Sentence,
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawQuestion {
     pub feature: String,
+    #[serde(default)]
+    pub scope: Scope,
     pub all: Vec<Vec<String>>,
 }
 
@@ -203,18 +216,18 @@ impl QuestionScan {
 
 /// The compiled question rules: for each rule, its feature term and lists.
 pub struct Questions {
-    /// (feature term, number of lists) for each rule.
-    rules: Vec<(usize, usize)>,
+    /// (feature term, scope, number of lists) for each rule.
+    rules: Vec<(usize, Scope, usize)>,
     /// For each term, the (rule, list) pairs it stands in.
     member: Vec<Vec<(usize, usize)>>,
 }
 
 impl Questions {
-    /// `rules`: (feature term, lists of terms) for each rule; `terms`: how
-    /// many terms the lexicon has.
-    pub fn new(rules: Vec<(usize, Vec<Vec<usize>>)>, terms: usize) -> Self {
+    /// `rules`: (feature term, scope, lists of terms) for each rule;
+    /// `terms`: how many terms the lexicon has.
+    pub fn new(rules: Vec<(usize, Scope, Vec<Vec<usize>>)>, terms: usize) -> Self {
         let mut member = vec![Vec::new(); terms];
-        for (r, (_, lists)) in rules.iter().enumerate() {
+        for (r, (_, _, lists)) in rules.iter().enumerate() {
             for (l, list) in lists.iter().enumerate() {
                 for &t in list {
                     if !member[t].contains(&(r, l)) {
@@ -224,24 +237,43 @@ impl Questions {
             }
         }
         Questions {
-            rules: rules.iter().map(|(f, lists)| (*f, lists.len())).collect(),
+            rules: rules
+                .iter()
+                .map(|(f, scope, lists)| (*f, *scope, lists.len()))
+                .collect(),
             member,
         }
     }
 
-    /// The features the questions set: for each question span (sorted,
-    /// apart) where one hit of every list of a rule stands, the rule's
-    /// feature with that span. `hits` are (term, token span) pairs.
+    /// The features the rules set: for each span of a rule's scope (the
+    /// questions, or the sentences; each list sorted and apart) where one hit
+    /// of every list of the rule stands, the rule's feature with that span.
+    /// `hits` are (term, token span) pairs.
     pub fn features(
         &self,
         hits: &[(usize, (usize, usize))],
         questions: &[(usize, usize)],
+        sentences: &[(usize, usize)],
     ) -> Vec<(usize, (usize, usize))> {
-        if questions.is_empty() || self.rules.is_empty() {
-            return Vec::new();
+        let mut out = Vec::new();
+        for (scope, spans) in [(Scope::Question, questions), (Scope::Sentence, sentences)] {
+            self.features_in(scope, hits, spans, &mut out);
         }
-        // seen[question][rule] is a bit set of the lists found.
-        let mut seen = vec![vec![0u64; self.rules.len()]; questions.len()];
+        out
+    }
+
+    fn features_in(
+        &self,
+        scope: Scope,
+        hits: &[(usize, (usize, usize))],
+        spans: &[(usize, usize)],
+        out: &mut Vec<(usize, (usize, usize))>,
+    ) {
+        if spans.is_empty() || !self.rules.iter().any(|r| r.1 == scope) {
+            return;
+        }
+        // seen[span][rule] is a bit set of the lists found.
+        let mut seen = vec![vec![0u64; self.rules.len()]; spans.len()];
         for &(term, (first, _)) in hits {
             let Some(pairs) = self.member.get(term) else {
                 continue;
@@ -249,28 +281,28 @@ impl Questions {
             if pairs.is_empty() {
                 continue;
             }
-            let q = questions.partition_point(|&(_, last)| last < first);
-            if questions.get(q).is_none_or(|&(start, _)| start > first) {
+            let q = spans.partition_point(|&(_, last)| last < first);
+            if spans.get(q).is_none_or(|&(start, _)| start > first) {
                 continue;
             }
             for &(r, l) in pairs {
-                seen[q][r] |= 1 << l.min(63);
+                if self.rules[r].1 == scope {
+                    seen[q][r] |= 1 << l.min(63);
+                }
             }
         }
-        let mut out = Vec::new();
         for (q, found) in seen.iter().enumerate() {
-            for (r, &(feature, lists)) in self.rules.iter().enumerate() {
+            for (r, &(feature, rule_scope, lists)) in self.rules.iter().enumerate() {
                 let full = if lists >= 64 {
                     u64::MAX
                 } else {
                     (1u64 << lists) - 1
                 };
-                if found[r] == full {
-                    out.push((feature, questions[q]));
+                if rule_scope == scope && found[r] == full {
+                    out.push((feature, spans[q]));
                 }
             }
         }
-        out
     }
 }
 

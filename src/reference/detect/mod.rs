@@ -337,7 +337,7 @@ impl Lexicon {
                 .iter()
                 .map(|g| expand(g, &mut terms, &mut intern))
                 .collect::<Result<_, _>>()?;
-            questions.push((intern(&q.feature, &mut terms), lists));
+            questions.push((intern(&q.feature, &mut terms), q.scope, lists));
         }
         let questions = medication::Questions::new(questions, terms.len());
         let mut benign = vec![false; terms.len()];
@@ -428,9 +428,11 @@ impl Lexicon {
                 let mut memo = spell::Memo::default();
                 // Token spans of the questions (medication::QuestionScan).
                 let mut questions = Vec::new();
+                let mut sentence_spans = Vec::new();
                 let mut scan = medication::QuestionScan::default();
                 for (i, part) in sentences(text).enumerate() {
-                    scan.start_sentence(tokens.len());
+                    let start = tokens.len();
+                    scan.start_sentence(start);
                     for clause in medication::clauses(part) {
                         // Repaired words may form a contraction again ("waht is").
                         // Repaired and split words may spell slang again
@@ -447,6 +449,9 @@ impl Lexicon {
                         tokens.extend(t);
                     }
                     questions.extend(scan.finish(part, tokens.len()));
+                    if tokens.len() > start {
+                        sentence_spans.push((start, tokens.len() - 1));
+                    }
                 }
                 let count = tokens.len();
                 if let Some(&(_, id)) = self
@@ -516,7 +521,7 @@ impl Lexicon {
                         spans.push((id, (first, last)));
                     }
                 }
-                for (id, span) in self.questions.features(&spans, &questions) {
+                for (id, span) in self.questions.features(&spans, &questions, &sentence_spans) {
                     present[id] = true;
                     spans.push((id, span));
                 }

@@ -153,6 +153,20 @@ fn question_forms_in_every_person() {
 }
 
 #[test]
+fn a_change_is_read_in_the_sentence_that_names_the_medicine() {
+    check(
+        "she swapped her citalopram for something else",
+        Some(MedicationRelated),
+    );
+    check(
+        "Skipped the bus and walked to work. Sertraline from my GP, what's a good stretch?",
+        None,
+    );
+    // A hashtag of run-together words is not read as a change verb.
+    check("weighed in at last, #ForGood this time", None);
+}
+
+#[test]
 fn side_effects_reported_with_a_medicine() {
     check(
         "bad headaches every afternoon since going up on my lisinopril",
@@ -255,18 +269,34 @@ fn a_group_the_lexicon_already_defines_is_an_error() {
 
 #[test]
 fn question_features_need_every_list_inside_one_question() {
-    // Rule 0 (feature 9): term 1 and term 2; rule 1 (feature 8): term 3.
-    let q = Questions::new(vec![(9, vec![vec![1], vec![2]]), (8, vec![vec![3]])], 10);
+    use Scope::{Question, Sentence};
+    // Rule 0 (feature 9): term 1 and term 2; rule 1 (feature 8): term 3;
+    // rule 2 (feature 7), in a sentence: term 1 and term 4.
+    let q = Questions::new(
+        vec![
+            (9, Question, vec![vec![1], vec![2]]),
+            (8, Question, vec![vec![3]]),
+            (7, Sentence, vec![vec![1], vec![4]]),
+        ],
+        10,
+    );
     let questions = [(0, 4), (6, 9)];
+    let sentences = [(0, 5), (6, 9)];
+    let features =
+        |hits: &[(usize, (usize, usize))], qs: &[(usize, usize)]| q.features(hits, qs, &sentences);
     assert_eq!(
-        q.features(&[(1, (1, 1)), (2, (3, 3))], &questions),
+        features(&[(1, (1, 1)), (2, (3, 3))], &questions),
         [(9, (0, 4))]
     );
     // One list in each question, or a hit outside every question: none.
-    assert!(q
-        .features(&[(1, (1, 1)), (2, (7, 7))], &questions)
-        .is_empty());
-    assert!(q.features(&[(3, (5, 5))], &questions).is_empty());
-    assert_eq!(q.features(&[(3, (9, 9))], &questions), [(8, (6, 9))]);
-    assert!(q.features(&[(1, (1, 1))], &[]).is_empty());
+    assert!(features(&[(1, (1, 1)), (2, (7, 7))], &questions).is_empty());
+    assert!(features(&[(3, (5, 5))], &questions).is_empty());
+    assert_eq!(features(&[(3, (9, 9))], &questions), [(8, (6, 9))]);
+    assert!(features(&[(1, (1, 1))], &[]).is_empty());
+    // A sentence rule reads sentences, not questions, and not across them.
+    assert_eq!(
+        features(&[(1, (1, 1)), (4, (5, 5))], &questions),
+        [(7, (0, 5))]
+    );
+    assert!(features(&[(1, (5, 5)), (4, (6, 6))], &questions).is_empty());
 }
