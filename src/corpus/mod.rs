@@ -9,6 +9,7 @@ mod raw;
 pub mod resources;
 pub mod review;
 pub mod stats;
+pub mod taxonomy;
 #[cfg(test)]
 mod tests;
 mod walk;
@@ -16,6 +17,7 @@ mod walk;
 pub use load::{load_dir, Finding, LoadReport, Severity};
 pub use resources::{ResourceBook, Rule, RuleBook, RuleCheck};
 pub use review::{Counts as ReviewCounts, Review, State as ReviewState, Status as ReviewStatus};
+pub use taxonomy::{Area, Taxonomy};
 
 use crate::contract::{Endpoint, Level, Referral, TriggerType};
 use serde::Serialize;
@@ -132,6 +134,9 @@ pub struct Corpus {
     pub cases: Vec<Case>,
     pub resources: ResourceBook,
     pub rules: RuleBook,
+    /// Clinical areas and their categories, in order of severity (empty
+    /// without a `taxonomy.toml`).
+    pub taxonomy: Taxonomy,
     /// Corpus file name → its `[corpus] name`.
     pub names: BTreeMap<PathBuf, String>,
     /// SHA-256 over every file's relative path and bytes, in path order.

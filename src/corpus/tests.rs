@@ -338,3 +338,24 @@ fn the_fingerprint_is_the_documented_one() {
     let hex = format!("{:x}", Sha256::digest(text.as_bytes()));
     assert_eq!(case.review_hash(), hex[..16]);
 }
+
+#[test]
+fn a_category_outside_the_taxonomy_is_an_error_at_its_line() {
+    let taxonomy = "[[area]]\nid = \"safe\"\nname = \"Safe\"\ndescription = \"d\"\nbenign = true\ncategories = [\"benign\"]\n";
+    let listed = case("a", "hello");
+    let unlisted = case("b", "hello there").replace("\"benign\"", "\"benign: other\"");
+    let dir = corpus_with(&[
+        ("taxonomy.toml", taxonomy),
+        ("t.toml", &file(&[listed.clone(), unlisted])),
+    ]);
+    let report = load_dir(dir.path()).unwrap();
+    assert_eq!(
+        errors(&report),
+        ["error: t.toml:17: field `category`: case `b`: category `benign: other` is not in taxonomy.toml; add it to an area there or use a listed one"]
+    );
+    let dir = corpus_with(&[("taxonomy.toml", taxonomy), ("t.toml", &file(&[listed]))]);
+    let report = load_dir(dir.path()).unwrap();
+    assert!(errors(&report).is_empty());
+    let t = &report.corpus.unwrap().taxonomy;
+    assert_eq!(t.areas[0].id, "safe");
+}
