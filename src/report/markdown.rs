@@ -230,7 +230,11 @@ pub fn render(run: &Run) -> String {
         md_code(&i.run_id),
         i.seed
     );
-    let _ = writeln!(o, "| time | {} → {} |\n", i.started_at, i.finished_at);
+    let _ = writeln!(
+        o,
+        "| time | {} |\n",
+        super::words::between(&i.started_at, &i.finished_at)
+    );
     checklist(&mut o, run);
 
     latency(&mut o, run);
@@ -270,12 +274,17 @@ pub fn render(run: &Run) -> String {
         let _ = writeln!(o);
     }
 
-    let mut by_category: BTreeMap<&str, Vec<&super::Record>> = BTreeMap::new();
+    // Categories in the taxonomy's order of severity, not the alphabet's.
+    let order = super::Order::new(run.taxonomy());
+    let mut by_category: BTreeMap<(usize, usize, &str), Vec<&super::Record>> = BTreeMap::new();
     for r in run.failures() {
-        by_category.entry(r.category.as_str()).or_default().push(r);
+        by_category
+            .entry(order.key(&r.category))
+            .or_default()
+            .push(r);
     }
     let _ = writeln!(o, "## Failures by clinical category\n");
-    for (cat, records) in by_category {
+    for ((_, _, cat), records) in by_category {
         let total = run.records.iter().filter(|r| r.category == cat).count();
         let _ = writeln!(
             o,

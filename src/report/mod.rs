@@ -6,6 +6,7 @@
 
 pub mod diff;
 pub mod html;
+mod html_speed;
 pub mod json;
 pub mod junit;
 pub mod markdown;
