@@ -336,12 +336,12 @@ pub fn render(d: &Diff) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::contract::{CheckRequest, Endpoint};
     use crate::oracle::{Failure, Kind, Verdict};
 
-    fn record(case: &str, kind: Kind) -> Record {
+    pub(in crate::report) fn record(case: &str, kind: Kind) -> Record {
         let failures = if kind.is_failure() {
             vec![Failure {
                 kind,
