@@ -229,6 +229,13 @@ fn review(o: &mut String, run: &Run) {
     }
 }
 
+/// The disguises of a message, escaped. They are vigil's own words and
+/// show the look-alike letters on purpose (`е (U+0435)`), so they are not
+/// read again as outside text would be; they hold no invisible character.
+fn disguised(d: &[String]) -> String {
+    esc(&d.join("; "))
+}
+
 /// A message block: as read, its disguises, and (when disguised) as sent.
 fn message(o: &mut String, label: &str, note: &str, msg: &str) {
     let (read, disguises) = as_read(msg);
@@ -242,7 +249,7 @@ fn message(o: &mut String, label: &str, note: &str, msg: &str) {
         let _ = writeln!(
             o,
             "<p class=\"disguise\">Disguised: {}.</p><details><summary>As sent, character by character</summary><div class=\"msg\">{}</div></details>",
-            text(&disguises.join("; ")),
+            disguised(&disguises),
             block(msg)
         );
     }
@@ -368,7 +375,7 @@ fn card(o: &mut String, r: &Record, more: &[&Record], info: &super::RunInfo, are
                 } else {
                     format!(
                         "<br><span class=\"disguise\">{}</span>",
-                        text(&disguises.join("; "))
+                        disguised(&disguises)
                     )
                 },
                 text(&ops),
