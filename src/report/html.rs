@@ -54,7 +54,7 @@ code,pre{font:13px/1.4 ui-monospace,SFMono-Regular,Menlo,monospace}pre{overflow-
 .muted{color:#666}.kind{font-weight:600}details>summary{cursor:pointer}details.area{margin:.6rem 0;border-top:1px solid #ddd}\
 details.area>summary{font-size:1.25rem;font-weight:600;padding:.4rem 0}\
 .filters{position:sticky;top:0;background:#fff;padding:.4rem 0;border-bottom:1px solid #ddd;display:flex;flex-wrap:wrap;gap:.4rem;align-items:center;z-index:1}\
-.filters input{flex:1 1 14rem;font:inherit;padding:.2rem .4rem}.filters select{font:inherit}[hidden]{display:none!important}\
+.filters input{flex:1 1 14rem;font:inherit;padding:.2rem .4rem}.filters select{font:inherit;max-width:15rem}[hidden]{display:none!important}\
 mark{padding:0 .1rem;border-radius:.2rem}mark.resource{background:#d7f0dc}mark.phrase{background:#dce8fb}\
 mark.refusal{background:#ffe3c2}mark.forbidden{background:#f9c9c5}mark.foreign{background:#f9c9c5;outline:1px dashed #c62828}\
 mark.unknown{background:#fff3b0}\
