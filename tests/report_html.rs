@@ -194,6 +194,8 @@ fn the_page_reads_as_a_clinician_needs_and_fetches_nothing() {
         summary["failures_by_trigger"]["eating_disorder"]["over_triggered"], 1,
         "{summary}"
     );
+    // Each card says where its case is written.
+    assert!(benign.contains("report.toml:6</code>"), "{benign}");
     let risk = card(&html, "rh-risk-001");
     assert!(risk.contains("data-group=\"risk\""), "{risk}");
     assert!(

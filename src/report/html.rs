@@ -124,7 +124,7 @@ fn area_name(a: Option<&crate::corpus::Area>) -> &str {
 
 /// The answer's text field and its other fields in one line, or the raw
 /// body.
-fn answer_parts(r: &Record) -> (String, Option<String>) {
+pub(crate) fn answer_parts(r: &Record) -> (String, Option<String>) {
     let Some(body) = &r.body else {
         return ("(no answer)".into(), None);
     };
@@ -266,12 +266,18 @@ fn card(o: &mut String, r: &Record, more: &[&Record], info: &super::RunInfo, are
         v = esc(&r.variant_key().replace('#', "-")),
         l = text(&r.locale),
     );
+    let file = super::failures::source_path(r, info);
     let _ = writeln!(
         o,
-        "<p><span class=\"kind\">{}</span> · {} · <code>{}</code> · {} · {}</p>",
+        "<p><span class=\"kind\">{}</span> · {} · <code>{}</code>{} · {} · {}</p>",
         esc(r.counted_kind().describe()),
         esc(r.endpoint.title()),
         text(&r.case_id),
+        if file.is_empty() {
+            String::new()
+        } else {
+            format!(" · <code>{}:{}</code>", text(&file), r.line)
+        },
         text(&r.locale),
         text(&r.category)
     );

@@ -163,7 +163,7 @@ impl Run {
 mod tests {
     use super::*;
     use crate::oracle::{Failure, Verdict};
-    use crate::report::diff::tests::record;
+    use crate::report::testing::record;
 
     /// A Sentinel record of these failures, on a case that must act or is
     /// benign.
