@@ -5,6 +5,7 @@
 //! naive mode matches the same terms as lower-case substrings of the raw text.
 
 mod context;
+mod medication;
 mod near;
 mod quantities;
 mod spell;
@@ -36,6 +37,8 @@ pub enum LexiconError {
     UnknownGroup(String),
     #[error("invalid lexicon: rule {0} has no terms")]
     Empty(String),
+    #[error("invalid lexicon: group `@{0}` is defined twice")]
+    DuplicateGroup(String),
     #[error("cannot build the matcher")]
     Matcher(#[from] aho_corasick::BuildError),
 }
@@ -127,6 +130,10 @@ pub struct Lexicon {
     /// For each one-word term that fires no rule alone, the `all` lists it
     /// stands in: (medical rule?, rule, list).
     completes: Vec<Vec<(bool, usize, usize)>>,
+    /// INN stems that name a medicine the vocabulary does not list.
+    stems: medication::Stems,
+    /// Question forms that set a feature (`#medicine_question`...).
+    questions: medication::Questions,
 }
 
 /// How far, in words, a context term (`unless`) in another sentence may
@@ -241,7 +248,8 @@ impl Lexicon {
     }
 
     pub fn parse(text: &str) -> Result<Self, LexiconError> {
-        let raw: RawLexicon = toml::from_str(text)?;
+        let mut raw: RawLexicon = toml::from_str(text)?;
+        let (drug_stems, raw_questions) = medication::extend(&mut raw)?;
         let mut terms: Vec<Term> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
         let mut intern = |t: &str, terms: &mut Vec<Term>| -> usize {
@@ -322,6 +330,16 @@ impl Lexicon {
         let signals = compile(&raw.signal, &mut terms)?;
         let medical = compile(&raw.medical, &mut terms)?;
         let caps = compile(&raw.cap, &mut terms)?;
+        let mut questions = Vec::new();
+        for q in &raw_questions {
+            let lists = q
+                .all
+                .iter()
+                .map(|g| expand(g, &mut terms, &mut intern))
+                .collect::<Result<_, _>>()?;
+            questions.push((intern(&q.feature, &mut terms), q.scope, lists));
+        }
+        let questions = medication::Questions::new(questions, terms.len());
         let mut benign = vec![false; terms.len()];
         for i in benign_ids {
             benign[i] = true;
@@ -376,6 +394,8 @@ impl Lexicon {
         let speller = spell::Speller::new(vocab, raw_vocab, stems);
         let completes = context::completions(&terms, &signals, &medical);
         Ok(Lexicon {
+            stems: drug_stems,
+            questions,
             completes,
             speller,
             features,
@@ -406,20 +426,46 @@ impl Lexicon {
             Mode::Reference => {
                 let mut tokens = Vec::new();
                 let mut memo = spell::Memo::default();
+                // Token spans of the questions (medication::QuestionScan).
+                let mut questions = Vec::new();
+                let mut sentence_spans = Vec::new();
+                let mut scan = medication::QuestionScan::default();
                 for (i, part) in sentences(text).enumerate() {
-                    // Repaired words may form a contraction again ("waht is").
-                    // Repaired and split words may spell slang again
-                    // ("aboutsewerslide" → "about sewer slide").
-                    let (words, written) = normalize::tokens_and_raw(part);
-                    let fits =
-                        |t: &[String], s: usize, e: usize, plain: bool| self.fits(t, s, e, plain);
-                    let t = normalize::contractions(normalize::slang(normalize::digit_words(
-                        self.speller.fix_with(words, &written, &fits, &mut memo),
-                    )));
-                    sentence.extend(std::iter::repeat_n(i, t.len()));
-                    tokens.extend(t);
+                    let start = tokens.len();
+                    scan.start_sentence(start);
+                    for clause in medication::clauses(part) {
+                        // Repaired words may form a contraction again ("waht is").
+                        // Repaired and split words may spell slang again
+                        // ("aboutsewerslide" → "about sewer slide").
+                        let (words, written) = normalize::tokens_and_raw(clause);
+                        let fits = |t: &[String], s: usize, e: usize, plain: bool| {
+                            self.fits(t, s, e, plain)
+                        };
+                        let t = normalize::contractions(normalize::slang(normalize::digit_words(
+                            self.speller.fix_with(words, &written, &fits, &mut memo),
+                        )));
+                        scan.clause(&t, tokens.len());
+                        sentence.extend(std::iter::repeat_n(i, t.len()));
+                        tokens.extend(t);
+                    }
+                    questions.extend(scan.finish(part, tokens.len()));
+                    if tokens.len() > start {
+                        sentence_spans.push((start, tokens.len() - 1));
+                    }
                 }
                 let count = tokens.len();
+                if let Some(&(_, id)) = self
+                    .features
+                    .iter()
+                    .find(|(n, _)| n == medication::DRUG_STEM)
+                {
+                    for (i, t) in tokens.iter().enumerate() {
+                        if self.stems.names_medicine(t) {
+                            present[id] = true;
+                            spans.push((id, (i, i)));
+                        }
+                    }
+                }
                 for f in quantities::features(&tokens) {
                     if let Some(&(_, i)) = self.features.iter().find(|(name, _)| *name == f) {
                         present[i] = true;
@@ -474,6 +520,10 @@ impl Lexicon {
                             .min(count.saturating_sub(1));
                         spans.push((id, (first, last)));
                     }
+                }
+                for (id, span) in self.questions.features(&spans, &questions, &sentence_spans) {
+                    present[id] = true;
+                    spans.push((id, span));
                 }
             }
         }
