@@ -47,7 +47,7 @@ impl Lexicon {
         for m in self.normalised.find_overlapping_iter(&compact) {
             let id = m.pattern().as_usize();
             let term = &self.terms[id];
-            if term.raw.starts_with('#') {
+            if term.is_derived() {
                 continue;
             }
             let Ok(first) = starts.binary_search(&m.start()) else {

@@ -7,6 +7,7 @@
 mod context;
 mod near;
 mod quantities;
+mod restriction;
 mod spell;
 
 use super::normalize;
@@ -36,6 +37,8 @@ pub enum LexiconError {
     UnknownGroup(String),
     #[error("invalid lexicon: rule {0} has no terms")]
     Empty(String),
+    #[error("invalid lexicon: term `{0}` has an empty part around `~`")]
+    EmptyPart(String),
     #[error("cannot build the matcher")]
     Matcher(#[from] aho_corasick::BuildError),
 }
@@ -110,6 +113,19 @@ struct Term {
     joints: Vec<usize>,
 }
 
+impl Term {
+    /// A term the detector derives (a numeric feature, a term with gaps)
+    /// rather than matches as text.
+    fn is_derived(&self) -> bool {
+        self.raw.starts_with('#') || self.raw.contains(GAP_MARK)
+    }
+}
+
+/// Separates the parts of a term with gaps: "pressure ~ chest".
+const GAP_MARK: char = '~';
+/// How many words may stand between two parts of a term with gaps.
+const GAP_WORDS: usize = 5;
+
 /// The compiled lexicon: one automaton for each mode over every term.
 pub struct Lexicon {
     terms: Vec<Term>,
@@ -127,6 +143,8 @@ pub struct Lexicon {
     /// For each one-word term that fires no rule alone, the `all` lists it
     /// stands in: (medical rule?, rule, list).
     completes: Vec<Vec<(bool, usize, usize)>>,
+    /// Terms with gaps and the terms of their parts, in order.
+    gapped: Vec<(usize, Vec<usize>)>,
 }
 
 /// How far, in words, a context term (`unless`) in another sentence may
@@ -252,7 +270,7 @@ impl Lexicon {
             let i = terms.len();
             let raw = key.trim_end_matches('*').to_string();
             let mut joints = Vec::new();
-            if !raw.starts_with('#') {
+            if !raw.starts_with('#') && !raw.contains(GAP_MARK) {
                 let mut at = 0;
                 for w in normalize::tokens(&raw) {
                     if at > 0 {
@@ -322,15 +340,37 @@ impl Lexicon {
         let signals = compile(&raw.signal, &mut terms)?;
         let medical = compile(&raw.medical, &mut terms)?;
         let caps = compile(&raw.cap, &mut terms)?;
+        // A term with gaps ("pressure ~ chest") is found where its parts
+        // stand in order, a few words apart at most, in one sentence.
+        let mut gapped = Vec::new();
+        for i in 0..terms.len() {
+            if terms[i].raw.contains(GAP_MARK) {
+                let mut parts: Vec<String> = terms[i]
+                    .raw
+                    .split(GAP_MARK)
+                    .map(|p| p.trim().to_string())
+                    .collect();
+                // The trailing `*` of the whole belongs to its last part.
+                if let (true, Some(last)) = (terms[i].prefix, parts.last_mut()) {
+                    last.push('*');
+                }
+                if parts.iter().any(String::is_empty) {
+                    return Err(LexiconError::EmptyPart(terms[i].raw.clone()));
+                }
+                let ids = parts.iter().map(|p| intern(p, &mut terms)).collect();
+                gapped.push((i, ids));
+            }
+        }
         let mut benign = vec![false; terms.len()];
         for i in benign_ids {
             benign[i] = true;
         }
-        // Feature terms (`#name`) are set by the detector, never matched as text.
+        // Feature terms (`#name`) are set by the detector, and terms with
+        // gaps found from their parts, never matched as text.
         let compact: Vec<String> = terms
             .iter()
             .map(|t| {
-                if t.raw.starts_with('#') {
+                if t.is_derived() {
                     "\u{0}#".to_string()
                 } else {
                     normalize::tokens(&t.raw).concat()
@@ -343,7 +383,7 @@ impl Lexicon {
         let naive = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
             .build(terms.iter().map(|t| {
-                if t.raw.starts_with('#') {
+                if t.is_derived() {
                     "\u{0}#"
                 } else {
                     t.raw.as_str()
@@ -360,7 +400,7 @@ impl Lexicon {
         let mut vocab = Vec::new();
         let mut raw_vocab = Vec::new();
         let mut stems = Vec::new();
-        for t in terms.iter().filter(|t| !t.raw.starts_with('#')) {
+        for t in terms.iter().filter(|t| !t.is_derived()) {
             let mut words = normalize::tokens(&t.raw);
             if t.prefix {
                 stems.extend(words.pop());
@@ -376,6 +416,7 @@ impl Lexicon {
         let speller = spell::Speller::new(vocab, raw_vocab, stems);
         let completes = context::completions(&terms, &signals, &medical);
         Ok(Lexicon {
+            gapped,
             completes,
             speller,
             features,
@@ -420,7 +461,10 @@ impl Lexicon {
                     tokens.extend(t);
                 }
                 let count = tokens.len();
-                for f in quantities::features(&tokens) {
+                for f in quantities::features(&tokens)
+                    .into_iter()
+                    .chain(restriction::features(&tokens))
+                {
                     if let Some(&(_, i)) = self.features.iter().find(|(name, _)| *name == f) {
                         present[i] = true;
                         spans.push((i, (0, count.saturating_sub(1))));
@@ -449,10 +493,30 @@ impl Lexicon {
                 // How many letters of the compact text up to each offset
                 // a benign term covers: a hit is masked when it shares a
                 // letter with one.
+                let token_span = |s: usize, e: usize| {
+                    let first = starts.partition_point(|&x| x <= s).saturating_sub(1);
+                    let last = ends
+                        .partition_point(|&x| x < e)
+                        .min(count.saturating_sub(1));
+                    (first, last)
+                };
                 let mut edges = vec![0i32; compact.len() + 1];
                 for &(_, s, e) in hits.iter().filter(|(id, _, _)| self.benign[*id]) {
                     edges[s] += 1;
                     edges[e] -= 1;
+                }
+                // A benign term with gaps ("going to ~ kill me") covers its
+                // parts and the words between them.
+                let mut by_term: Vec<(usize, (usize, usize))> = hits
+                    .iter()
+                    .map(|&(id, s, e)| (id, token_span(s, e)))
+                    .collect();
+                by_term.sort_unstable();
+                for (_, parts) in self.gapped.iter().filter(|(id, _)| self.benign[*id]) {
+                    for (first, last) in chains(parts, &by_term, &sentence) {
+                        edges[starts[first]] += 1;
+                        edges[ends[last]] -= 1;
+                    }
                 }
                 let (mut depth, mut letters) = (0i32, 0u32);
                 let covered: Vec<u32> = edges
@@ -468,20 +532,43 @@ impl Lexicon {
                     let masked = !self.benign[id] && covered[e] > covered[s];
                     if !masked {
                         present[id] = true;
-                        let first = starts.partition_point(|&x| x <= s).saturating_sub(1);
-                        let last = ends
-                            .partition_point(|&x| x < e)
-                            .min(count.saturating_sub(1));
-                        spans.push((id, (first, last)));
+                        spans.push((id, token_span(s, e)));
                     }
                 }
             }
         }
         spans.sort_unstable();
-        Found {
+        let mut found = Found {
             present,
             spans,
             sentence,
+        };
+        self.find_gapped(&mut found, mode);
+        found
+    }
+
+    /// Marks the terms with gaps whose parts stand in order, at most
+    /// [`GAP_WORDS`] words apart and in one sentence (in naive mode: all
+    /// parts anywhere).
+    fn find_gapped(&self, found: &mut Found, mode: Mode) {
+        let mut new = Vec::new();
+        for (id, parts) in &self.gapped {
+            if !parts.iter().all(|&p| found.present[p]) {
+                continue;
+            }
+            if mode == Mode::Naive {
+                found.present[*id] = true;
+                continue;
+            }
+            let chains = chains(parts, &found.spans, &found.sentence);
+            if !chains.is_empty() {
+                found.present[*id] = true;
+                new.extend(chains.into_iter().map(|span| (*id, span)));
+            }
+        }
+        if !new.is_empty() {
+            found.spans.extend(new);
+            found.spans.sort_unstable();
         }
     }
 
@@ -701,6 +788,46 @@ impl Lexicon {
     }
 }
 
+/// Where the parts of a term with gaps stand in order, each at most
+/// [`GAP_WORDS`] words after the one before and in its sentence, given the
+/// token spans of found terms sorted by term: the span from the first part
+/// to the last. Each spot of a part looks once for the nearest spot of the
+/// next part after it, so the cost grows with the spots found.
+fn chains(
+    parts: &[usize],
+    spans: &[(usize, (usize, usize))],
+    sentence: &[usize],
+) -> Vec<(usize, usize)> {
+    let of = |term: usize| {
+        let lo = spans.partition_point(|(t, _)| *t < term);
+        let hi = spans.partition_point(|(t, _)| *t <= term);
+        &spans[lo..hi]
+    };
+    let Some((&head, rest)) = parts.split_first() else {
+        return Vec::new();
+    };
+    let mut out: Vec<(usize, usize)> = of(head).iter().map(|(_, span)| *span).collect();
+    for &p in rest {
+        let next = of(p);
+        out.retain_mut(|(_, last)| {
+            let at = next.partition_point(|(_, (s, _))| *s <= *last);
+            match next.get(at) {
+                Some(&(_, (s, e)))
+                    if s - *last <= GAP_WORDS + 1 && sentence.get(s) == sentence.get(*last) =>
+                {
+                    *last = e;
+                    true
+                }
+                _ => false,
+            }
+        });
+        if out.is_empty() {
+            break;
+        }
+    }
+    out
+}
+
 /// Which referral wins when several rules fire: the most urgent first.
 fn priority(r: Referral) -> u8 {
     match r {
@@ -716,3 +843,6 @@ mod tests;
 
 #[cfg(test)]
 mod cost_tests;
+
+#[cfg(test)]
+mod fitting_tests;
