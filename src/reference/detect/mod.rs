@@ -5,6 +5,7 @@
 //! naive mode matches the same terms as lower-case substrings of the raw text.
 
 mod context;
+mod generic_you;
 mod near;
 mod quantities;
 mod restriction;
@@ -454,8 +455,10 @@ impl Lexicon {
                     let (words, written) = normalize::tokens_and_raw(part);
                     let fits =
                         |t: &[String], s: usize, e: usize, plain: bool| self.fits(t, s, e, plain);
-                    let t = normalize::contractions(normalize::slang(normalize::digit_words(
-                        self.speller.fix_with(words, &written, &fits, &mut memo),
+                    let t = generic_you::first_person(normalize::contractions(normalize::slang(
+                        normalize::digit_words(
+                            self.speller.fix_with(words, &written, &fits, &mut memo),
+                        ),
                     )));
                     sentence.extend(std::iter::repeat_n(i, t.len()));
                     tokens.extend(t);
@@ -482,7 +485,9 @@ impl Lexicon {
                 for m in self.normalised.find_overlapping_iter(&compact) {
                     let id = m.pattern().as_usize();
                     let aligned_start = starts.binary_search(&m.start()).is_ok();
-                    let aligned_end = self.terms[id].prefix || ends.binary_search(&m.end()).is_ok();
+                    let aligned_end = self.terms[id].prefix
+                        || ends.binary_search(&m.end()).is_ok()
+                        || inflected(&self.terms[id], &compact, m.end(), &ends);
                     if aligned_start
                         && aligned_end
                         && self.segments_agree(id, m.start(), m.end(), &starts)
@@ -826,6 +831,27 @@ fn chains(
         }
     }
     out
+}
+
+/// Endings that make another form of a term's last word: the plural of a
+/// noun and the third person of a verb ("overdoses", "seizures",
+/// "binges"). A past tense is left out: "died" tells of someone else's
+/// death, not a wish to die.
+const INFLECTIONS: [&str; 2] = ["s", "es"];
+
+/// Whether a match of `term` that ends at `end` inside a token is the
+/// term with an inflection: the rest of the token is one of
+/// [`INFLECTIONS`], and the term's last word has three letters or more
+/// ("od" + "s" is no form of "od").
+fn inflected(term: &Term, compact: &str, end: usize, ends: &[usize]) -> bool {
+    let last_word = term.raw.rsplit(' ').next().unwrap_or("");
+    if last_word.len() < 3 || !last_word.bytes().all(|b| b.is_ascii_lowercase()) {
+        return false;
+    }
+    let at = ends.partition_point(|&x| x < end);
+    ends.get(at)
+        .and_then(|&token_end| compact.get(end..token_end))
+        .is_some_and(|rest| INFLECTIONS.contains(&rest))
 }
 
 /// Which referral wins when several rules fire: the most urgent first.

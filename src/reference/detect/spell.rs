@@ -46,6 +46,13 @@ const SHORT: [&str; 32] = [
     "me", "my", "no", "of", "oh", "ok", "on", "or", "so", "to", "up", "us", "we", "od", "gp", "se",
 ];
 
+/// Endings that make another form of a word ("djing", "texted", "mcs").
+const INFLECTIONS: [&str; 7] = ["ing", "in", "ed", "er", "ers", "es", "s"];
+
+/// Two-letter abbreviations used as words and given endings ("DJing",
+/// "MCed", "PTs"): too short for the word list, never misspellings.
+const ABBREVIATIONS: [&str; 10] = ["dj", "mc", "tv", "pc", "pt", "pe", "pr", "vj", "ok", "gp"];
+
 /// Abbreviations and shorthand that are words of their own in this
 /// setting, never misspellings ("bpm" is not "bump").
 const SHORTHAND: [&str; 52] = [
@@ -217,6 +224,21 @@ impl Speller {
             || SHORTHAND.contains(&w)
             || CONTRACTED.contains(&w)
             || self.has_stem(w, 4)
+            || self.inflected(w)
+    }
+
+    /// Whether `w` is an English word or an abbreviation with an
+    /// inflection ("djing", "mcs", "texted"): a real word, never a slip.
+    /// A lexicon word with a wrong ending ("dieing") is still a slip, and
+    /// repaired towards the lexicon.
+    fn inflected(&self, w: &str) -> bool {
+        INFLECTIONS.iter().any(|suffix| {
+            w.strip_suffix(suffix)
+                .filter(|stem| stem.len() >= 2 && !self.vocab.contains(*stem))
+                .is_some_and(|stem| {
+                    ABBREVIATIONS.contains(&stem) || stem.len() >= 4 && dictionary().contains(stem)
+                })
+        })
     }
 
     /// Whether `w` is a stem followed by at most `suffix` letters.
