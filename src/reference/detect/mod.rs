@@ -6,6 +6,7 @@
 
 mod context;
 mod generic_you;
+mod names;
 mod near;
 mod quantities;
 mod restriction;
@@ -38,6 +39,8 @@ pub enum LexiconError {
     UnknownGroup(String),
     #[error("invalid lexicon: rule {0} has no terms")]
     Empty(String),
+    #[error("invalid lexicon: term `{0}` is only filler words, which normalisation drops")]
+    EmptyTerm(String),
     #[error("invalid lexicon: term `{0}` has an empty part around `~`")]
     EmptyPart(String),
     #[error("cannot build the matcher")]
@@ -378,6 +381,14 @@ impl Lexicon {
                 }
             })
             .collect();
+        // A term made only of filler words would match everywhere.
+        if let Some(t) = terms
+            .iter()
+            .zip(&compact)
+            .find(|(t, c)| !t.is_derived() && c.is_empty())
+        {
+            return Err(LexiconError::EmptyTerm(t.0.raw.clone()));
+        }
         let normalised = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
             .build(&compact)?;
@@ -453,12 +464,13 @@ impl Lexicon {
                     // Repaired and split words may spell slang again
                     // ("aboutsewerslide" → "about sewer slide").
                     let (words, written) = normalize::tokens_and_raw(part);
+                    let words = names::mark(words, &names::names(part));
                     let fits =
                         |t: &[String], s: usize, e: usize, plain: bool| self.fits(t, s, e, plain);
                     let t = generic_you::first_person(normalize::contractions(normalize::slang(
-                        normalize::digit_words(
+                        normalize::digit_words(names::unmark(
                             self.speller.fix_with(words, &written, &fits, &mut memo),
-                        ),
+                        )),
                     )));
                     sentence.extend(std::iter::repeat_n(i, t.len()));
                     tokens.extend(t);
