@@ -884,3 +884,6 @@ mod cost_tests;
 
 #[cfg(test)]
 mod fitting_tests;
+
+#[cfg(test)]
+mod breadth_tests;

@@ -686,28 +686,3 @@ any = ["kill me"]
     assert!(fires("please kill me"));
     assert!(fires("going to the shops. kill me"));
 }
-
-#[test]
-fn zz_dbg_texts() {
-    let l = Lexicon::builtin();
-    for t in std::fs::read_to_string("/tmp/sn/texts.txt")
-        .unwrap()
-        .lines()
-    {
-        let d = l.detect(t, Mode::Reference);
-        let f = l.present(t, Mode::Reference);
-        let terms: Vec<&str> = f
-            .present
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| **p)
-            .map(|(i, _)| l.terms[i].raw.as_str())
-            .collect();
-        eprintln!(
-            "{t}\n   => {:?} {:?}\n   terms {:?}",
-            d.signal.map(|s| (s.trigger, s.level, s.rules)),
-            d.medical.map(|m| m.referral),
-            terms
-        );
-    }
-}
