@@ -72,6 +72,17 @@ impl Lexicon {
                 phrases += 1;
             }
         }
+        // A term with gaps counts as a phrase when the reading is one of
+        // its parts and its other parts stand around it.
+        phrases += self
+            .gapped
+            .iter()
+            .filter(|(_, parts)| {
+                parts.iter().any(|p| words.contains(p))
+                    && parts.iter().all(|p| here.contains(p))
+                    && parts.len() > 1
+            })
+            .count();
         let completed = words
             .iter()
             .flat_map(|&id| self.completes[id].iter())

@@ -806,7 +806,9 @@ impl Lexicon {
 }
 
 /// Where the parts of a term with gaps stand in order, each at most
-/// [`GAP_WORDS`] words after the one before and in its sentence, given the
+/// [`GAP_WORDS`] words after the one before and in its sentence (or at most
+/// one word after it across a sentence break, which stress punctuation can
+/// make: "act on!!! these thoughts"), given the
 /// token spans of found terms sorted by term: the span from the first part
 /// to the last. Each spot of a part looks once for the nearest spot of the
 /// next part after it, so the cost grows with the spots found.
@@ -830,7 +832,8 @@ fn chains(
             let at = next.partition_point(|(_, (s, _))| *s <= *last);
             match next.get(at) {
                 Some(&(_, (s, e)))
-                    if s - *last <= GAP_WORDS + 1 && sentence.get(s) == sentence.get(*last) =>
+                    if s - *last <= GAP_WORDS + 1
+                        && (sentence.get(s) == sentence.get(*last) || s - *last <= 2) =>
                 {
                     *last = e;
                     true

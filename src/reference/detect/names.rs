@@ -32,7 +32,10 @@ pub fn names(sentence: &str) -> Vec<String> {
                 titled(n) || n.chars().next().is_some_and(|c| c.is_ascii_uppercase()) && n.len() > 1
             })
         };
-        if titled(w) && (i > 0 || beside(Some(i + 1))) {
+        // "Istop", "Igoup": "I" run into the next word, not a name, unless
+        // it stands beside another name ("Steve Irwin").
+        let alone = w.starts_with('I') || i == 0;
+        if titled(w) && (!alone || beside(Some(i + 1)) || i > 0 && beside(Some(i - 1))) {
             out.extend(normalize::tokens(w.trim_end_matches("'s")));
         }
     }
@@ -87,5 +90,6 @@ mod tests {
         assert!(names("Kil myself").is_empty());
         assert!(names("i want to KILL myself").is_empty());
         assert!(names("i want to KiLl myself").is_empty());
+        assert!(names("when do Igoup to 2 pills").is_empty());
     }
 }

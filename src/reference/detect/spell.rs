@@ -227,17 +227,15 @@ impl Speller {
             || self.inflected(w)
     }
 
-    /// Whether `w` is an English word or an abbreviation with an
-    /// inflection ("djing", "mcs", "texted"): a real word, never a slip.
-    /// A lexicon word with a wrong ending ("dieing") is still a slip, and
-    /// repaired towards the lexicon.
+    /// Whether `w` is an abbreviation with an inflection ("djing", "mcs",
+    /// "bmis"): a real word, never a slip. The word list holds the
+    /// inflections of English words itself, and a word with a wrong
+    /// ending ("gapsing", "dieing") is still a slip.
     fn inflected(&self, w: &str) -> bool {
         INFLECTIONS.iter().any(|suffix| {
             w.strip_suffix(suffix)
                 .filter(|stem| stem.len() >= 2 && !self.vocab.contains(*stem))
-                .is_some_and(|stem| {
-                    ABBREVIATIONS.contains(&stem) || stem.len() >= 4 && dictionary().contains(stem)
-                })
+                .is_some_and(|stem| ABBREVIATIONS.contains(&stem) || SHORTHAND.contains(&stem))
         })
     }
 
