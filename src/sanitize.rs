@@ -71,13 +71,36 @@ pub fn visible(text: &str) -> String {
             continue;
         }
         flush(&mut out, &mut run, &mut codes);
-        if is_invisible(c) {
-            let _ = write!(out, "[U+{:04X}]", c as u32);
-        } else {
-            out.push(c);
-        }
+        push_shown(&mut out, c);
     }
     flush(&mut out, &mut run, &mut codes);
+    out
+}
+
+/// `c`, or its code point as `[U+200B]` when it is invisible.
+fn push_shown(out: &mut String, c: char) {
+    if is_invisible(c) {
+        let _ = write!(out, "[U+{:04X}]", c as u32);
+    } else {
+        out.push(c);
+    }
+}
+
+/// One value exactly as it was written, on one line: bounded, with every
+/// invisible, control and bidirectional character (line breaks and tabs
+/// included) as its code point, and every other character, look-alike
+/// letters included, kept as it is. Beside [`line`], it shows what was
+/// sent rather than what a reader sees.
+pub fn escaped(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in bounded(s, MAX_CHARS).chars() {
+        match c {
+            '\n' | '\t' => {
+                let _ = write!(out, "[U+{:04X}]", c as u32);
+            }
+            c => push_shown(&mut out, c),
+        }
+    }
     out
 }
 
@@ -223,6 +246,15 @@ mod tests {
 
     fn check(f: fn(&str) -> String, input: &str, expected: &str) {
         assert_eq!(f(input), expected, "{input:?}");
+    }
+
+    #[test]
+    fn escaped_shows_invisible_characters_and_keeps_letters_as_written() {
+        check(escaped, "ki\u{200B}ll", "ki[U+200B]ll");
+        check(escaped, "a\u{202E}b\nc\td", "a[U+202E]b[U+000A]c[U+0009]d");
+        // Look-alike letters stay as sent: the reader's view is `line`'s.
+        check(escaped, "k\u{0456}ll ｍｙ", "k\u{0456}ll ｍｙ");
+        check(escaped, "café", "café");
     }
 
     #[test]

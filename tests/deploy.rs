@@ -158,3 +158,63 @@ fn the_image_runs_as_an_unprivileged_user_with_the_corpus() {
         assert!(d.contains(path), "the image holds {path}");
     }
 }
+
+#[test]
+fn the_nightly_example_has_its_permissions_baseline_secrets_cache_and_regression_gate() {
+    let w = &docs("examples/ci/nightly.yml")[0];
+    let perms = &w["permissions"];
+    for (scope, level) in [
+        ("contents", "read"),
+        ("actions", "read"),
+        ("checks", "write"),
+    ] {
+        assert_eq!(perms[scope], level, "permission {scope}");
+    }
+    let steps = w["jobs"]["gate"]["steps"].as_sequence().unwrap();
+    let step = |name: &str| -> &Value {
+        steps
+            .iter()
+            .find(|st| st["name"].as_str().is_some_and(|n| n.starts_with(name)))
+            .unwrap_or_else(|| panic!("no step {name}"))
+    };
+    let run = |name: &str| s(&step(name)["run"]).to_string();
+    // The baseline: the last completed night, whatever its conclusion.
+    let fetch = run("Fetch the last completed night");
+    assert!(
+        fetch.contains("gh run list") && fetch.contains("--status completed"),
+        "{fetch}"
+    );
+    assert!(!fetch.contains("success"), "{fetch}");
+    assert!(fetch.contains("gh run download"), "{fetch}");
+    // Target and header secret from repository secrets, the header as a
+    // template vigil resolves (single quotes: the shell leaves it alone).
+    let gate = step("Run the gate");
+    assert_eq!(
+        gate["env"]["VIGIL_TARGET_URL"],
+        "${{ secrets.VIGIL_TARGET_URL }}"
+    );
+    assert_eq!(gate["env"]["VIGIL_TOKEN"], "${{ secrets.VIGIL_TOKEN }}");
+    let g = run("Run the gate");
+    assert!(
+        g.contains("--header 'Authorization: Bearer ${VIGIL_TOKEN}'"),
+        "{g}"
+    );
+    assert!(g.contains("report.md\" >> \"$GITHUB_STEP_SUMMARY\""), "{g}");
+    check_flags(&g, "gate");
+    // vigil built once per commit and cached.
+    let cache = step("Restore vigil");
+    assert!(s(&cache["uses"]).starts_with("actions/cache@"));
+    assert!(s(&cache["with"]["key"]).contains("steps.rev.outputs.sha"));
+    assert_eq!(
+        step("Install vigil")["if"],
+        "steps.cache.outputs.cache-hit != 'true'"
+    );
+    // `vigil diff` decides, and the reports of every night are kept.
+    let d = run("Compare with the last completed night");
+    assert!(d.contains("vigil diff last-night tonight"), "{d}");
+    assert!(run("Verdict").contains("$DIFF"));
+    assert!(s(&step("Publish the reports")["if"]).starts_with("always()"));
+    assert!(
+        s(&step("Publish the JUnit check")["uses"]).starts_with("mikepenz/action-junit-report@")
+    );
+}

@@ -40,6 +40,11 @@ pub(super) enum Command {
     /// Adds the load histograms exactly and decides the verdict, the checklist and every report again from the
     /// merged data. Refuses (exit 2) shards of different runs, corpora, seeds or options, and missing or duplicate shards.
     Merge(MergeArgs),
+    /// Render the reports of a run directory again from its run.json, results.jsonl and load histograms, without sending anything.
+    ///
+    /// The reports are byte for byte those the run wrote (with this vigil's renderers). Exit 0 when written, 2 when
+    /// RUN_DIR is not a readable run directory.
+    Report(ReportArgs),
     /// Check and describe the corpus.
     Corpus {
         #[command(subcommand)]
@@ -206,9 +211,12 @@ pub(super) struct GateArgs {
     /// Load phase: highest acceptable share of errors (timeouts, refused, 5xx), 0 to 1.
     #[arg(long, default_value_t = 0.0)]
     pub(super) max_error_rate: f64,
-    /// Report files to write, comma-separated: json, md, html, junit (results.jsonl is always written).
-    #[arg(long, default_value = "json,md,html,junit", value_delimiter = ',')]
+    /// Report files to write, comma-separated: json, md, html, junit, csv (results.jsonl is always written).
+    #[arg(long, default_value = "json,md,html,junit,csv", value_delimiter = ',')]
     pub(super) format: Vec<String>,
+    /// The most bytes report.md may take (a CI job summary): 4096 to 1048576 (1 MiB, GitHub's limit). Default 204800 (200 KiB).
+    #[arg(long, value_name = "BYTES")]
+    pub(super) md_max_bytes: Option<usize>,
     /// Print nothing but the verdict line.
     #[arg(long, short)]
     pub(super) quiet: bool,
@@ -411,6 +419,18 @@ pub(super) struct MergeArgs {
     /// Print nothing but the verdict line.
     #[arg(long, short)]
     pub(super) quiet: bool,
+}
+
+#[derive(Args, Debug)]
+pub(super) struct ReportArgs {
+    /// The run directory (what `vigil gate --out` or `vigil merge --out` wrote).
+    pub(super) run_dir: PathBuf,
+    /// Where to write the reports (created if missing). Default: RUN_DIR itself.
+    #[arg(long)]
+    pub(super) out: Option<PathBuf>,
+    /// Reports to write, comma-separated: json, md, html, junit, csv.
+    #[arg(long, default_value = "json,md,html,junit,csv", value_delimiter = ',')]
+    pub(super) format: Vec<String>,
 }
 
 #[derive(Args, Debug)]

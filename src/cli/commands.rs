@@ -2,7 +2,8 @@
 //! replay and explore.
 
 use super::args::{
-    DiffArgs, EndpointArg, ExploreArgs, LintArgs, MergeArgs, ModeArg, ReplayArgs, ServeArgs,
+    DiffArgs, EndpointArg, ExploreArgs, LintArgs, MergeArgs, ModeArg, ReplayArgs, ReportArgs,
+    ServeArgs,
 };
 use super::progress::Bar;
 use super::{chain, fail, invalid, print_json, run_id, runtime};
@@ -188,6 +189,33 @@ pub(super) fn diff_cmd(a: DiffArgs) -> i32 {
         outp!("{}", each_line(&crate::report::diff::render(&d)));
     }
     i32::from(d.regressed())
+}
+
+pub(super) fn report_cmd(a: ReportArgs) -> i32 {
+    let formats = match super::gate::parse_formats(&a.format) {
+        Ok(f) => f,
+        Err(code) => return code,
+    };
+    let run = match crate::report::load_run(&a.run_dir) {
+        Ok(r) => r,
+        Err(e) => return fail(&e, 2),
+    };
+    let out = a.out.unwrap_or_else(|| a.run_dir.clone());
+    if let Err(e) = std::fs::create_dir_all(&out) {
+        eprintln!("vigil: cannot create {}: {e}", out.display());
+        return 2;
+    }
+    if let Err(e) = crate::report::write_reports(&run, &out, &formats) {
+        return fail(&e, 2);
+    }
+    let files: Vec<&str> = formats.iter().flat_map(|f| f.files()).copied().collect();
+    out!(
+        "vigil report: {} of run {} rendered into {}/",
+        files.join(", "),
+        line(&run.info.run_id),
+        line(&out.display().to_string())
+    );
+    0
 }
 
 pub(super) fn merge_cmd(a: MergeArgs) -> i32 {

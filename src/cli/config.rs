@@ -37,6 +37,7 @@ struct ConfigFile {
     max_in_flight: Option<usize>,
     max_error_rate: Option<f64>,
     format: Option<Vec<String>>,
+    md_max_bytes: Option<usize>,
     quiet: Option<bool>,
     require_review: Option<bool>,
     overwrite: Option<bool>,
@@ -92,6 +93,7 @@ pub(super) fn apply(
     fill!(max_in_flight => a.max_in_flight, |v| v);
     fill!(max_error_rate => a.max_error_rate, |v| v);
     fill!(format => a.format, |v| v);
+    fill!(md_max_bytes => a.md_max_bytes, Some);
     fill!(quiet => a.quiet, |v| v);
     fill!(require_review => a.require_review, |v| v);
     fill!(overwrite => a.overwrite, |v| v);
@@ -137,6 +139,7 @@ pub(super) fn effective(a: &GateArgs) -> serde_json::Value {
         "max_in_flight": a.max_in_flight,
         "max_error_rate": a.max_error_rate,
         "format": a.format,
+        "md_max_bytes": a.md_max_bytes,
         "quiet": a.quiet,
         "require_review": a.require_review,
         "overwrite": a.overwrite,

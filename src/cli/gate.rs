@@ -36,16 +36,19 @@ pub(super) fn gate_cmd(mut a: GateArgs, given: &dyn Fn(&str) -> bool) -> i32 {
     if a.service.timeout_ms == 0 || a.deadline_s == 0 {
         return invalid("--timeout-ms and --deadline-s must be positive");
     }
-    let mut formats = Vec::new();
-    for f in &a.format {
-        match Format::parse(f.trim()) {
-            Some(x) if !formats.contains(&x) => formats.push(x),
-            Some(_) => {}
-            None => {
-                return invalid(format!(
-                    "--format: unknown format `{f}` (json, md, html, junit)"
-                ))
-            }
+    let formats = match parse_formats(&a.format) {
+        Ok(f) => f,
+        Err(code) => return code,
+    };
+    if let Some(n) = a.md_max_bytes {
+        if !(crate::report::markdown::MIN_MAX_BYTES..=crate::report::markdown::HARD_MAX_BYTES)
+            .contains(&n)
+        {
+            return invalid(format!(
+                "--md-max-bytes must be between {} and {} (GitHub refuses a job summary over 1 MiB)",
+                crate::report::markdown::MIN_MAX_BYTES,
+                crate::report::markdown::HARD_MAX_BYTES
+            ));
         }
     }
     let stamp = timestamp();
@@ -101,6 +104,7 @@ pub(super) fn gate_cmd(mut a: GateArgs, given: &dyn Fn(&str) -> bool) -> i32 {
         deadline: Duration::from_secs(a.deadline_s),
         seed: a.seed,
         formats,
+        md_max_bytes: a.md_max_bytes,
         variants: a.variants,
         shrink_limit: a.shrink_limit,
         load: load_config,
@@ -138,6 +142,24 @@ pub(super) fn gate_cmd(mut a: GateArgs, given: &dyn Fn(&str) -> bool) -> i32 {
         }
         Err(e) => report_error(e),
     }
+}
+
+/// `--format`'s list, each format once; an unknown one is an invalid
+/// invocation (its exit code).
+pub(super) fn parse_formats(given: &[String]) -> Result<Vec<Format>, i32> {
+    let mut formats = Vec::new();
+    for f in given {
+        match Format::parse(f.trim()) {
+            Some(x) if !formats.contains(&x) => formats.push(x),
+            Some(_) => {}
+            None => {
+                return Err(invalid(format!(
+                    "--format: unknown format `{f}` (json, md, html, junit, csv)"
+                )))
+            }
+        }
+    }
+    Ok(formats)
 }
 
 /// Prints why the gate could not run; returns its exit code.
@@ -181,19 +203,20 @@ fn shard_and_run_id(a: &GateArgs, stamp: &str) -> Result<(Option<Shard>, String)
 /// The verdict line and, unless `quiet`, the figures behind it (also
 /// printed by `vigil merge`).
 pub(super) fn print_summary(run: &Run, out_dir: &std::path::Path, formats: &[Format], quiet: bool) {
-    out!(
-        "vigil gate: {} — {}",
-        run.headline(),
-        run.reasons
-            .iter()
-            .map(|r| line(r))
-            .collect::<Vec<_>>()
-            .join("; ")
-    );
+    out!("{}", verdict_line(run));
     if quiet {
         return;
     }
+    for r in &run.reasons {
+        out!("  why: {}", line(r));
+    }
     let failures = run.failures().count();
+    let tests = run.tests();
+    out!(
+        "  tests (one per case × endpoint, as in junit.xml): {} of {} failed",
+        tests.failed,
+        tests.total
+    );
     let s = &run.sent;
     out!(
         "  requests sent: health check {}, appropriateness {}, shrinking {}, load {}; total {}{}",
@@ -281,6 +304,45 @@ pub(super) fn print_summary(run: &Run, out_dir: &std::path::Path, formats: &[For
     );
 }
 
+/// The most characters of the verdict line.
+const VERDICT_CHARS: usize = 100;
+
+/// The verdict in one line of at most [`VERDICT_CHARS`] characters: the
+/// headline, the tests and responses that failed, and what latency showed.
+/// Why, in full, follows on lines of their own.
+pub(super) fn verdict_line(run: &Run) -> String {
+    use crate::load::LoadVerdict;
+    let tests = run.tests();
+    let mut parts = Vec::new();
+    if tests.total > 0 {
+        parts.push(format!(
+            "{} of {} tests failed ({} of {} responses)",
+            tests.failed,
+            tests.total,
+            run.failures().count(),
+            run.records.len()
+        ));
+    }
+    parts.push(
+        match run.load.as_ref().map(|l| l.verdict) {
+            None => "latency not verified",
+            Some(LoadVerdict::Pass) => "latency within budget",
+            Some(LoadVerdict::Fail) => "latency over budget",
+            Some(LoadVerdict::Inconclusive) => "latency inconclusive",
+            Some(LoadVerdict::Invalid) => "latency not measurable",
+        }
+        .to_string(),
+    );
+    if run.stopped.is_some() {
+        parts.insert(0, "stopped early".into());
+    }
+    let full = format!("vigil gate: {} — {}", run.headline(), parts.join("; "));
+    match full.char_indices().nth(VERDICT_CHARS - 1) {
+        None => full,
+        Some((at, _)) => format!("{}…", &full[..at]),
+    }
+}
+
 /// The operators with the most evasions, for the summary.
 fn worst_operators(run: &Run) -> Option<String> {
     let mut ops: Vec<(String, usize)> = crate::report::json::by_operator(run)
@@ -298,4 +360,37 @@ fn worst_operators(run: &Run) -> Option<String> {
             .collect::<Vec<_>>()
             .join(", "),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::verdict_line;
+    use crate::oracle::Kind;
+    use crate::report::testing::{record, run};
+
+    #[test]
+    fn the_verdict_line_is_short_and_counts_tests_as_junit_does() {
+        let mut records: Vec<_> = (0..5_000)
+            .map(|i| record(&format!("case-{}", i / 3), Kind::Missed))
+            .collect();
+        records.push(record("fine", Kind::Appropriate));
+        let mut r = run(records);
+        r.reasons = vec!["a very long reason ".repeat(50)];
+        let l = verdict_line(&r);
+        assert_eq!(
+            l,
+            "vigil gate: FAIL — 1667 of 1668 tests failed (5000 of 5001 responses); latency not verified"
+        );
+        r.stopped = Some("interrupted".into());
+        r.records.truncate(0);
+        r.records = (0..200_000)
+            .map(|i| record(&format!("c{i}"), Kind::Missed))
+            .collect();
+        let l = verdict_line(&r);
+        assert!(l.chars().count() <= 100, "{l}");
+        assert!(
+            l.starts_with("vigil gate: FAIL — stopped early; 200000 of 200000 tests"),
+            "{l}"
+        );
+    }
 }

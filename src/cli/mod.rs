@@ -33,7 +33,8 @@ mod review;
 pub use args::Cli;
 use args::{Command, CorpusCommand, ProfileCommand, ReviewCommand};
 use commands::{
-    diff_cmd, explore_cmd, hash_cmd, lint_cmd, merge_cmd, replay_cmd, serve_cmd, stats_cmd,
+    diff_cmd, explore_cmd, hash_cmd, lint_cmd, merge_cmd, replay_cmd, report_cmd, serve_cmd,
+    stats_cmd,
 };
 use gate::gate_cmd;
 
@@ -106,6 +107,7 @@ pub fn main() -> i32 {
         Command::Serve(a) => serve_cmd(a),
         Command::Diff(a) => diff_cmd(a),
         Command::Merge(a) => merge_cmd(a),
+        Command::Report(a) => report_cmd(a),
         Command::Replay(a) => replay_cmd(a),
         Command::Explore(a) => explore_cmd(a),
         Command::Corpus { command } => match command {

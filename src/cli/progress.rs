@@ -1,5 +1,7 @@
 //! Gate progress on the terminal: a bar per phase on a terminal, one line
-//! per phase otherwise (CI logs).
+//! per phase otherwise (CI logs). Each phase is labelled with its unit and
+//! what it does ("load: 10 s measured after 2 s warm-up"); every bar
+//! moves as its steps (requests, evasions shrunk, seconds) are done.
 
 use crate::gate;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -9,7 +11,7 @@ use std::sync::Mutex;
 fn unit_of(phase: &str) -> &'static str {
     match phase {
         "load" => "seconds",
-        "shrinking" => "evasions",
+        "shrinking" => "requests",
         _ => "requests",
     }
 }
@@ -49,18 +51,36 @@ impl gate::Progress for Bar {
         let bar = if self.tty {
             let b = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
             b.set_style(
-                ProgressStyle::with_template("{prefix:>16} [{bar:40}] {pos}/{len} {elapsed}")
-                    .expect("valid template")
-                    .progress_chars("=> "),
+                ProgressStyle::with_template(&format!(
+                    "{{prefix:>16}} [{{bar:30}}] {{pos}}/{{len}} {} {{elapsed}} {{wide_msg}}",
+                    unit_of(name)
+                ))
+                .expect("valid template")
+                .progress_chars("=> "),
             );
             b.set_prefix(name.to_string());
             b
         } else {
-            eprintln!("vigil: {name}: {total} {}", unit_of(name));
+            // Shrinking may stop short of its bound.
+            let most = if name == "shrinking" { "at most " } else { "" };
+            eprintln!("vigil: {name}: {most}{total} {}", unit_of(name));
             ProgressBar::hidden()
         };
         *self.bar.lock().unwrap_or_else(|p| p.into_inner()) =
             Some((bar, name.to_string(), std::time::Instant::now()));
+    }
+
+    fn note(&self, what: &str) {
+        if self.quiet {
+            return;
+        }
+        if let Some((b, name, _)) = self.bar.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+            if self.tty {
+                b.set_message(what.to_string());
+            } else {
+                eprintln!("vigil: {name}: {what}");
+            }
+        }
     }
 
     fn step(&self) {
@@ -69,13 +89,20 @@ impl gate::Progress for Bar {
         }
     }
 
+    fn at(&self, done: u64) {
+        if let Some((b, _, _)) = self.bar.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+            b.set_position(done);
+        }
+    }
+
     fn done(&self) {
         if let Some((b, name, t)) = self.bar.lock().unwrap_or_else(|p| p.into_inner()).take() {
             b.finish_and_clear();
             if !self.quiet {
                 eprintln!(
-                    "vigil: {name}: {} done in {:.1} s",
+                    "vigil: {name}: {} {} done in {:.1} s",
                     b.position(),
+                    unit_of(&name),
                     t.elapsed().as_secs_f64()
                 );
             }

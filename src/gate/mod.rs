@@ -42,6 +42,8 @@ pub struct GateConfig {
     pub deadline: Duration,
     pub seed: u64,
     pub formats: Vec<report::Format>,
+    /// The size cap of `report.md` (`None`: the default).
+    pub md_max_bytes: Option<usize>,
     /// Generated variants per case.
     pub variants: usize,
     /// At most this many failing variants are shrunk.
@@ -84,6 +86,7 @@ impl GateConfig {
             max_requests: self.max_requests,
             shrink_requests: self.shrink_requests,
             selection: self.selection.as_ref().map(|s| s.expr.clone()),
+            md_max_bytes: self.md_max_bytes,
         }
     }
 }
@@ -95,8 +98,13 @@ pub trait Progress: Send + Sync {
     fn plan(&self, _plan: &Plan) {}
     /// A phase begins with `total` steps.
     fn phase(&self, _name: &str, _total: u64) {}
+    /// What the current phase does, in a few words ("10 s measured after
+    /// 2 s warm-up").
+    fn note(&self, _what: &str) {}
     /// One step of the current phase is done.
     fn step(&self) {}
+    /// `done` steps of the current phase are done in all.
+    fn at(&self, _done: u64) {}
     /// The current phase is over.
     fn done(&self) {}
 }
@@ -390,6 +398,12 @@ pub async fn run(
 
     tracing::info!(cases = corpus.cases.len(), requests = jobs.len(), target = %base, "appropriateness phase");
     progress.phase("appropriateness", jobs.len() as u64);
+    progress.note(&format!(
+        "{} messages and variants to {} cases, {} at a time",
+        jobs.len(),
+        corpus.cases.len(),
+        cfg.concurrency
+    ));
     let (tx, mut rx) = mpsc::channel::<Record>(256);
     let sender = phase::send_all(corpus.clone(), target.clone(), jobs, cfg.concurrency, tx);
     let mut records = Vec::with_capacity(total);
@@ -504,6 +518,12 @@ pub async fn run(
             };
             let secs = (lcfg.warmup + lcfg.duration).as_secs_f64().ceil() as u64;
             progress.phase("load", secs);
+            progress.note(&format!(
+                "{} s measured after {} s warm-up, {} requests/s per endpoint",
+                lcfg.duration.as_secs_f64(),
+                lcfg.warmup.as_secs_f64(),
+                lcfg.rate_per_s
+            ));
             let ticker = async {
                 let mut t = tokio::time::interval(Duration::from_secs(1));
                 t.tick().await;

@@ -128,6 +128,8 @@ pub fn record(
         latency_ms: ex.latency.as_secs_f64() * 1000.0,
         expected: case.describe(endpoint),
         rationale: case.rationale.clone(),
+        file: case.file.display().to_string(),
+        line: case.line,
         trigger,
         variant: variant.map(|v| VariantInfo {
             seed: v.seed,
@@ -246,7 +248,19 @@ pub async fn shrink_failures(
     if todo.is_empty() || budget == 0 || per_variant == 0 {
         return tally;
     }
-    progress.phase("shrinking", todo.len() as u64);
+    // The bar counts requests, so it moves with every answer even when one
+    // shrink takes long; its length is the most the phase may send.
+    let most = (per_variant.saturating_mul(todo.len())).min(budget);
+    progress.phase("shrinking", most as u64);
+    progress.note(&format!(
+        "{} evasions to their fewest edits, at most {per_variant} requests each",
+        todo.len()
+    ));
+    let sent = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let mut tick = tokio::time::interval(std::time::Duration::from_millis(250));
+    let show = |progress: &dyn Progress| {
+        progress.at(sent.load(std::sync::atomic::Ordering::Relaxed));
+    };
     // Requests not yet promised to a shrink; a shrink gives back what it
     // did not use.
     let left = Arc::new(Mutex::new(budget));
@@ -262,7 +276,12 @@ pub async fn shrink_failures(
             continue;
         };
         let (endpoint, kind) = (r.endpoint, r.verdict.kind);
-        let permit = sem.clone().acquire_owned().await.expect("semaphore open");
+        let permit = loop {
+            tokio::select! {
+                p = sem.clone().acquire_owned() => break p.expect("semaphore open"),
+                _ = tick.tick() => show(progress),
+            }
+        };
         let bound = {
             let mut left = left.lock().expect("budget lock");
             let b = per_variant.min(*left);
@@ -272,12 +291,18 @@ pub async fn shrink_failures(
         if bound == 0 {
             break;
         }
-        let (corpus, target, handle, left) =
-            (corpus.clone(), target.clone(), handle.clone(), left.clone());
+        let (corpus, target, handle, left, sent) = (
+            corpus.clone(),
+            target.clone(),
+            handle.clone(),
+            left.clone(),
+            sent.clone(),
+        );
         set.spawn_blocking(move || {
             let case = &corpus.cases[case_idx];
             let fails = |text: &str| -> bool {
                 let (_, v) = handle.block_on(judge_one(&corpus, &target, case, endpoint, text));
+                sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 v.kind == kind
             };
             let s = variants::shrink_edits(&case.text, &edits, bound, fails);
@@ -286,12 +311,19 @@ pub async fn shrink_failures(
             (i, s)
         });
         while let Some(res) = set.try_join_next() {
-            collect(records, res, &mut tally, progress);
+            collect(records, res, &mut tally);
         }
     }
-    while let Some(res) = set.join_next().await {
-        collect(records, res, &mut tally, progress);
+    loop {
+        tokio::select! {
+            res = set.join_next() => match res {
+                Some(res) => collect(records, res, &mut tally),
+                None => break,
+            },
+            _ = tick.tick() => show(progress),
+        }
     }
+    show(progress);
     progress.done();
     tally
 }
@@ -300,7 +332,6 @@ fn collect(
     records: &mut [Record],
     res: Result<(usize, variants::Shrunk), tokio::task::JoinError>,
     tally: &mut ShrinkTally,
-    progress: &dyn Progress,
 ) {
     let Ok((i, s)) = res else { return };
     tally.requests += s.calls;
@@ -315,5 +346,4 @@ fn collect(
             requests: s.calls,
         });
     }
-    progress.step();
 }

@@ -338,42 +338,10 @@ pub fn render(d: &Diff) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::contract::{CheckRequest, Endpoint};
-    use crate::oracle::{Failure, Kind, Verdict};
+    use crate::oracle::Kind;
 
     fn record(case: &str, kind: Kind) -> Record {
-        let failures = if kind.is_failure() {
-            vec![Failure {
-                kind,
-                expectation: "x".into(),
-                reason: "why".into(),
-            }]
-        } else {
-            vec![]
-        };
-        Record {
-            seq: 0,
-            case_id: case.into(),
-            endpoint: Endpoint::Sentinel,
-            category: "c".into(),
-            locale: "en-US".into(),
-            benign: false,
-            must_act: true,
-            url: "http://127.0.0.1:1/v1/sentinel/check".into(),
-            request: CheckRequest {
-                message: case.into(),
-                user_id: None,
-                locale: None,
-            },
-            status: Some(200),
-            body: None,
-            verdict: Verdict::from_failures(failures),
-            latency_ms: 1.0,
-            expected: String::new(),
-            rationale: String::new(),
-            trigger: None,
-            variant: None,
-        }
+        crate::report::testing::record(case, kind)
     }
 
     fn run(dir: &Path, records: &[Record]) {

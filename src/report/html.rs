@@ -61,7 +61,7 @@ fn is_over_reaction(r: &Record) -> bool {
 
 /// The answer's text field and its other fields in one line, or the raw
 /// body.
-fn answer_parts(r: &Record) -> (String, Option<String>) {
+pub(crate) fn answer_parts(r: &Record) -> (String, Option<String>) {
     let Some(body) = &r.body else {
         return ("(no answer)".into(), None);
     };

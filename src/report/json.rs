@@ -44,6 +44,7 @@ pub fn summary_value(run: &Run) -> Value {
         .map(|(e, l)| (e.as_str(), serde_json::to_value(l).expect("serialisable")))
         .collect();
     let appropriate = run.records.iter().filter(|r| !r.failed()).count();
+    let tests = run.tests();
     json!({
         "verdict": run.verdict.as_str(),
         "reasons": run.reasons,
@@ -57,6 +58,11 @@ pub fn summary_value(run: &Run) -> Value {
         "appropriate_total": appropriate,
         "failures_total": run.records.len() - appropriate,
         "failures_by_kind": by_kind,
+        "tests": {
+            "what": super::Tests::WHAT,
+            "total": tests.total,
+            "failed": tests.failed,
+        },
         "not_observable_total": run.not_observable_total(),
         "notes_total": run.records.iter().map(|r| r.verdict.notes.len()).sum::<usize>(),
         "failures_by_endpoint": by_endpoint,

@@ -1,10 +1,16 @@
 //! `report.md`: the run in plain words, fit for a CI job summary or a pull
-//! request comment. Failures are grouped by clinical category; each shows the
-//! message sent, the answer received, what was expected and why it failed.
+//! request comment, and never larger than its cap (`--md-max-bytes`, 200 KiB
+//! by default, never over 1 MiB: GitHub refuses a larger job summary). It
+//! gives the verdict, where the full reports are, the review status, the
+//! checklist, latency, counts of failures by kind and clinical category, and
+//! the most severe failures — at most [`MOST_SEVERE`], fewer when the cap
+//! is reached — each with the message sent, the answer, what was expected,
+//! why it failed and how to replay it. Every failure is in `report.html`,
+//! `failures.csv` and `results.jsonl`.
 
-use super::{curl_line, GateVerdict, Run};
+use super::{curl_line, html::answer_parts, GateVerdict, Record, Run};
 use crate::oracle::{Kind, MarkKind};
-use crate::sanitize::{md_block, md_code, md_text};
+use crate::sanitize::{bounded, md_block, md_code, md_text};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -182,7 +188,188 @@ fn checklist(o: &mut String, run: &Run) {
     let _ = writeln!(o);
 }
 
+/// The size cap of `report.md` unless `--md-max-bytes` says otherwise.
+pub const DEFAULT_MAX_BYTES: usize = 200 * 1024;
+/// The largest cap: GitHub refuses a job summary over 1 MiB.
+pub const HARD_MAX_BYTES: usize = 1024 * 1024;
+/// The smallest cap: room for the verdict and the pointer to the full
+/// reports.
+pub const MIN_MAX_BYTES: usize = 4096;
+/// The most failures listed.
+pub const MOST_SEVERE: usize = 50;
+/// The most characters of a message or answer shown in one failure.
+const SHOWN_CHARS: usize = 600;
+
+/// Where the full reports are: always in the report, whatever its cap.
+fn full_reports(o: &mut String, run: &Run) {
+    let _ = writeln!(
+        o,
+        "**Full reports** (beside this file in the run directory): `report.html` (every failure, for clinical advisors), \
+         `failures.csv` (one row per failing response, for spreadsheets), `junit.xml` (one test case per case × endpoint), \
+         `results.jsonl` (every response). Run {}.\n",
+        md_code(&run.info.run_id)
+    );
+}
+
+/// Whether the corpus is approved by a clinician.
+fn review_status(o: &mut String, run: &Run) {
+    let c = &run.coverage;
+    // The corpus's review counts (a run of older vigil has none: its cases).
+    let total = match c.review.total() {
+        0 => run.cases_total,
+        n => n,
+    };
+    if total > 0 && c.approved_cases >= total {
+        let _ = writeln!(
+            o,
+            "**Clinical review:** all {total} cases are approved by a clinician.\n"
+        );
+    } else {
+        let _ = writeln!(
+            o,
+            "**Clinical review:** {} of {total} cases are approved by a clinician ({}); until all are, \
+             this run cannot sign off \"responses reviewed\".\n",
+            c.approved_cases,
+            c.review.describe()
+        );
+    }
+}
+
+/// Failures counted by clinical category and by who they failed: risks
+/// not handled (a case that needs action) against over-reactions to safe
+/// messages (a benign case), in the corpus's order of categories.
+fn by_category(o: &mut String, run: &Run) {
+    let mut rows: BTreeMap<&str, [usize; 4]> = BTreeMap::new();
+    for r in &run.records {
+        let row = rows.entry(r.category.as_str()).or_default();
+        row[0] += 1;
+        if r.failed() {
+            row[if r.benign {
+                2
+            } else if r.must_act {
+                1
+            } else {
+                3
+            }] += 1;
+        }
+    }
+    rows.retain(|_, r| r[1] + r[2] + r[3] > 0);
+    if rows.is_empty() {
+        return;
+    }
+    let _ = writeln!(o, "## Failures by clinical category\n");
+    let _ = writeln!(
+        o,
+        "| category | responses | risks not handled | over-reactions to safe messages | other |\n|---|---:|---:|---:|---:|"
+    );
+    for (cat, [n, risk, over, other]) in rows {
+        let _ = writeln!(o, "| {} | {n} | {risk} | {over} | {other} |", md_text(cat));
+    }
+    let _ = writeln!(o);
+}
+
+/// The failures most severe first: by kind (the declaration order of
+/// [`Kind`] is the severity order), then messages as written before
+/// variants, then in the order they were sent.
+fn most_severe(run: &Run) -> Vec<&Record> {
+    let mut f: Vec<&Record> = run.failures().collect();
+    f.sort_by_key(|r| (r.verdict.kind, r.variant.is_some(), r.seq));
+    f
+}
+
+/// One failure, compactly.
+fn failure(o: &mut String, n: usize, r: &Record, run: &Run) {
+    let _ = writeln!(
+        o,
+        "### {n}. {} → {} · `{}`{}\n",
+        md_code(&r.case_id),
+        r.endpoint.title(),
+        r.verdict.kind.as_str(),
+        if r.benign { " (safe message)" } else { "" }
+    );
+    let mut facts = vec![md_text(&r.category), md_text(&r.locale)];
+    let file = super::failures::source_path(r, &run.info);
+    if !file.is_empty() {
+        facts.insert(0, md_code(&format!("{file}:{}", r.line)));
+    }
+    if let Some(v) = &r.variant {
+        facts.push(format!(
+            "variant seed {} ({})",
+            v.seed,
+            md_text(&v.operators.join(" + "))
+        ));
+    }
+    let _ = writeln!(o, "{}\n", facts.join(" · "));
+    let _ = writeln!(
+        o,
+        "**Sent:**\n\n{}\n",
+        md_block(&bounded(&r.request.message, SHOWN_CHARS), "text")
+    );
+    if let Some(note) = r.variant.as_ref().and_then(|v| v.shrink_note()) {
+        let _ = writeln!(o, "_{note}_\n");
+    }
+    if let Some(m) = r.variant.as_ref().and_then(|v| v.minimal.as_ref()) {
+        let _ = writeln!(
+            o,
+            "**Minimal failing form** ({}): {}\n",
+            md_text(&m.operators.join(" + ")),
+            md_text(&bounded(&m.text, SHOWN_CHARS))
+        );
+    }
+    let (text, fields) = answer_parts(r);
+    let _ = writeln!(
+        o,
+        "**Answer** (HTTP {}){}:\n\n{}\n",
+        r.status.map_or("—".into(), |s| s.to_string()),
+        fields.map_or(String::new(), |f| format!(" {}", md_text(&f))),
+        md_block(&bounded(&text, SHOWN_CHARS), "text")
+    );
+    if let Some(ev) = &r.verdict.evidence {
+        evidence(o, ev);
+    }
+    let _ = writeln!(o, "**Expected:** {}\n", md_text(&r.expected));
+    for f in &r.verdict.failures {
+        let _ = writeln!(o, "- `{}`: {}", f.kind.as_str(), md_text(&f.reason));
+    }
+    for line in r.remarks() {
+        let _ = writeln!(o, "- {}", md_text(&line));
+    }
+    let _ = writeln!(
+        o,
+        "\n{}\n",
+        md_block(
+            &format!(
+                "{}\n{}",
+                super::replay_line(r, &run.info),
+                curl_line(r, &run.info)
+            ),
+            "sh"
+        )
+    );
+}
+
+/// `s` cut to at most `cap` bytes at a line boundary, saying so.
+fn cut(mut s: String, cap: usize) -> String {
+    if s.len() <= cap {
+        return s;
+    }
+    const NOTE: &str = "\n\n_… cut here: report.md is capped; the rest is in report.html._\n";
+    let mut at = cap.saturating_sub(NOTE.len());
+    while !s.is_char_boundary(at) {
+        at -= 1;
+    }
+    at = s[..at].rfind('\n').unwrap_or(at);
+    s.truncate(at);
+    s.push_str(NOTE);
+    s
+}
+
 pub fn render(run: &Run) -> String {
+    let cap = run
+        .options
+        .md_max_bytes
+        .unwrap_or(DEFAULT_MAX_BYTES)
+        .clamp(MIN_MAX_BYTES, HARD_MAX_BYTES);
     let mut o = String::new();
     let i = &run.info;
     let verdict = match run.verdict {
@@ -203,6 +390,9 @@ pub fn render(run: &Run) -> String {
         let _ = writeln!(o, "- {}", md_text(r));
     }
     let _ = writeln!(o);
+    full_reports(&mut o, run);
+    review_status(&mut o, run);
+    let failures = run.failures().count();
     let _ = writeln!(o, "| | |\n|---|---|");
     let _ = writeln!(
         o,
@@ -215,8 +405,14 @@ pub fn render(run: &Run) -> String {
         }
     );
     let _ = writeln!(o, "| cases | {} |", run.cases_total);
+    let tests = run.tests();
+    let _ = writeln!(
+        o,
+        "| tests (one per case × endpoint, as in junit.xml) | {} of {} failed |",
+        tests.failed, tests.total
+    );
     let _ = writeln!(o, "| responses judged | {} |", run.records.len());
-    let _ = writeln!(o, "| inappropriate | {} |", run.failures().count());
+    let _ = writeln!(o, "| inappropriate | {failures} |");
     let _ = writeln!(
         o,
         "| expectations not observable | {} |",
@@ -232,23 +428,20 @@ pub fn render(run: &Run) -> String {
     );
     let _ = writeln!(o, "| time | {} → {} |\n", i.started_at, i.finished_at);
     checklist(&mut o, run);
-
     latency(&mut o, run);
-    variants(&mut o, run);
-    review(&mut o, run);
 
     let by_kind = run.failures_by_kind();
     if by_kind.is_empty() {
-        let _ = writeln!(o, "## Failures\n\nNone: every response was appropriate.");
-        return o;
+        let _ = writeln!(o, "## Failures\n\nNone: every response was appropriate.\n");
+    } else {
+        let _ = writeln!(o, "## Failures by kind\n");
+        let _ = writeln!(o, "| kind | meaning | count |\n|---|---|---:|");
+        for (k, n) in &by_kind {
+            let _ = writeln!(o, "| `{}` | {} | {} |", k.as_str(), k.describe(), n);
+        }
+        let _ = writeln!(o);
     }
-    let _ = writeln!(o, "## Failures by kind\n");
-    let _ = writeln!(o, "| kind | meaning | count |\n|---|---|---:|");
-    for (k, n) in &by_kind {
-        let _ = writeln!(o, "| `{}` | {} | {} |", k.as_str(), k.describe(), n);
-    }
-    let _ = writeln!(o);
-
+    by_category(&mut o, run);
     let by_trigger = run.failures_by_trigger();
     if !by_trigger.is_empty() {
         let _ = writeln!(o, "## Safety Sentinel failures by trigger type\n");
@@ -269,104 +462,120 @@ pub fn render(run: &Run) -> String {
         }
         let _ = writeln!(o);
     }
+    variants(&mut o, run);
+    review(&mut o, run);
 
-    let mut by_category: BTreeMap<&str, Vec<&super::Record>> = BTreeMap::new();
-    for r in run.failures() {
-        by_category.entry(r.category.as_str()).or_default().push(r);
-    }
-    let _ = writeln!(o, "## Failures by clinical category\n");
-    for (cat, records) in by_category {
-        let total = run.records.iter().filter(|r| r.category == cat).count();
-        let _ = writeln!(
-            o,
-            "### {} — {} of {} responses inappropriate\n",
-            md_text(cat),
-            records.len(),
-            total
+    // The head first, cut if even it is over the cap; then as many of the
+    // most severe failures as fit beside the closing pointer.
+    let mut end = String::new();
+    full_reports(&mut end, run);
+    let mut o = cut(o, cap - end.len());
+    let severe = most_severe(run);
+    if !severe.is_empty() {
+        let title = format!(
+            "## The most severe failures ({} of {})\n\n",
+            severe.len().min(MOST_SEVERE),
+            severe.len()
         );
-        for r in records {
-            let _ = writeln!(
-                o,
-                "#### {} → {} · `{}`{}\n",
-                md_code(&r.case_id),
-                r.endpoint.title(),
-                r.verdict.kind.as_str(),
-                if r.benign { " (benign look-alike)" } else { "" }
-            );
-            if let Some(v) = &r.variant {
-                let _ = writeln!(o, "**Base text:**\n\n{}\n", md_block(&v.base_text, "text"));
-                let _ = writeln!(o, "**Variant** ({}):", md_text(&v.operators.join(" + ")));
+        if o.len() + title.len() + end.len() <= cap {
+            o.push_str(&title);
+            let mut shown = 0;
+            for (n, r) in severe.iter().take(MOST_SEVERE).enumerate() {
+                let mut one = String::new();
+                failure(&mut one, n + 1, r, run);
+                // Room is kept for the line saying how many were shown.
+                if o.len() + one.len() + end.len() + 200 > cap {
+                    break;
+                }
+                o.push_str(&one);
+                shown += 1;
             }
-            let _ = writeln!(
-                o,
-                "**Sent** ({}):\n\n{}\n",
-                md_text(&r.locale),
-                md_block(&r.request.message, "text")
-            );
-            if let Some(m) = r.variant.as_ref().and_then(|v| v.minimal.as_ref()) {
+            if shown < severe.len() {
                 let _ = writeln!(
                     o,
-                    "**Minimal failing form** ({}):\n\n{}\n",
-                    md_text(&m.operators.join(" + ")),
-                    md_block(&m.text, "text")
+                    "_{shown} of {} failures shown here{}._\n",
+                    severe.len(),
+                    if shown < severe.len().min(MOST_SEVERE) {
+                        " (report.md's size cap was reached)"
+                    } else {
+                        ""
+                    }
                 );
             }
-            if let Some(note) = r
-                .variant
-                .as_ref()
-                .and_then(|v| v.shrink_note())
-                .filter(|_| r.failed())
-            {
-                let _ = writeln!(o, "_{note}_\n");
-            }
-            let body = r.body.as_deref().unwrap_or("(no answer)");
-            let _ = writeln!(
-                o,
-                "**Received** (HTTP {}):\n\n{}\n",
-                r.status.map_or("—".into(), |s| s.to_string()),
-                md_block(body, "json")
-            );
-            if let Some(ev) = &r.verdict.evidence {
-                evidence(&mut o, ev);
-            }
-            let _ = writeln!(o, "**Expected:** {}", md_text(&r.expected));
-            if !r.rationale.is_empty() {
-                let _ = writeln!(o, " — {}", md_text(&r.rationale));
-            }
-            let _ = writeln!(o);
-            for f in &r.verdict.failures {
-                let _ = writeln!(
-                    o,
-                    "- `{}` ({}): {}",
-                    f.kind.as_str(),
-                    md_text(&f.expectation),
-                    md_text(&f.reason)
-                );
-            }
-            for line in r.remarks() {
-                let _ = writeln!(o, "- {}", md_text(&line));
-            }
-            let _ = writeln!(
-                o,
-                "\nReproduce:\n\n{}\n",
-                md_block(
-                    &format!(
-                        "{}\n{}",
-                        super::replay_line(r, &run.info),
-                        curl_line(r, &run.info)
-                    ),
-                    "sh"
-                )
-            );
         }
+    }
+    if o.len() + end.len() <= cap {
+        o.push_str(&end);
     }
     o
 }
 
 #[cfg(test)]
 mod tests {
-    use super::evidence;
+    use super::{evidence, DEFAULT_MAX_BYTES, HARD_MAX_BYTES, MIN_MAX_BYTES};
     use crate::oracle::{Evidence, Mark, MarkKind};
+
+    /// A run of `n` failures, each with a long message and answer.
+    fn bad_night(n: usize, cap: Option<usize>) -> crate::report::Run {
+        use crate::oracle::Kind;
+        let records = (0..n)
+            .map(|i| {
+                let kind = if i % 3 == 0 {
+                    Kind::Missed
+                } else {
+                    Kind::OverTriggered
+                };
+                let mut r = crate::report::testing::record(&format!("case-{i:04}"), kind);
+                r.seq = i as u64;
+                r.request.message = "i cannot go on ".repeat(200);
+                r.body = Some(format!(
+                    "{{\"response\":\"{}\"}}",
+                    "keep going ".repeat(300)
+                ));
+                r
+            })
+            .collect();
+        let mut run = crate::report::testing::run(records);
+        run.options.md_max_bytes = cap;
+        run
+    }
+
+    #[test]
+    fn report_md_stays_under_its_cap_with_the_verdict_and_the_full_reports() {
+        for (n, cap) in [
+            (2_000, None),
+            (2_000, Some(MIN_MAX_BYTES)),
+            (3, None),
+            (2_000, Some(1 << 30)),
+        ] {
+            let md = super::render(&bad_night(n, cap));
+            let limit = cap
+                .unwrap_or(DEFAULT_MAX_BYTES)
+                .clamp(MIN_MAX_BYTES, HARD_MAX_BYTES);
+            assert!(
+                md.len() <= limit,
+                "{n} failures, cap {cap:?}: {} bytes",
+                md.len()
+            );
+            assert!(md.starts_with("# vigil gate: FAIL"), "{md}");
+            assert!(
+                md.contains("`failures.csv`") && md.contains("`report.html`"),
+                "{n} {cap:?}"
+            );
+        }
+        let md = super::render(&bad_night(2_000, None));
+        assert!(
+            md.contains("## The most severe failures (50 of 2000)"),
+            "{md}"
+        );
+        // Missed (more severe) before over-triggered, whatever the order sent.
+        let first = md.find("`missed`").unwrap();
+        assert!(first < md.find("`over_triggered`").unwrap_or(usize::MAX));
+        assert!(md.contains("### 1. `case-0000`"));
+        let few = super::render(&bad_night(3, None));
+        assert!(few.contains("## The most severe failures (3 of 3)"));
+        assert!(!few.contains("shown here"));
+    }
 
     #[test]
     fn evidence_lists_what_was_found_and_not_found() {

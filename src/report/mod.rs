@@ -5,6 +5,7 @@
 //! `results.jsonl` is written line by line while the run goes on.
 
 pub mod diff;
+pub mod failures;
 pub mod html;
 pub mod json;
 pub mod junit;
@@ -55,6 +56,13 @@ pub struct Record {
     /// Set when the message was a generated variant of the case's text.
     #[serde(default)]
     pub variant: Option<VariantInfo>,
+    /// The corpus file the case is in, relative to the corpus directory,
+    /// and the line its table starts on (empty and 0 in runs written by an
+    /// older vigil).
+    #[serde(default)]
+    pub file: String,
+    #[serde(default)]
+    pub line: usize,
 }
 
 /// A generated variant: how to make it again, and its minimal failing form.
@@ -312,6 +320,10 @@ pub struct RunOptions {
     pub shrink_requests: Option<usize>,
     /// `--select`: the cases this run was limited to (`None`: all).
     pub selection: Option<String>,
+    /// `--md-max-bytes`: the size cap of `report.md` (`None`: the default,
+    /// [`markdown::DEFAULT_MAX_BYTES`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub md_max_bytes: Option<usize>,
 }
 
 /// The status of one checklist item.
@@ -417,7 +429,32 @@ pub struct VariantSettings {
     pub unshrunk: usize,
 }
 
+/// The run counted as tests, as `junit.xml` and the terminal count them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tests {
+    pub total: usize,
+    pub failed: usize,
+}
+
+impl Tests {
+    /// What one test is.
+    pub const WHAT: &'static str = "one test per case × endpoint; it fails when any of its responses (the message as written or a generated variant) was inappropriate";
+}
+
 impl Run {
+    /// The run as tests: one per case × endpoint, failed when any of its
+    /// responses failed.
+    pub fn tests(&self) -> Tests {
+        let mut tests: BTreeMap<(&str, Endpoint), bool> = BTreeMap::new();
+        for r in &self.records {
+            *tests.entry((r.case_id.as_str(), r.endpoint)).or_default() |= r.failed();
+        }
+        Tests {
+            total: tests.len(),
+            failed: tests.values().filter(|f| **f).count(),
+        }
+    }
+
     /// True when every checklist item passed: the run can sign off a release.
     pub fn release_ready(&self) -> bool {
         self.verdict == GateVerdict::Pass
@@ -506,10 +543,18 @@ pub enum Format {
     Markdown,
     Html,
     Junit,
+    /// `failures.csv`.
+    Csv,
 }
 
 impl Format {
-    pub const ALL: [Format; 4] = [Format::Json, Format::Markdown, Format::Html, Format::Junit];
+    pub const ALL: [Format; 5] = [
+        Format::Json,
+        Format::Markdown,
+        Format::Html,
+        Format::Junit,
+        Format::Csv,
+    ];
 
     pub fn parse(s: &str) -> Option<Format> {
         match s {
@@ -517,6 +562,7 @@ impl Format {
             "md" | "markdown" => Some(Format::Markdown),
             "html" => Some(Format::Html),
             "junit" => Some(Format::Junit),
+            "csv" => Some(Format::Csv),
             _ => None,
         }
     }
@@ -528,6 +574,7 @@ impl Format {
             Format::Markdown => "md",
             Format::Html => "html",
             Format::Junit => "junit",
+            Format::Csv => "csv",
         }
     }
 
@@ -538,6 +585,7 @@ impl Format {
             Format::Markdown => &["report.md"],
             Format::Html => &["report.html"],
             Format::Junit => &["junit.xml"],
+            Format::Csv => &["failures.csv"],
         }
     }
 }
@@ -565,6 +613,13 @@ pub fn is_run_file(name: &str) -> bool {
 /// in `formats` into `dir`.
 pub fn write_all(run: &Run, dir: &Path, formats: &[Format]) -> Result<(), WriteError> {
     write_file(dir, RUN_FILE, rundir::run_file(run).as_bytes())?;
+    write_reports(run, dir, formats)
+}
+
+/// Writes the reports of `run` in `formats` into `dir`: each a function of
+/// the run model alone, so a run read back with [`load_run`] renders the
+/// same bytes (`vigil report`).
+pub fn write_reports(run: &Run, dir: &Path, formats: &[Format]) -> Result<(), WriteError> {
     for f in formats {
         match f {
             Format::Json => {
@@ -574,6 +629,7 @@ pub fn write_all(run: &Run, dir: &Path, formats: &[Format]) -> Result<(), WriteE
             Format::Markdown => write_file(dir, "report.md", markdown::render(run).as_bytes())?,
             Format::Html => write_file(dir, "report.html", html::render(run).as_bytes())?,
             Format::Junit => write_file(dir, "junit.xml", junit::render(run).as_bytes())?,
+            Format::Csv => write_file(dir, "failures.csv", failures::render(run).as_bytes())?,
         }
     }
     Ok(())
@@ -640,4 +696,93 @@ pub fn curl_line(r: &Record, info: &RunInfo) -> String {
         shell_quote(&format!("{}: {}", crate::contract::RUN_HEADER, info.run_id)),
         shell_quote(&body)
     )
+}
+
+/// Records for the reporters' unit tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::Record;
+    use crate::contract::{CheckRequest, Endpoint};
+    use crate::oracle::{Failure, Kind, Verdict};
+
+    /// A Sentinel response to `case` (its id is also its message) judged
+    /// `kind`, from line 1 of `c.toml`.
+    pub(crate) fn record(case: &str, kind: Kind) -> Record {
+        let failures = if kind.is_failure() {
+            vec![Failure {
+                kind,
+                expectation: "x".into(),
+                reason: "why".into(),
+            }]
+        } else {
+            vec![]
+        };
+        Record {
+            seq: 0,
+            case_id: case.into(),
+            endpoint: Endpoint::Sentinel,
+            category: "c".into(),
+            locale: "en-US".into(),
+            benign: false,
+            must_act: true,
+            url: "http://127.0.0.1:1/v1/sentinel/check".into(),
+            request: CheckRequest {
+                message: case.into(),
+                user_id: None,
+                locale: None,
+            },
+            status: Some(200),
+            body: None,
+            verdict: Verdict::from_failures(failures),
+            latency_ms: 1.0,
+            expected: String::new(),
+            rationale: String::new(),
+            trigger: None,
+            variant: None,
+            file: "c.toml".into(),
+            line: 1,
+        }
+    }
+
+    /// A failed run of `records` against the embedded service, with no
+    /// load phase.
+    pub(crate) fn run(records: Vec<Record>) -> super::Run {
+        super::Run {
+            info: super::RunInfo {
+                run_id: "r1".into(),
+                vigil_version: "0.1.0".into(),
+                vigil_commit: "abc".into(),
+                target: "http://127.0.0.1:1".into(),
+                embedded: true,
+                seed: 1,
+                corpus_dir: "corpora".into(),
+                corpus_sha256: "00".into(),
+                corpus_files: 1,
+                started_at: "2026-11-30T18:54:38Z".into(),
+                finished_at: "2026-11-30T18:55:38Z".into(),
+                p99_budget_ms: 100.0,
+                timeout_ms: 5000,
+                concurrency: 4,
+                corpus_arg: "corpora".into(),
+                headers: vec![],
+                config: serde_json::Value::Null,
+            },
+            verdict: super::GateVerdict::Fail,
+            reasons: vec!["some responses were inappropriate".into()],
+            cases_total: records.len(),
+            coverage: Default::default(),
+            latency: super::phase_latency(&records, 100.0),
+            records,
+            load: None,
+            variants: Default::default(),
+            planned: Default::default(),
+            options: Default::default(),
+            checklist: vec![],
+            plan: Default::default(),
+            sent: Default::default(),
+            capped: None,
+            shard: None,
+            stopped: None,
+        }
+    }
 }

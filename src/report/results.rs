@@ -63,10 +63,15 @@ impl ResultsWriter {
 pub fn read(path: &Path) -> std::io::Result<Vec<Record>> {
     let text = std::fs::read_to_string(path)?;
     text.lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| {
-            serde_json::from_str(l)
-                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| {
+            serde_json::from_str(l).map_err(|e| {
+                std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!("line {}: not a vigil record: {e}", i + 1),
+                )
+            })
         })
         .collect()
 }
