@@ -4,6 +4,7 @@
 //! copy of one message, and it makes the corpus pass without teaching the
 //! service anything. The test reads the corpora; the service never does.
 
+use super::tests::small_lexicon;
 use super::{normalize, Lexicon};
 use std::path::Path;
 
@@ -104,7 +105,7 @@ fn no_long_lexicon_phrase_stands_verbatim_in_a_corpus_case() {
 
 #[test]
 fn the_check_finds_a_fitted_phrase_and_passes_a_general_one() {
-    let lexicon = Lexicon::parse(
+    let lexicon = small_lexicon(
         r#"
 [[signal]]
 name = "t"

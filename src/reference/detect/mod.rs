@@ -7,6 +7,7 @@
 mod context;
 mod gaps;
 mod generic_you;
+mod medication;
 mod names;
 mod near;
 mod quantities;
@@ -45,6 +46,8 @@ pub enum LexiconError {
     EmptyTerm(String),
     #[error("invalid lexicon: term `{0}` has an empty part around `~`")]
     EmptyPart(String),
+    #[error("invalid lexicon: group `@{0}` is defined twice")]
+    DuplicateGroup(String),
     #[error("cannot build the matcher")]
     Matcher(#[from] aho_corasick::BuildError),
 }
@@ -146,6 +149,10 @@ pub struct Lexicon {
     completes: Vec<Vec<(bool, usize, usize)>>,
     /// Terms with gaps and the terms of their parts, in order.
     gapped: Vec<(usize, Vec<usize>)>,
+    /// INN stems that name a medicine the vocabulary does not list.
+    stems: medication::Stems,
+    /// Question forms that set a feature (`#medicine_question`...).
+    questions: medication::Questions,
 }
 
 /// How far, in words, a context term (`unless`) in another sentence may
@@ -260,7 +267,8 @@ impl Lexicon {
     }
 
     pub fn parse(text: &str) -> Result<Self, LexiconError> {
-        let raw: RawLexicon = toml::from_str(text)?;
+        let mut raw: RawLexicon = toml::from_str(text)?;
+        let (drug_stems, raw_questions) = medication::extend(&mut raw)?;
         let mut terms: Vec<Term> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
         let mut intern = |t: &str, terms: &mut Vec<Term>| -> usize {
@@ -362,6 +370,16 @@ impl Lexicon {
                 gapped.push((i, ids));
             }
         }
+        let mut questions = Vec::new();
+        for q in &raw_questions {
+            let lists = q
+                .all
+                .iter()
+                .map(|g| expand(g, &mut terms, &mut intern))
+                .collect::<Result<_, _>>()?;
+            questions.push((intern(&q.feature, &mut terms), q.scope, lists));
+        }
+        let questions = medication::Questions::new(questions, terms.len());
         let mut benign = vec![false; terms.len()];
         for i in benign_ids {
             benign[i] = true;
@@ -426,6 +444,8 @@ impl Lexicon {
         let completes = context::completions(&terms, &signals, &medical);
         Ok(Lexicon {
             gapped,
+            stems: drug_stems,
+            questions,
             completes,
             speller,
             features,
@@ -456,23 +476,50 @@ impl Lexicon {
             Mode::Reference => {
                 let mut tokens = Vec::new();
                 let mut memo = spell::Memo::default();
+                // Token spans of the questions (medication::QuestionScan).
+                let mut questions = Vec::new();
+                let mut sentence_spans = Vec::new();
+                let mut scan = medication::QuestionScan::default();
                 for (i, part) in sentences(text).enumerate() {
-                    // Repaired words may form a contraction again ("waht is").
-                    // Repaired and split words may spell slang again
-                    // ("aboutsewerslide" → "about sewer slide").
-                    let (words, written) = normalize::tokens_and_raw(part);
-                    let words = names::mark(words, &names::names(part));
-                    let fits =
-                        |t: &[String], s: usize, e: usize, plain: bool| self.fits(t, s, e, plain);
-                    let t = generic_you::first_person(normalize::contractions(normalize::slang(
-                        normalize::digit_words(names::unmark(
-                            self.speller.fix_with(words, &written, &fits, &mut memo),
-                        )),
-                    )));
-                    sentence.extend(std::iter::repeat_n(i, t.len()));
-                    tokens.extend(t);
+                    let start = tokens.len();
+                    scan.start_sentence(start);
+                    let names = names::names(part);
+                    for clause in medication::clauses(part) {
+                        // Repaired words may form a contraction again ("waht is").
+                        // Repaired and split words may spell slang again
+                        // ("aboutsewerslide" → "about sewer slide").
+                        let (words, written) = normalize::tokens_and_raw(clause);
+                        let words = names::mark(words, &names);
+                        let fits = |t: &[String], s: usize, e: usize, plain: bool| {
+                            self.fits(t, s, e, plain)
+                        };
+                        let t = generic_you::first_person(normalize::contractions(
+                            normalize::slang(normalize::digit_words(names::unmark(
+                                self.speller.fix_with(words, &written, &fits, &mut memo),
+                            ))),
+                        ));
+                        scan.clause(&t, tokens.len());
+                        sentence.extend(std::iter::repeat_n(i, t.len()));
+                        tokens.extend(t);
+                    }
+                    questions.extend(scan.finish(part, tokens.len()));
+                    if tokens.len() > start {
+                        sentence_spans.push((start, tokens.len() - 1));
+                    }
                 }
                 let count = tokens.len();
+                if let Some(&(_, id)) = self
+                    .features
+                    .iter()
+                    .find(|(n, _)| n == medication::DRUG_STEM)
+                {
+                    for (i, t) in tokens.iter().enumerate() {
+                        if self.stems.names_medicine(t) {
+                            present[id] = true;
+                            spans.push((id, (i, i)));
+                        }
+                    }
+                }
                 for f in quantities::features(&tokens)
                     .into_iter()
                     .chain(restriction::features(&tokens))
@@ -548,6 +595,10 @@ impl Lexicon {
                         present[id] = true;
                         spans.push((id, token_span(s, e)));
                     }
+                }
+                for (id, span) in self.questions.features(&spans, &questions, &sentence_spans) {
+                    present[id] = true;
+                    spans.push((id, span));
                 }
             }
         }

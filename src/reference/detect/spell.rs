@@ -37,6 +37,11 @@ fn dictionary() -> &'static HashSet<String> {
     })
 }
 
+/// Whether a normalised (squeezed) token is an English word.
+pub(super) fn is_dictionary_word(token: &str) -> bool {
+    dictionary().contains(token)
+}
+
 /// Words of one or two letters that may stand in a split token: everyday
 /// function words only, so "cookiesonow" splits as "cookie so now", never
 /// "cookies on ow".

@@ -631,7 +631,7 @@ fn a_key_struck_twice_is_read_in_context() {
 
 #[test]
 fn a_term_with_gaps_finds_its_parts_in_order_and_near() {
-    let lexicon = Lexicon::parse(
+    let lexicon = small_lexicon(
         r#"
 [[signal]]
 name = "pressure"
@@ -657,18 +657,18 @@ any = ["pressure ~ chest"]
         .signal
         .is_some());
     assert!(matches!(
-        Lexicon::parse("[[signal]]\nname = \"x\"\nany = [\"a ~ \"]"),
+        small_lexicon("[[signal]]\nname = \"x\"\nany = [\"a ~ \"]"),
         Err(LexiconError::EmptyPart(_))
     ));
     assert!(matches!(
-        Lexicon::parse("[[signal]]\nname = \"x\"\nany = [\"like\"]"),
+        small_lexicon("[[signal]]\nname = \"x\"\nany = [\"like\"]"),
         Err(LexiconError::EmptyTerm(_))
     ));
 }
 
 #[test]
 fn a_benign_term_with_gaps_hides_the_words_it_spans() {
-    let lexicon = Lexicon::parse(
+    let lexicon = small_lexicon(
         r#"
 benign = ["going to ~ kill me"]
 [[signal]]
@@ -685,4 +685,12 @@ any = ["kill me"]
     ));
     assert!(fires("please kill me"));
     assert!(fires("going to the shops. kill me"));
+}
+
+/// A lexicon of a few rules for a test, with the groups the medication
+/// question forms name.
+pub(super) fn small_lexicon(text: &str) -> Result<Lexicon, LexiconError> {
+    Lexicon::parse(&format!(
+        "{text}\n[groups]\nmeds = [\"pills\"]\ncondition = [\"thyroid\"]\n"
+    ))
 }
