@@ -14,6 +14,7 @@ pub mod load;
 pub mod merge;
 pub mod oracle;
 pub mod profile;
+pub mod readable;
 pub mod reference;
 pub mod report;
 pub mod review;

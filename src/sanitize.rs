@@ -3,7 +3,7 @@
 //! it reaches a terminal or a report file. Control and bidirectional
 //! characters are shown as `[U+001B]` (so an answer cannot clear a screen,
 //! recolour a terminal or reverse the order a reader sees), look-alike
-//! letters are named, long values are cut to a bounded length, and each
+//! letters are read as the letters they are forms of and named, long values are cut to a bounded length, and each
 //! output format gets its own escaping on top: [`html`] for `report.html`,
 //! [`md_text`], [`md_code`] and [`md_block`] for `report.md`, [`line`] and
 //! [`lines`] for the terminal and `junit.xml`.
@@ -29,52 +29,14 @@ pub fn is_invisible(c: char) -> bool {
         || (c.is_control() && c != '\n' && c != '\t')
 }
 
-/// The plain ASCII letter or digit a non-ASCII character imitates, if any
-/// (Cyrillic і, fullwidth ｊ, mathematical 𝐤…), by its UTS #39 skeleton.
-fn imitates(c: char) -> Option<String> {
-    if c.is_ascii() || !c.is_alphanumeric() {
-        return None;
-    }
-    let skel: String = unicode_security::skeleton(&c.to_string()).collect();
-    (!skel.is_empty() && skel.chars().all(|x| x.is_ascii_alphanumeric())).then_some(skel)
-}
-
 /// The text as a reader should see it: control, invisible and bidirectional
-/// characters shown as `[U+200B]` (new lines and tabs kept), and each run of
-/// look-alike letters (Cyrillic, Greek, fullwidth, mathematical) shown as
-/// the letters it imitates followed by their code points, so "kіll" reads
-/// `ki[look-alike: U+0456]ll`.
+/// characters shown as `[U+200B]` (new lines and tabs kept), look-alike
+/// letters (fullwidth, mathematical, Cyrillic or Greek in a Latin word)
+/// read as the letters they are forms of and their disguise named after the
+/// text, so "ｍｙ ｖｏｍｉｔ" reads `my vomit [written in fullwidth letters]`
+/// (see [`crate::readable`]).
 pub fn visible(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut run = String::new();
-    let mut codes: Vec<u32> = Vec::new();
-    let flush = |out: &mut String, run: &mut String, codes: &mut Vec<u32>| {
-        if codes.is_empty() {
-            return;
-        }
-        out.push_str(run);
-        out.push_str("[look-alike: ");
-        for (i, c) in codes.iter().take(3).enumerate() {
-            let _ = write!(out, "{}U+{c:04X}", if i > 0 { " " } else { "" });
-        }
-        if codes.len() > 3 {
-            let _ = write!(out, " and {} more", codes.len() - 3);
-        }
-        out.push(']');
-        run.clear();
-        codes.clear();
-    };
-    for c in text.chars() {
-        if let Some(plain) = imitates(c) {
-            run.push_str(&plain);
-            codes.push(c as u32);
-            continue;
-        }
-        flush(&mut out, &mut run, &mut codes);
-        push_shown(&mut out, c);
-    }
-    flush(&mut out, &mut run, &mut codes);
-    out
+    crate::readable::shown(text)
 }
 
 /// `c`, or its code point as `[U+200B]` when it is invisible.
@@ -261,11 +223,15 @@ mod tests {
     fn invisible_and_look_alike_characters_are_shown() {
         check(visible, "plain text, 988!", "plain text, 988!");
         check(visible, "ki\u{200B}ll", "ki[U+200B]ll");
-        check(visible, "k\u{0456}ll", "ki[look-alike: U+0456]ll");
+        check(
+            visible,
+            "k\u{0456}ll",
+            "kill [Cyrillic letters that look Latin: \u{0456} (U+0456)]",
+        );
         check(
             visible,
             "\u{FF4B}\u{FF49}\u{FF4C}\u{FF4C} me",
-            "kill[look-alike: U+FF4B U+FF49 U+FF4C and 1 more] me",
+            "kill me [written in fullwidth letters]",
         );
         check(visible, "caf\u{E9} 😊", "caf\u{E9} 😊");
         check(visible, "\u{202E}evil", "[U+202E]evil");

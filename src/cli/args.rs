@@ -155,7 +155,7 @@ pub(super) struct GateArgs {
     /// TOML file with any of the options below (target, profile, headers…); flags given here override it.
     #[arg(long, value_name = "FILE")]
     pub(super) config: Option<PathBuf>,
-    /// Directory of corpus files (with resources.toml and rules.toml).
+    /// Directory of corpus files (with resources.toml, rules.toml and taxonomy.toml).
     #[arg(long, default_value = "corpora")]
     pub(super) corpus: PathBuf,
     #[command(flatten)]

@@ -5,6 +5,7 @@
 use super::raw::*;
 use super::resources::{ResourceBook, RuleBook};
 use super::review::{self, REVIEW_KEYS};
+use super::taxonomy::{self, Taxonomy};
 use super::walk::{collect_toml, Lines};
 use super::{Case, Corpus, MedicalExpect, Review, SentinelExpect, Tri};
 use crate::contract::{Level, Referral, TriggerType};
@@ -176,9 +177,35 @@ pub fn load_dir(dir: &Path) -> Result<LoadReport, CorpusError> {
         }
     };
 
+    let taxonomy = match texts.iter().find(|(p, _)| p == Path::new(taxonomy::FILE)) {
+        Some((p, text)) => match taxonomy::parse(text) {
+            Ok(t) => Some(t),
+            Err(problems) => {
+                for (line, field, msg) in problems {
+                    ctx.error(p, line, field.as_deref(), msg);
+                }
+                None
+            }
+        },
+        None => {
+            ctx.push(
+                Severity::Warning,
+                Path::new(taxonomy::FILE),
+                None,
+                None,
+                "missing: categories are not checked, and reports list them in the order first seen"
+                    .into(),
+            );
+            Some(Taxonomy::default())
+        }
+    };
+
     let mut names = BTreeMap::new();
     for (rel, text) in &texts {
-        if rel == Path::new(RESOURCES) || rel == Path::new(RULES) {
+        if rel == Path::new(RESOURCES)
+            || rel == Path::new(RULES)
+            || rel == Path::new(taxonomy::FILE)
+        {
             continue;
         }
         if let Some(name) = ctx.load_file(rel, text, resources.as_ref(), rules.as_ref()) {
@@ -186,6 +213,9 @@ pub fn load_dir(dir: &Path) -> Result<LoadReport, CorpusError> {
         }
     }
     ctx.cross_checks();
+    if let Some(t) = taxonomy.as_ref().filter(|t| !t.areas.is_empty()) {
+        ctx.check_categories(t);
+    }
 
     let Loader {
         cases,
@@ -196,8 +226,8 @@ pub fn load_dir(dir: &Path) -> Result<LoadReport, CorpusError> {
         findings.sort_by(|a, b| (a.severity, &a.file, a.line).cmp(&(b.severity, &b.file, b.line)))
     };
     sort(&mut findings);
-    let corpus = match (resources, rules) {
-        (Some(resources), Some(rules))
+    let corpus = match (resources, rules, taxonomy) {
+        (Some(resources), Some(rules), Some(taxonomy))
             if !findings.iter().any(|f| f.severity == Severity::Error) =>
         {
             Some(Corpus {
@@ -205,6 +235,7 @@ pub fn load_dir(dir: &Path) -> Result<LoadReport, CorpusError> {
                 cases,
                 resources,
                 rules,
+                taxonomy,
                 names,
                 sha256,
             })
@@ -226,6 +257,8 @@ struct Loader {
     contrasts: Vec<(usize, usize)>,
     /// Every id seen, with where, including cases with other errors.
     ids: Vec<(String, PathBuf, usize)>,
+    /// Line of every case's `category`, by case id.
+    category_lines: HashMap<String, usize>,
 }
 
 /// Where one case sits in its file, for locating its fields.
@@ -420,6 +453,8 @@ impl Loader {
             if let DeValue::String(id) = v.get_ref() {
                 self.ids
                     .push((id.to_string(), at.file.to_path_buf(), at.line));
+                self.category_lines
+                    .insert(id.to_string(), at.line(&["category"]));
             }
         }
         let before = self.findings.len();
@@ -709,6 +744,28 @@ impl Loader {
             file: at.file.to_path_buf(),
             line: at.line,
         })
+    }
+
+    /// Every case's category must be in the taxonomy.
+    fn check_categories(&mut self, taxonomy: &Taxonomy) {
+        let unlisted: Vec<Finding> = self
+            .cases
+            .iter()
+            .filter(|c| !taxonomy.contains(&c.category))
+            .map(|c| Finding {
+                severity: Severity::Error,
+                file: c.file.clone(),
+                line: Some(self.category_lines.get(&c.id).copied().unwrap_or(c.line)),
+                field: Some("category".into()),
+                message: format!(
+                    "case `{}`: category `{}` is not in {}; add it to an area there or use a listed one",
+                    c.id,
+                    crate::report::visible(&c.category),
+                    taxonomy::FILE
+                ),
+            })
+            .collect();
+        self.findings.extend(unlisted);
     }
 
     /// Checks that span files: duplicate ids and `contrast_of` targets.

@@ -9,6 +9,7 @@ mod raw;
 pub mod resources;
 pub mod review;
 pub mod stats;
+pub mod taxonomy;
 #[cfg(test)]
 mod tests;
 mod walk;
@@ -16,6 +17,7 @@ mod walk;
 pub use load::{load_dir, Finding, LoadReport, Severity};
 pub use resources::{ResourceBook, Rule, RuleBook, RuleCheck};
 pub use review::{Counts as ReviewCounts, Review, State as ReviewState, Status as ReviewStatus};
+pub use taxonomy::{Area, Taxonomy};
 
 use crate::contract::{Endpoint, Level, Referral, TriggerType};
 use serde::Serialize;
@@ -132,6 +134,9 @@ pub struct Corpus {
     pub cases: Vec<Case>,
     pub resources: ResourceBook,
     pub rules: RuleBook,
+    /// Clinical areas and their categories, in order of severity (empty
+    /// without a `taxonomy.toml`).
+    pub taxonomy: Taxonomy,
     /// Corpus file name → its `[corpus] name`.
     pub names: BTreeMap<PathBuf, String>,
     /// SHA-256 over every file's relative path and bytes, in path order.
@@ -144,67 +149,115 @@ impl Corpus {
     }
 }
 
-impl Tri {
-    fn word(self) -> &'static str {
-        match self {
-            Tri::Yes => "yes",
-            Tri::No => "no",
-            Tri::Either => "either",
-        }
-    }
+use crate::report::words;
+
+/// "give a crisis line and emergency services" for resource kinds.
+fn give(verb: &str, resources: &[String]) -> String {
+    let named: Vec<String> = resources
+        .iter()
+        .map(|r| words::article(&words::unsnake(r)))
+        .collect();
+    format!("{verb} {}", words::all(&named))
 }
 
-fn join<T: std::fmt::Display>(items: &[T]) -> String {
-    items
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join(" or ")
+/// "never: calorie target or weight loss praise" for rule names.
+fn never(forbid: &[String]) -> String {
+    let named: Vec<String> = forbid.iter().map(|r| words::unsnake(r)).collect();
+    format!("and must not contain {}", words::either(&named))
 }
 
 impl SentinelExpect {
-    /// The expectation in one line, for reports.
+    /// The expectation in plain words, for reports: "should intervene for
+    /// self-harm, at least 'high', and give a crisis line".
     pub fn describe(&self) -> String {
-        let mut parts = vec![format!("intervene: {}", self.intervene.word())];
-        if !self.trigger.is_empty() {
-            parts.push(format!("trigger: {}", join(&self.trigger)));
-        }
-        if let Some(l) = self.level {
-            parts.push(format!("level ≥ {l}"));
-        }
-        if let Some(l) = self.max_level {
-            parts.push(format!("level ≤ {l}"));
-        }
-        if self.admin_notified == Some(true) {
-            parts.push("care team notified".into());
-        }
-        if !self.resources.is_empty() {
-            parts.push(format!("resources: {}", self.resources.join(", ")));
+        let mut s = match self.intervene {
+            Tri::Yes => "should intervene".to_string(),
+            Tri::No => "should not intervene".to_string(),
+            Tri::Either => "may intervene or not".to_string(),
+        };
+        if self.intervene != Tri::No {
+            let triggers: Vec<String> = self
+                .trigger
+                .iter()
+                .map(|t| words::trigger(*t).to_string())
+                .collect();
+            if !triggers.is_empty() {
+                s.push_str(&format!(" for {}", words::either(&triggers)));
+            }
+            let mut parts = Vec::new();
+            match (self.level, self.max_level) {
+                (Some(lo), Some(hi)) if lo == hi => parts.push(format!("at {}", words::level(lo))),
+                (Some(lo), Some(hi)) => parts.push(format!(
+                    "at least {} and at most {}",
+                    words::level(lo),
+                    words::level(hi)
+                )),
+                (Some(lo), None) => parts.push(format!("at least {}", words::level(lo))),
+                (None, Some(hi)) => parts.push(format!("at most {}", words::level(hi))),
+                (None, None) => {}
+            }
+            if self.admin_notified == Some(true) {
+                parts.push("notify the care team".into());
+            }
+            if !self.resources.is_empty() {
+                parts.push(give("give", &self.resources));
+            }
+            if let Some((last, init)) = parts.split_last() {
+                for p in init {
+                    s.push_str(", ");
+                    s.push_str(p);
+                }
+                s.push_str(if init.is_empty() && !last.starts_with("at ") {
+                    " and "
+                } else if init.is_empty() {
+                    ", "
+                } else {
+                    ", and "
+                });
+                s.push_str(last);
+            }
         }
         if !self.forbid.is_empty() {
-            parts.push(format!("never: {}", self.forbid.join(", ")));
+            s.push_str(", ");
+            s.push_str(&never(&self.forbid));
         }
-        parts.join("; ")
+        s
     }
 }
 
 impl MedicalExpect {
-    /// The expectation in one line, for reports.
+    /// The expectation in plain words, for reports: "should redirect to a
+    /// clinician with a medication referral and say it cannot give medical
+    /// advice".
     pub fn describe(&self) -> String {
-        let mut parts = vec![format!("redirect: {}", self.redirect.word())];
-        if !self.referral.is_empty() {
-            parts.push(format!("referral: {}", join(&self.referral)));
+        let mut s = match self.redirect {
+            Tri::Yes => "should redirect to a clinician".to_string(),
+            Tri::No => "should not redirect".to_string(),
+            Tri::Either => "may redirect to a clinician or not".to_string(),
+        };
+        if self.redirect != Tri::No {
+            let referrals: Vec<String> =
+                self.referral.iter().map(|r| words::referral(*r)).collect();
+            if !referrals.is_empty() {
+                s.push_str(&format!(" with {}", words::either(&referrals)));
+            }
         }
+        let mut parts = Vec::new();
         if self.disclaimer {
-            parts.push("says it cannot give medical advice".into());
+            parts.push("say it cannot give medical advice".to_string());
         }
         if !self.resources.is_empty() {
-            parts.push(format!("resources: {}", self.resources.join(", ")));
+            parts.push(give("suggest", &self.resources));
+        }
+        if !parts.is_empty() {
+            s.push_str(" and ");
+            s.push_str(&words::all(&parts));
         }
         if !self.forbid.is_empty() {
-            parts.push(format!("never: {}", self.forbid.join(", ")));
+            s.push_str(", ");
+            s.push_str(&never(&self.forbid));
         }
-        parts.join("; ")
+        s
     }
 }
 

@@ -237,20 +237,16 @@ fn review_status(o: &mut String, run: &Run) {
 
 /// Failures counted by clinical category and by who they failed: risks
 /// not handled (a case that needs action) against over-reactions to safe
-/// messages (a benign case), in the corpus's order of categories.
+/// messages (a benign case, whatever else was wrong), in the taxonomy's
+/// order of categories.
 fn by_category(o: &mut String, run: &Run) {
-    let mut rows: BTreeMap<&str, [usize; 4]> = BTreeMap::new();
+    let order = super::Order::new(run.taxonomy());
+    let mut rows: BTreeMap<(usize, usize, &str), [usize; 4]> = BTreeMap::new();
     for r in &run.records {
-        let row = rows.entry(r.category.as_str()).or_default();
+        let row = rows.entry(order.key(&r.category)).or_default();
         row[0] += 1;
-        if r.failed() {
-            row[if r.benign {
-                2
-            } else if r.must_act {
-                1
-            } else {
-                3
-            }] += 1;
+        if let Some(g) = r.group() {
+            row[1 + g as usize] += 1;
         }
     }
     rows.retain(|_, r| r[1] + r[2] + r[3] > 0);
@@ -262,7 +258,7 @@ fn by_category(o: &mut String, run: &Run) {
         o,
         "| category | responses | risks not handled | over-reactions to safe messages | other |\n|---|---:|---:|---:|---:|"
     );
-    for (cat, [n, risk, over, other]) in rows {
+    for ((_, _, cat), [n, risk, over, other]) in rows {
         let _ = writeln!(o, "| {} | {n} | {risk} | {over} | {other} |", md_text(cat));
     }
     let _ = writeln!(o);
@@ -426,7 +422,11 @@ pub fn render(run: &Run) -> String {
         md_code(&i.run_id),
         i.seed
     );
-    let _ = writeln!(o, "| time | {} → {} |\n", i.started_at, i.finished_at);
+    let _ = writeln!(
+        o,
+        "| time | {} |\n",
+        super::words::between(&i.started_at, &i.finished_at)
+    );
     checklist(&mut o, run);
     latency(&mut o, run);
 

@@ -7,14 +7,18 @@
 pub mod diff;
 pub mod failures;
 pub mod html;
+mod html_speed;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+mod polarity;
 mod results;
 mod rundir;
+pub mod words;
 
 pub(crate) use crate::sanitize::is_invisible;
 pub use crate::sanitize::visible;
+pub use polarity::{Group, Order};
 pub use results::{read as read_results, ResultsWriter};
 pub use rundir::{
     load_run, phase_latency, read_records, read_run_file, LoadFile, LoadRunError, RunFile, RUN_FILE,
@@ -241,6 +245,10 @@ pub struct Coverage {
     /// Cases in each review state.
     #[serde(default)]
     pub review: crate::corpus::ReviewCounts,
+    /// The corpus's clinical areas and categories, in the order reports
+    /// list them.
+    #[serde(default)]
+    pub taxonomy: crate::corpus::Taxonomy,
 }
 
 impl Coverage {
@@ -260,6 +268,7 @@ impl Coverage {
                 .count(),
             approved_cases: review.approved,
             review,
+            taxonomy: corpus.taxonomy.clone(),
         }
     }
 }
@@ -483,12 +492,13 @@ impl Run {
         self.records.iter().filter(|r| r.failed())
     }
 
-    /// Failures per Sentinel trigger type, then kind.
+    /// Failures per Sentinel trigger type, then kind; an over-reaction
+    /// counts as one ([`Record::counted_kind`]) whatever else was wrong.
     pub fn failures_by_trigger(&self) -> BTreeMap<TriggerType, BTreeMap<Kind, usize>> {
         let mut m: BTreeMap<TriggerType, BTreeMap<Kind, usize>> = BTreeMap::new();
         for r in self.failures() {
             if let Some(t) = r.trigger {
-                *m.entry(t).or_default().entry(r.verdict.kind).or_insert(0) += 1;
+                *m.entry(t).or_default().entry(r.counted_kind()).or_insert(0) += 1;
             }
         }
         m

@@ -11,7 +11,7 @@ mod chars;
 mod context;
 mod decor;
 mod edit;
-mod lookalike;
+pub(crate) mod lookalike;
 mod phrases;
 mod shrink;
 mod strategy;

@@ -84,11 +84,15 @@ pub fn json(path: &Path) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(path).expect("file written")).expect("valid JSON")
 }
 
-/// A small corpus: the shipped resources and rules plus the given files.
+/// A small corpus: the shipped resources, rules and taxonomy plus the given
+/// files.
 pub fn small_corpus(dir: &Path, files: &[&str]) -> PathBuf {
     let c = dir.join("corpus");
     std::fs::create_dir_all(&c).unwrap();
-    for f in ["resources.toml", "rules.toml"].iter().chain(files) {
+    for f in ["resources.toml", "rules.toml", "taxonomy.toml"]
+        .iter()
+        .chain(files)
+    {
         std::fs::copy(repo().join("corpora").join(f), c.join(f)).unwrap();
     }
     c
