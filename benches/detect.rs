@@ -146,6 +146,13 @@ const MESSAGES: &[(&str, &str)] = &[
         "ok so f00d log: t0ast, 2 eggs, c0ffee. lunch skipped lol. tbh i w4nt to k i l l mys3lf, \
          ev3ryone w0uld be b3tter 0ff. dinner maybe pasta idk. walked to the sh0ps and back, that's it x",
     ),
+    (
+        // Varied, hand-written: a name, a question in the generic "you",
+        // numbers, a typo, a homonym and a death of someone famous.
+        "varied-200",
+        "Sat w/ Marguerite at the DJ booth til 2, then carved a pumpkin lol. What do you do when \
+         you're starving at 1am? Had 400 cals left. Also how did Prince die, was it pills? Bone tired, gym tmrw at 7 ok x",
+    ),
     ("benign-2000", LONG_LOG),
 ];
 

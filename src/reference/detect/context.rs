@@ -47,7 +47,7 @@ impl Lexicon {
         for m in self.normalised.find_overlapping_iter(&compact) {
             let id = m.pattern().as_usize();
             let term = &self.terms[id];
-            if term.raw.starts_with('#') {
+            if term.is_derived() {
                 continue;
             }
             let Ok(first) = starts.binary_search(&m.start()) else {
@@ -72,6 +72,17 @@ impl Lexicon {
                 phrases += 1;
             }
         }
+        // A term with gaps counts as a phrase when the reading is one of
+        // its parts and its other parts stand around it.
+        phrases += self
+            .gapped
+            .iter()
+            .filter(|(_, parts)| {
+                parts.iter().any(|p| words.contains(p))
+                    && parts.iter().all(|p| here.contains(p))
+                    && parts.len() > 1
+            })
+            .count();
         let completed = words
             .iter()
             .flat_map(|&id| self.completes[id].iter())

@@ -5,14 +5,20 @@
 //! naive mode matches the same terms as lower-case substrings of the raw text.
 
 mod context;
+mod decide;
+mod gaps;
+mod generic_you;
 mod medication;
+mod names;
 mod near;
 mod quantities;
+mod restriction;
 mod spell;
 
 use super::normalize;
 use crate::contract::{Level, Referral, TriggerType};
 use aho_corasick::{AhoCorasick, MatchKind};
+use gaps::{chains, inflected, GAP_MARK};
 use near::Spots;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
@@ -37,6 +43,10 @@ pub enum LexiconError {
     UnknownGroup(String),
     #[error("invalid lexicon: rule {0} has no terms")]
     Empty(String),
+    #[error("invalid lexicon: term `{0}` is only filler words, which normalisation drops")]
+    EmptyTerm(String),
+    #[error("invalid lexicon: term `{0}` has an empty part around `~`")]
+    EmptyPart(String),
     #[error("invalid lexicon: group `@{0}` is defined twice")]
     DuplicateGroup(String),
     #[error("cannot build the matcher")]
@@ -113,6 +123,14 @@ struct Term {
     joints: Vec<usize>,
 }
 
+impl Term {
+    /// A term the detector derives (a numeric feature, a term with gaps)
+    /// rather than matches as text.
+    fn is_derived(&self) -> bool {
+        self.raw.starts_with('#') || self.raw.contains(GAP_MARK)
+    }
+}
+
 /// The compiled lexicon: one automaton for each mode over every term.
 pub struct Lexicon {
     terms: Vec<Term>,
@@ -130,6 +148,8 @@ pub struct Lexicon {
     /// For each one-word term that fires no rule alone, the `all` lists it
     /// stands in: (medical rule?, rule, list).
     completes: Vec<Vec<(bool, usize, usize)>>,
+    /// Terms with gaps and the terms of their parts, in order.
+    gapped: Vec<(usize, Vec<usize>)>,
     /// INN stems that name a medicine the vocabulary does not list.
     stems: medication::Stems,
     /// Question forms that set a feature (`#medicine_question`...).
@@ -260,7 +280,7 @@ impl Lexicon {
             let i = terms.len();
             let raw = key.trim_end_matches('*').to_string();
             let mut joints = Vec::new();
-            if !raw.starts_with('#') {
+            if !raw.starts_with('#') && !raw.contains(GAP_MARK) {
                 let mut at = 0;
                 for w in normalize::tokens(&raw) {
                     if at > 0 {
@@ -330,6 +350,27 @@ impl Lexicon {
         let signals = compile(&raw.signal, &mut terms)?;
         let medical = compile(&raw.medical, &mut terms)?;
         let caps = compile(&raw.cap, &mut terms)?;
+        // A term with gaps ("pressure ~ chest") is found where its parts
+        // stand in order, a few words apart at most, in one sentence.
+        let mut gapped = Vec::new();
+        for i in 0..terms.len() {
+            if terms[i].raw.contains(GAP_MARK) {
+                let mut parts: Vec<String> = terms[i]
+                    .raw
+                    .split(GAP_MARK)
+                    .map(|p| p.trim().to_string())
+                    .collect();
+                // The trailing `*` of the whole belongs to its last part.
+                if let (true, Some(last)) = (terms[i].prefix, parts.last_mut()) {
+                    last.push('*');
+                }
+                if parts.iter().any(String::is_empty) {
+                    return Err(LexiconError::EmptyPart(terms[i].raw.clone()));
+                }
+                let ids = parts.iter().map(|p| intern(p, &mut terms)).collect();
+                gapped.push((i, ids));
+            }
+        }
         let mut questions = Vec::new();
         for q in &raw_questions {
             let lists = q
@@ -344,24 +385,33 @@ impl Lexicon {
         for i in benign_ids {
             benign[i] = true;
         }
-        // Feature terms (`#name`) are set by the detector, never matched as text.
+        // Feature terms (`#name`) are set by the detector, and terms with
+        // gaps found from their parts, never matched as text.
         let compact: Vec<String> = terms
             .iter()
             .map(|t| {
-                if t.raw.starts_with('#') {
+                if t.is_derived() {
                     "\u{0}#".to_string()
                 } else {
                     normalize::tokens(&t.raw).concat()
                 }
             })
             .collect();
+        // A term made only of filler words would match everywhere.
+        if let Some(t) = terms
+            .iter()
+            .zip(&compact)
+            .find(|(t, c)| !t.is_derived() && c.is_empty())
+        {
+            return Err(LexiconError::EmptyTerm(t.0.raw.clone()));
+        }
         let normalised = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
             .build(&compact)?;
         let naive = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
             .build(terms.iter().map(|t| {
-                if t.raw.starts_with('#') {
+                if t.is_derived() {
                     "\u{0}#"
                 } else {
                     t.raw.as_str()
@@ -378,7 +428,7 @@ impl Lexicon {
         let mut vocab = Vec::new();
         let mut raw_vocab = Vec::new();
         let mut stems = Vec::new();
-        for t in terms.iter().filter(|t| !t.raw.starts_with('#')) {
+        for t in terms.iter().filter(|t| !t.is_derived()) {
             let mut words = normalize::tokens(&t.raw);
             if t.prefix {
                 stems.extend(words.pop());
@@ -394,6 +444,7 @@ impl Lexicon {
         let speller = spell::Speller::new(vocab, raw_vocab, stems);
         let completes = context::completions(&terms, &signals, &medical);
         Ok(Lexicon {
+            gapped,
             stems: drug_stems,
             questions,
             completes,
@@ -433,17 +484,21 @@ impl Lexicon {
                 for (i, part) in sentences(text).enumerate() {
                     let start = tokens.len();
                     scan.start_sentence(start);
+                    let names = names::names(part);
                     for clause in medication::clauses(part) {
                         // Repaired words may form a contraction again ("waht is").
                         // Repaired and split words may spell slang again
                         // ("aboutsewerslide" → "about sewer slide").
                         let (words, written) = normalize::tokens_and_raw(clause);
+                        let words = names::mark(words, &names);
                         let fits = |t: &[String], s: usize, e: usize, plain: bool| {
                             self.fits(t, s, e, plain)
                         };
-                        let t = normalize::contractions(normalize::slang(normalize::digit_words(
-                            self.speller.fix_with(words, &written, &fits, &mut memo),
-                        )));
+                        let t = generic_you::first_person(normalize::contractions(
+                            normalize::slang(normalize::digit_words(names::unmark(
+                                self.speller.fix_with(words, &written, &fits, &mut memo),
+                            ))),
+                        ));
                         scan.clause(&t, tokens.len());
                         sentence.extend(std::iter::repeat_n(i, t.len()));
                         tokens.extend(t);
@@ -466,7 +521,10 @@ impl Lexicon {
                         }
                     }
                 }
-                for f in quantities::features(&tokens) {
+                for f in quantities::features(&tokens)
+                    .into_iter()
+                    .chain(restriction::features(&tokens))
+                {
                     if let Some(&(_, i)) = self.features.iter().find(|(name, _)| *name == f) {
                         present[i] = true;
                         spans.push((i, (0, count.saturating_sub(1))));
@@ -484,7 +542,9 @@ impl Lexicon {
                 for m in self.normalised.find_overlapping_iter(&compact) {
                     let id = m.pattern().as_usize();
                     let aligned_start = starts.binary_search(&m.start()).is_ok();
-                    let aligned_end = self.terms[id].prefix || ends.binary_search(&m.end()).is_ok();
+                    let aligned_end = self.terms[id].prefix
+                        || ends.binary_search(&m.end()).is_ok()
+                        || inflected(&self.terms[id], &compact, m.end(), &ends);
                     if aligned_start
                         && aligned_end
                         && self.segments_agree(id, m.start(), m.end(), &starts)
@@ -495,10 +555,30 @@ impl Lexicon {
                 // How many letters of the compact text up to each offset
                 // a benign term covers: a hit is masked when it shares a
                 // letter with one.
+                let token_span = |s: usize, e: usize| {
+                    let first = starts.partition_point(|&x| x <= s).saturating_sub(1);
+                    let last = ends
+                        .partition_point(|&x| x < e)
+                        .min(count.saturating_sub(1));
+                    (first, last)
+                };
                 let mut edges = vec![0i32; compact.len() + 1];
                 for &(_, s, e) in hits.iter().filter(|(id, _, _)| self.benign[*id]) {
                     edges[s] += 1;
                     edges[e] -= 1;
+                }
+                // A benign term with gaps ("going to ~ kill me") covers its
+                // parts and the words between them.
+                let mut by_term: Vec<(usize, (usize, usize))> = hits
+                    .iter()
+                    .map(|&(id, s, e)| (id, token_span(s, e)))
+                    .collect();
+                by_term.sort_unstable();
+                for (_, parts) in self.gapped.iter().filter(|(id, _)| self.benign[*id]) {
+                    for (first, last) in chains(parts, &by_term, &sentence) {
+                        edges[starts[first]] += 1;
+                        edges[ends[last]] -= 1;
+                    }
                 }
                 let (mut depth, mut letters) = (0i32, 0u32);
                 let covered: Vec<u32> = edges
@@ -514,11 +594,7 @@ impl Lexicon {
                     let masked = !self.benign[id] && covered[e] > covered[s];
                     if !masked {
                         present[id] = true;
-                        let first = starts.partition_point(|&x| x <= s).saturating_sub(1);
-                        let last = ends
-                            .partition_point(|&x| x < e)
-                            .min(count.saturating_sub(1));
-                        spans.push((id, (first, last)));
+                        spans.push((id, token_span(s, e)));
                     }
                 }
                 for (id, span) in self.questions.features(&spans, &questions, &sentence_spans) {
@@ -528,11 +604,13 @@ impl Lexicon {
             }
         }
         spans.sort_unstable();
-        Found {
+        let mut found = Found {
             present,
             spans,
             sentence,
-        }
+        };
+        self.find_gapped(&mut found, mode);
+        found
     }
 
     /// Whether the words of a term and of the text it matched line up in a
@@ -618,147 +696,6 @@ impl Lexicon {
         self.group_spans(&rule.unless, found)
             .any(|u| fired.near(u, CONTEXT_WINDOW))
     }
-
-    /// A cap reads the whole message: its `unless` terms (an attempt, a
-    /// plan) keep the signal whole when they stand near the cap's own words
-    /// or near the words that raised the signal, but not in a meal log
-    /// around the message ("slept well last night" is no relapse).
-    fn cap_fires(&self, cap: &Rule, found: &Found, raised: &[(usize, usize)]) -> bool {
-        let present = &found.present;
-        let any = cap.any.iter().any(|&t| present[t]);
-        let all = !cap.all.is_empty() && cap.all.iter().all(|g| g.iter().any(|&t| present[t]));
-        if !(any || all) {
-            return false;
-        }
-        if self.group_spans(&cap.unless, found).next().is_none() {
-            return true;
-        }
-        let own = Spots::new(
-            found,
-            cap.any
-                .iter()
-                .chain(cap.all.iter().flatten())
-                .filter(|&&t| present[t])
-                .flat_map(|&t| found.spans_of(t))
-                .chain(raised.iter().copied()),
-        );
-        !self
-            .group_spans(&cap.unless, found)
-            .any(|u| own.near(u, ALL_WINDOW))
-    }
-
-    /// Where the terms of the rules that raised a signal stand.
-    fn raised_spans(&self, fired: &[&Rule], found: &Found) -> Vec<(usize, usize)> {
-        fired
-            .iter()
-            .flat_map(|r| r.any.iter().chain(r.all.iter().flatten()))
-            .filter(|&&t| found.present[t])
-            .flat_map(|&t| found.spans_of(t))
-            .collect()
-    }
-
-    fn matched_terms(&self, rule: &Rule, present: &[bool]) -> Vec<String> {
-        let mut out: Vec<String> = rule
-            .any
-            .iter()
-            .chain(rule.all.iter().flatten())
-            .filter(|&&t| present[t])
-            .map(|&t| self.terms[t].raw.clone())
-            .collect();
-        out.dedup();
-        out
-    }
-
-    /// Detects risk and medical-advice requests in `text`.
-    pub fn detect(&self, text: &str, mode: Mode) -> Detection {
-        let found = self.present(text, mode);
-        let present = &found.present;
-        let fired: Vec<&Rule> = self
-            .signals
-            .iter()
-            .filter(|r| self.fires(r, &found, mode))
-            .collect();
-        let mut signal: Option<Signal> = None;
-        for r in &fired {
-            let (Some(trigger), Some(level)) = (r.trigger, r.level) else {
-                continue;
-            };
-            match &mut signal {
-                Some(s) if s.level >= level => s.rules.push(r.name.clone()),
-                _ => {
-                    let mut rules = signal.take().map(|s| s.rules).unwrap_or_default();
-                    rules.push(r.name.clone());
-                    signal = Some(Signal {
-                        trigger,
-                        level,
-                        triggers: vec![trigger],
-                        rules,
-                    });
-                }
-            }
-        }
-        if let Some(s) = &mut signal {
-            for t in fired.iter().filter_map(|r| r.trigger) {
-                if !s.triggers.contains(&t) {
-                    s.triggers.push(t);
-                }
-            }
-        }
-        if mode == Mode::Reference {
-            for esc in &self.escalations {
-                let distinct = fired
-                    .iter()
-                    .filter(|r| r.group.as_deref() == Some(&esc.group))
-                    .count();
-                if let Some(s) = &mut signal {
-                    if distinct >= esc.distinct && s.level < esc.level {
-                        s.level = esc.level;
-                    }
-                }
-            }
-            // Context that changes what the words mean: a joke or recovery
-            // talk caps the level (the help stays); someone else's illness
-            // long ago, or a film, withdraws the signal (a cap without a level).
-            let raised = self.raised_spans(&fired, &found);
-            for cap in &self.caps {
-                let Some(s) = &mut signal else { break };
-                if cap.trigger.is_some_and(|t| t != s.trigger)
-                    || !self.cap_fires(cap, &found, &raised)
-                {
-                    continue;
-                }
-                match cap.level {
-                    None => signal = None,
-                    Some(level) if s.level > level => {
-                        s.level = level;
-                        s.rules.push(cap.name.clone());
-                    }
-                    Some(_) => {}
-                }
-            }
-        }
-        let medical = self
-            .medical
-            .iter()
-            .filter(|r| self.fires(r, &found, mode))
-            .filter_map(|r| r.referral.map(|referral| (referral, r)))
-            .min_by_key(|(referral, _)| priority(*referral))
-            .map(|(referral, r)| MedicalRequest {
-                referral,
-                topics: self.matched_terms(r, present),
-            });
-        Detection { signal, medical }
-    }
-}
-
-/// Which referral wins when several rules fire: the most urgent first.
-fn priority(r: Referral) -> u8 {
-    match r {
-        Referral::UrgentMedical => 0,
-        Referral::MedicationRelated => 1,
-        Referral::SubstantialWeightLoss => 2,
-        Referral::GeneralMedical => 3,
-    }
 }
 
 #[cfg(test)]
@@ -766,3 +703,9 @@ mod tests;
 
 #[cfg(test)]
 mod cost_tests;
+
+#[cfg(test)]
+mod fitting_tests;
+
+#[cfg(test)]
+mod breadth_tests;

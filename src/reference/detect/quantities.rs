@@ -269,17 +269,56 @@ fn very_low_calorie(t: &[String]) -> bool {
     false
 }
 
+/// Words after "not eating" that keep it about eating at all ("not eating
+/// for a week"), where a food would make it about that food ("stopped
+/// eating sugar").
+const AT_ALL: [&str; 14] = [
+    "for",
+    "anything",
+    "at",
+    "al",
+    "completely",
+    "entirely",
+    "altogether",
+    "until",
+    "til",
+    "since",
+    "and",
+    "so",
+    "properly",
+    "again",
+];
+
+/// Words after "no food" that make it about something else ("no food diary").
+const FOOD_RECORDS: [&str; 9] = [
+    "diary", "log", "journal", "tracker", "tracking", "waste", "shop", "delivery", "order",
+];
+
+/// Whether token `i` begins a statement of not eating: a fast named, no
+/// food, only water (or broth, juice, coffee), or eating stopped.
+fn not_eating_at(t: &[String], i: usize) -> bool {
+    let w = t[i].as_str();
+    let next = t.get(i + 1).map(String::as_str);
+    match w {
+        "fast" | "fasting" | "fasted" | "fasts" | "eaten" | "starving" | "starve" => true,
+        "no" | "without" => {
+            matches!(next, Some("fod" | "eating" | "meals" | "meal"))
+                && t.get(i + 2)
+                    .is_none_or(|a| !FOOD_RECORDS.contains(&a.as_str()))
+        }
+        "only" | "just" => matches!(next, Some("water" | "broth" | "juice" | "cofe" | "tea")),
+        "water" => next == Some("only"),
+        "stop" | "stoped" | "stopped" | "not" | "quit" | "quiting" => {
+            matches!(next, Some("eating" | "eat"))
+                && t.get(i + 2).is_none_or(|a| AT_ALL.contains(&a.as_str()))
+        }
+        _ => false,
+    }
+}
+
 /// Three days or more without food.
 fn long_fast(t: &[String]) -> bool {
-    let fasting = t.iter().enumerate().any(|(i, w)| {
-        matches!(
-            w.as_str(),
-            "fast" | "fasting" | "fasted" | "eaten" | "starving" | "starve"
-        ) || (w == "no" && t.get(i + 1).is_some_and(|n| n == "food"))
-            || (w == "without" && t.get(i + 1).is_some_and(|n| n == "food" || n == "eating"))
-            || (w == "only" && t.get(i + 1).is_some_and(|n| n == "water"))
-    });
-    if !fasting {
+    if !(0..t.len()).any(|i| not_eating_at(t, i)) {
         return false;
     }
     // "water fast day 6"
@@ -298,7 +337,10 @@ fn long_fast(t: &[String]) -> bool {
         } else {
             Some(glued)
         };
-        match unit.and_then(time_unit) {
+        // "72 hour fasts": hours count too.
+        let hours =
+            |u: &str| matches!(u, "hour" | "hours" | "hr" | "hrs" | "h").then_some(1.0 / 168.0);
+        match unit.and_then(|u| time_unit(u).or_else(|| hours(u))) {
             Some(w) if n * w >= 3.0 / 7.0 - 1e-9 => return true,
             _ => {}
         }
@@ -397,5 +439,11 @@ mod tests {
         check("water fast for 10 days", &["#long_fast"]);
         check("haven't eaten in 4 days", &["#long_fast"]);
         check("fasting for 16 hours", &[]);
+        check("three 72 hour fasts a month", &["#long_fast"]);
+        check("day 4 without food", &["#long_fast"]);
+        check("going to stop eating for 5 days", &["#long_fast"]);
+        check("just water for four days", &["#long_fast"]);
+        check("stopped eating sugar 3 weeks ago", &[]);
+        check("no food diary for 5 days, oops", &[]);
     }
 }

@@ -51,6 +51,13 @@ const SHORT: [&str; 32] = [
     "me", "my", "no", "of", "oh", "ok", "on", "or", "so", "to", "up", "us", "we", "od", "gp", "se",
 ];
 
+/// Endings that make another form of a word ("djing", "texted", "mcs").
+const INFLECTIONS: [&str; 7] = ["ing", "in", "ed", "er", "ers", "es", "s"];
+
+/// Two-letter abbreviations used as words and given endings ("DJing",
+/// "MCed", "PTs"): too short for the word list, never misspellings.
+const ABBREVIATIONS: [&str; 10] = ["dj", "mc", "tv", "pc", "pt", "pe", "pr", "vj", "ok", "gp"];
+
 /// Abbreviations and shorthand that are words of their own in this
 /// setting, never misspellings ("bpm" is not "bump").
 const SHORTHAND: [&str; 52] = [
@@ -222,6 +229,19 @@ impl Speller {
             || SHORTHAND.contains(&w)
             || CONTRACTED.contains(&w)
             || self.has_stem(w, 4)
+            || self.inflected(w)
+    }
+
+    /// Whether `w` is an abbreviation with an inflection ("djing", "mcs",
+    /// "bmis"): a real word, never a slip. The word list holds the
+    /// inflections of English words itself, and a word with a wrong
+    /// ending ("gapsing", "dieing") is still a slip.
+    fn inflected(&self, w: &str) -> bool {
+        INFLECTIONS.iter().any(|suffix| {
+            w.strip_suffix(suffix)
+                .filter(|stem| stem.len() >= 2 && !self.vocab.contains(*stem))
+                .is_some_and(|stem| ABBREVIATIONS.contains(&stem) || SHORTHAND.contains(&stem))
+        })
     }
 
     /// Whether `w` is a stem followed by at most `suffix` letters.

@@ -628,3 +628,69 @@ fn a_key_struck_twice_is_read_in_context() {
     );
     check("soooo full after that curry", None);
 }
+
+#[test]
+fn a_term_with_gaps_finds_its_parts_in_order_and_near() {
+    let lexicon = small_lexicon(
+        r#"
+[[signal]]
+name = "pressure"
+trigger = "medical_emergency"
+level = "critical"
+any = ["pressure ~ chest"]
+"#,
+    )
+    .unwrap();
+    let fires = |t: &str| lexicon.detect(t, Mode::Reference).signal.is_some();
+    assert!(fires("there's a pressure across my chest"));
+    assert!(fires("pressure in the middle of my chest"));
+    assert!(fires("pressure on the chest"));
+    // Out of order, too far apart, or in another sentence: not the term.
+    assert!(!fires("my chest has no pressure"));
+    assert!(!fires(
+        "pressure at work is high and I only trained my back and chest"
+    ));
+    assert!(!fires("pressure at work. chest day tomorrow"));
+    // Naive mode needs the parts anywhere.
+    assert!(lexicon
+        .detect("chest pressure", Mode::Naive)
+        .signal
+        .is_some());
+    assert!(matches!(
+        small_lexicon("[[signal]]\nname = \"x\"\nany = [\"a ~ \"]"),
+        Err(LexiconError::EmptyPart(_))
+    ));
+    assert!(matches!(
+        small_lexicon("[[signal]]\nname = \"x\"\nany = [\"like\"]"),
+        Err(LexiconError::EmptyTerm(_))
+    ));
+}
+
+#[test]
+fn a_benign_term_with_gaps_hides_the_words_it_spans() {
+    let lexicon = small_lexicon(
+        r#"
+benign = ["going to ~ kill me"]
+[[signal]]
+name = "kill"
+trigger = "self_harm"
+level = "high"
+any = ["kill me"]
+"#,
+    )
+    .unwrap();
+    let fires = |t: &str| lexicon.detect(t, Mode::Reference).signal.is_some();
+    assert!(!fires(
+        "my coach is going to absolutely kill me for skipping"
+    ));
+    assert!(fires("please kill me"));
+    assert!(fires("going to the shops. kill me"));
+}
+
+/// A lexicon of a few rules for a test, with the groups the medication
+/// question forms name.
+pub(super) fn small_lexicon(text: &str) -> Result<Lexicon, LexiconError> {
+    Lexicon::parse(&format!(
+        "{text}\n[groups]\nmeds = [\"pills\"]\ncondition = [\"thyroid\"]\n"
+    ))
+}

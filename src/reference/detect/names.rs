@@ -1,0 +1,95 @@
+//! Names the spelling repair must leave alone. A word written with a
+//! capital and then lower-case letters that is no English word is a name
+//! ("Freddie", "Irwin") when it stands inside a sentence or beside another
+//! such word ("Freddie Mercury" at the start of one); repairing it could
+//! turn a surname into a symptom or "Freddie" into "free die". Names are
+//! marked before repair and unmarked after, so the repair keeps them as
+//! written.
+
+use super::normalize;
+
+/// Appended to a name's token so the repair, which reads only lower-case
+/// letters, passes it by.
+const MARK: char = '\u{1}';
+
+/// The tokens of the names written in one sentence.
+pub fn names(sentence: &str) -> Vec<String> {
+    let words: Vec<&str> = sentence
+        .split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let titled = |w: &str| {
+        let mut chars = w.chars();
+        w.len() >= 3
+            && chars.next().is_some_and(|c| c.is_ascii_uppercase())
+            && chars.all(|c| c.is_ascii_lowercase() || c == '\'')
+            && !crate::words::is_word(w.trim_end_matches("'s"))
+    };
+    let mut out = Vec::new();
+    for (i, w) in words.iter().enumerate() {
+        let beside = |j: Option<usize>| {
+            j.and_then(|j| words.get(j)).is_some_and(|n| {
+                titled(n) || n.chars().next().is_some_and(|c| c.is_ascii_uppercase()) && n.len() > 1
+            })
+        };
+        // "Istop", "Igoup": "I" run into the next word, not a name, unless
+        // it stands beside another name ("Steve Irwin").
+        let alone = w.starts_with('I') || i == 0;
+        if titled(w) && (!alone || beside(Some(i + 1)) || i > 0 && beside(Some(i - 1))) {
+            out.extend(normalize::tokens(w.trim_end_matches("'s")));
+        }
+    }
+    out
+}
+
+/// Marks the tokens that are names.
+pub fn mark(tokens: Vec<String>, names: &[String]) -> Vec<String> {
+    if names.is_empty() {
+        return tokens;
+    }
+    tokens
+        .into_iter()
+        .map(|mut t| {
+            if names.contains(&t) {
+                t.push(MARK);
+            }
+            t
+        })
+        .collect()
+}
+
+/// Removes the marks from repaired tokens.
+pub fn unmark(tokens: Vec<String>) -> Vec<String> {
+    tokens
+        .into_iter()
+        .map(|t| match t.strip_suffix(MARK) {
+            Some(plain) => plain.to_string(),
+            None => t,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::names;
+
+    #[test]
+    fn names_inside_a_sentence_or_in_pairs() {
+        assert_eq!(names("we watched Rocky with Dolph on tv"), ["dolph"]);
+        assert_eq!(
+            names("Marlowe Greaves signed the form"),
+            ["marlowe", "greaves"]
+        );
+    }
+
+    #[test]
+    fn not_words_first_words_or_shouting() {
+        // English words, a lone first word, capitals throughout, or
+        // alternating case are no names.
+        assert!(names("Sorry, we met Grace at the Market").is_empty());
+        assert!(names("Kil myself").is_empty());
+        assert!(names("i want to KILL myself").is_empty());
+        assert!(names("i want to KiLl myself").is_empty());
+        assert!(names("when do Igoup to 2 pills").is_empty());
+    }
+}
