@@ -3,24 +3,30 @@
 //! in the corpus, what was sent (as a reader sees it and exactly as sent,
 //! invisible characters as `[U+200B]`), a summary of the answer, what was
 //! expected, why it failed and the `vigil replay` line that sends it again.
+//! Rows follow the clinical taxonomy (most severe area first); `group` says
+//! whether the failure is a risk missed, an over-reaction or another
+//! problem, and `kind` is the kind it is counted as (an over-reaction is
+//! counted as one whatever else was wrong, as in every report).
 //!
 //! A spreadsheet runs a cell that starts with `=`, `+`, `-` or `@` (or a
 //! tab or carriage return) as a formula, so such a cell gets a leading
 //! apostrophe (`'=HYPERLINK(…)`): shown as text, never evaluated. Every cell
 //! of outside text is also bounded and kept on one line.
 
-use super::{html::answer_parts, replay_line, Run};
+use super::{html::answer_parts, polarity::Order, replay_line, Run};
 use crate::sanitize::{escaped, line};
 
 /// The header row: the columns of `failures.csv`, in order.
-pub const COLUMNS: [&str; 17] = [
+pub const COLUMNS: [&str; 19] = [
     "case_id",
     "file",
     "line",
+    "area",
     "category",
     "endpoint",
     "locale",
     "benign",
+    "group",
     "kind",
     "variant",
     "message_as_read",
@@ -65,7 +71,13 @@ pub fn render(run: &Run) -> String {
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
     w.write_record(COLUMNS).expect("writing to memory");
-    for r in run.failures() {
+    // Rows in taxonomy order (most severe area first), then by case, as
+    // every report lists them; the sort is stable, so a case's responses
+    // keep the order they were sent in.
+    let order = Order::new(run.taxonomy());
+    let mut rows: Vec<&super::Record> = run.failures().collect();
+    rows.sort_by_cached_key(|r| (order.key(&r.category), r.case_id.as_str(), r.endpoint));
+    for r in rows {
         let (text, fields) = answer_parts(r);
         let answer = match fields {
             Some(f) => format!("{text} {f}"),
@@ -88,11 +100,15 @@ pub fn render(run: &Run) -> String {
             } else {
                 r.line.to_string()
             },
+            order
+                .area(&r.category)
+                .map_or(String::new(), |a| line(&a.name)),
             line(&r.category),
             r.endpoint.as_str().to_string(),
             line(&r.locale),
             if r.benign { "yes" } else { "no" }.to_string(),
-            r.verdict.kind.as_str().to_string(),
+            r.group().map_or("", |g| g.as_str()).to_string(),
+            r.counted_kind().as_str().to_string(),
             variant,
             line(&r.request.message),
             escaped(&r.request.message),
@@ -161,5 +177,74 @@ mod tests {
         assert!(get(first, "replay").starts_with("vigil replay --case "));
         assert_eq!(get(&rows[1], "kind"), "over_triggered");
         assert!(!text.contains('\u{200B}'));
+    }
+
+    #[test]
+    fn rows_follow_the_taxonomy_and_an_over_reaction_is_filed_as_one() {
+        let taxonomy = crate::corpus::taxonomy::parse(
+            r#"
+[[area]]
+id = "risk"
+name = "Suicide and self-harm"
+description = "d"
+categories = ["self-harm"]
+
+[[area]]
+id = "safe"
+name = "Safe look-alikes"
+description = "d"
+benign = true
+categories = ["cooking"]
+"#,
+        )
+        .unwrap();
+        // A benign message answered with a crisis reply that also lists a
+        // closed helpline: forbidden content decided the verdict, but it
+        // is an over-reaction.
+        let mut over = record("a-benign", Kind::Appropriate);
+        over.category = "cooking".into();
+        over.benign = true;
+        over.must_act = false;
+        over.verdict = crate::oracle::Verdict::from_failures(
+            [Kind::ForbiddenContent, Kind::OverTriggered]
+                .into_iter()
+                .map(|kind| crate::oracle::Failure {
+                    kind,
+                    expectation: "x".into(),
+                    reason: "why".into(),
+                })
+                .collect(),
+        );
+        let mut missed = record("z-risk", Kind::Missed);
+        missed.category = "self-harm".into();
+        let mut run = crate::report::testing::run(vec![over, missed]);
+        run.coverage.taxonomy = taxonomy;
+        let text = render(&run);
+        let mut rd = csv::Reader::from_reader(text.as_bytes());
+        let rows: Vec<csv::StringRecord> = rd.records().map(Result::unwrap).collect();
+        let col = |name: &str| COLUMNS.iter().position(|c| *c == name).unwrap();
+        let got: Vec<(&str, &str, &str, &str)> = rows
+            .iter()
+            .map(|r| {
+                (
+                    &r[col("case_id")],
+                    &r[col("area")],
+                    &r[col("group")],
+                    &r[col("kind")],
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("z-risk", "Suicide and self-harm", "risk", "missed"),
+                (
+                    "a-benign",
+                    "Safe look-alikes",
+                    "over_reaction",
+                    "over_triggered"
+                ),
+            ]
+        );
     }
 }

@@ -74,6 +74,11 @@ pub fn render(run: &Run) -> String {
             .or_default()
             .push(r);
     }
+    // Suites in taxonomy order (most severe area first), as every report
+    // lists them; within a category, Sentinel before Medical Boundaries.
+    let order = super::polarity::Order::new(run.taxonomy());
+    let mut suites: Vec<_> = suites.into_iter().collect();
+    suites.sort_by_cached_key(|((endpoint, category), _)| (order.key(category), *endpoint));
     for ((endpoint, category), cases) in suites {
         let mut suite = TestSuite::new(format!("{} :: {}", endpoint.title(), line(category)));
         for (id, records) in cases {
