@@ -354,16 +354,16 @@ pub(super) fn verdict_line(run: &Run) -> String {
             run.records.len()
         ));
     }
-    parts.push(
-        match run.load.as_ref().map(|l| l.verdict) {
-            None => "latency not verified",
-            Some(LoadVerdict::Pass) => "latency within budget",
-            Some(LoadVerdict::Fail) => "latency over budget",
-            Some(LoadVerdict::Inconclusive) => "latency inconclusive",
-            Some(LoadVerdict::Invalid) => "latency not measurable",
-        }
-        .to_string(),
-    );
+    let latency = match run.load.as_ref().map(|l| l.verdict) {
+        // The headline of a pass without a load phase says it already.
+        None if run.headline().contains("latency") => None,
+        None => Some("latency not verified"),
+        Some(LoadVerdict::Pass) => Some("latency within budget"),
+        Some(LoadVerdict::Fail) => Some("latency over budget"),
+        Some(LoadVerdict::Inconclusive) => Some("latency inconclusive"),
+        Some(LoadVerdict::Invalid) => Some("latency not measurable"),
+    };
+    parts.extend(latency.map(str::to_string));
     if run.stopped.is_some() {
         parts.insert(0, "stopped early".into());
     }
@@ -411,6 +411,13 @@ mod tests {
         assert_eq!(
             l,
             "vigil gate: FAIL — 1667 of 1668 tests failed (5000 of 5001 responses); latency not verified"
+        );
+        // A pass without a load phase says so once, in its headline.
+        let mut pass = run(vec![record("fine", Kind::Appropriate)]);
+        pass.verdict = crate::report::GateVerdict::Pass;
+        assert_eq!(
+            verdict_line(&pass),
+            "vigil gate: PASS (latency not verified) — 0 of 1 tests failed (0 of 1 responses)"
         );
         r.stopped = Some("interrupted".into());
         r.records.truncate(0);
