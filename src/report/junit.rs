@@ -120,11 +120,7 @@ pub fn render(run: &Run) -> String {
                     s
                 };
                 let mut case = TestCase::new(
-                    format!(
-                        "{} p99 <= {} ms under load",
-                        e.title(),
-                        run.info.p99_budget_ms
-                    ),
+                    format!("{} p99 <= {} ms under load", e.title(), run.budget(*e)),
                     status,
                 );
                 case.set_classname("vigil.latency");

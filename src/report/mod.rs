@@ -514,6 +514,15 @@ impl Run {
         }
     }
 
+    /// The p99 budget `e` was held to: its own, or the run's.
+    pub fn budget(&self, e: Endpoint) -> f64 {
+        self.options
+            .endpoint_limits
+            .get(&e)
+            .and_then(|l| l.p99_budget_ms)
+            .unwrap_or(self.info.p99_budget_ms)
+    }
+
     /// Responses planned in the appropriateness phase, all endpoints.
     pub fn planned_total(&self) -> usize {
         self.planned.values().sum()

@@ -311,33 +311,48 @@ pub fn review_sentence(run: &Run) -> String {
 }
 
 /// Latency in one line: the load phase's 99th percentile per endpoint, or
-/// that it was not measured.
+/// that it was not measured, against each endpoint's own budget (named once
+/// when every endpoint has the same).
 pub fn speed_line(run: &Run) -> String {
+    let p99s: Vec<(crate::contract::Endpoint, f64)> = match &run.load {
+        Some(l) => l
+            .endpoints
+            .iter()
+            .map(|(e, x)| (*e, x.corrected.p99_ms))
+            .collect(),
+        None => run
+            .latency
+            .iter()
+            .map(|(e, x)| (*e, x.stats.p99_ms))
+            .collect(),
+    };
+    let budgets: Vec<f64> = p99s.iter().map(|(e, _)| run.budget(*e)).collect();
+    let one = budgets.windows(2).all(|w| w[0] == w[1]);
+    let parts: Vec<String> = p99s
+        .iter()
+        .zip(&budgets)
+        .map(|((e, p99), b)| {
+            if one {
+                format!("{} {p99:.1} ms", e.title())
+            } else {
+                format!("{} {p99:.1} ms (limit {b} ms)", e.title())
+            }
+        })
+        .collect();
+    let limit = match budgets.first() {
+        Some(b) if one => format!(" (limit {b} ms)"),
+        None => format!(" (limit {} ms)", run.info.p99_budget_ms),
+        _ => String::new(),
+    };
     match &run.load {
-        Some(l) => {
-            let parts: Vec<String> = l
-                .endpoints
-                .iter()
-                .map(|(e, x)| format!("{} {:.1} ms", e.title(), x.corrected.p99_ms))
-                .collect();
-            format!(
-                "99% of answers under load came within: {} (limit {} ms).",
-                all(&parts),
-                run.info.p99_budget_ms
-            )
-        }
-        None => {
-            let parts: Vec<String> = run
-                .latency
-                .iter()
-                .map(|(e, x)| format!("{} {:.1} ms", e.title(), x.stats.p99_ms))
-                .collect();
-            format!(
-                "Not verified under load (the load phase was skipped); while checking messages, 99% of answers came within: {} (limit {} ms).",
-                all(&parts),
-                run.info.p99_budget_ms
-            )
-        }
+        Some(_) => format!(
+            "99% of answers under load came within: {}{limit}.",
+            all(&parts)
+        ),
+        None => format!(
+            "Not verified under load (the load phase was skipped); while checking messages, 99% of answers came within: {}{limit}.",
+            all(&parts)
+        ),
     }
 }
 
@@ -362,6 +377,36 @@ mod tests {
         ] {
             assert_eq!(article(noun), expected);
         }
+    }
+
+    #[test]
+    fn the_speed_line_names_each_endpoints_own_limit_when_they_differ() {
+        use crate::contract::Endpoint;
+        use crate::oracle::Kind;
+        use crate::report::testing::{record, run};
+        let mut medical = record("m", Kind::Appropriate);
+        medical.endpoint = Endpoint::Medical;
+        let mut r = run(vec![record("s", Kind::Appropriate), medical]);
+        r.latency = crate::report::phase_latency(&r.records, |_| 100.0);
+        let line = speed_line(&r);
+        assert!(
+            line.ends_with("Medical Boundaries 1.0 ms (limit 100 ms)."),
+            "{line}"
+        );
+        assert!(line.starts_with("Not verified under load"), "{line}");
+        r.options.endpoint_limits.insert(
+            Endpoint::Medical,
+            crate::load::Limits {
+                p99_budget_ms: Some(5000.0),
+                timeout_ms: None,
+            },
+        );
+        let line = speed_line(&r);
+        assert!(
+            line.contains("Safety Sentinel 1.0 ms (limit 100 ms)")
+                && line.contains("Medical Boundaries 1.0 ms (limit 5000 ms)."),
+            "{line}"
+        );
     }
 
     #[test]
