@@ -15,7 +15,7 @@ mod split;
 mod typo;
 
 use std::collections::{HashMap, HashSet};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use typo::{adjacent, anagram, distance, neighbour_keys, neighbourhood, plain_typo};
 
 /// Builds the word lists now rather than on the first message that needs
@@ -114,8 +114,9 @@ pub const REACH: usize = 8;
 /// further than [`REACH`] words either side; see [`Speller::fix`].
 pub type Fits<'a> = dyn Fn(&[String], usize, usize, bool) -> usize + 'a;
 
-/// A token's repair and its other readings.
-type Reading = (Vec<String>, Vec<(Vec<String>, bool)>);
+/// A token's repair and its other readings, shared (not copied) between
+/// the memos that hold it.
+type Reading = Arc<(Vec<String>, Vec<(Vec<String>, bool)>)>;
 
 /// The readings of the tokens met so far in one message, by token and
 /// spelling as written: a word met again reads as it did the first time.
@@ -589,21 +590,22 @@ impl Speller {
                 let raw = spellings.get(t.as_str()).copied();
                 // Looked up by reference: most tokens were met before.
                 let key = raw.unwrap_or("");
-                let seen = memo.0.get(t.as_str()).is_some_and(|v| v.contains_key(key));
-                if !seen {
+                let met = memo.0.get(t.as_str()).and_then(|v| v.get(key)).cloned();
+                let reading = met.unwrap_or_else(|| {
                     let reading = self.recall.get(t, key).unwrap_or_else(|| {
                         let fixed = self.fix_written(t, raw);
                         let readings = self.alternatives(t, raw, &fixed);
-                        let reading = (fixed, readings);
+                        let reading = Arc::new((fixed, readings));
                         self.recall.put(t, key, &reading);
                         reading
                     });
                     let v = memo.0.entry(t.clone()).or_default();
-                    v.insert(key.to_string(), reading);
-                }
-                let (fixed, readings) = &memo.0[t.as_str()][key];
+                    v.insert(key.to_string(), Arc::clone(&reading));
+                    reading
+                });
+                let (fixed, readings) = &*reading;
                 if !readings.is_empty() {
-                    doubts.push((out.len(), fixed.len(), readings.clone()));
+                    doubts.push((out.len(), fixed.len(), Arc::clone(&reading)));
                 }
                 out.extend(fixed.iter().cloned());
                 i += 1;
@@ -620,7 +622,7 @@ impl Speller {
         let mut rest = out.into_iter();
         let mut at = 0;
         let mut window: Vec<String> = Vec::with_capacity(4 * REACH);
-        for (start, len, readings) in doubts {
+        for (start, len, reading) in doubts {
             read.extend(rest.by_ref().take(start - at));
             let guess: Vec<String> = rest.by_ref().take(len).collect();
             at = start + len;
@@ -634,13 +636,16 @@ impl Speller {
                 fits(&window, before.len(), before.len() + reading.len(), plain)
             };
             let mut best = (score(&guess, true), None);
-            for (r, plain) in readings {
-                let s = score(&r, plain);
+            for (r, plain) in &reading.1 {
+                let s = score(r, *plain);
                 if s > best.0 {
                     best = (s, Some(r));
                 }
             }
-            read.extend(best.1.unwrap_or(guess));
+            match best.1 {
+                Some(r) => read.extend(r.iter().cloned()),
+                None => read.extend(guess),
+            }
         }
         read.extend(rest);
         read
