@@ -61,24 +61,38 @@ fn stands_in(phrase: &[String], prefix: bool, words: &[String]) -> bool {
     })
 }
 
+/// The words of `text` as written, lower-cased: the normalisation drops
+/// filler words ("i", "do"), so a phrase is also checked as written.
+/// An apostrophe joins a word ("i'd" is one word, as the detector reads it).
+fn as_written(text: &str) -> Vec<String> {
+    text.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
+        .map(|w| w.replace(['\'', '’'], ""))
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
 /// The lexicon's phrases of [`LONG`] or more words found verbatim in the
-/// given texts: (phrase, file, text).
+/// given texts, after the detector's normalisation or as written:
+/// (phrase, file, text).
 fn fitted(lexicon: &Lexicon, texts: &[(String, String)]) -> Vec<(String, String, String)> {
     let texts: Vec<_> = texts
         .iter()
-        .map(|(f, t)| (f, t, normalize::tokens(t)))
+        .map(|(f, t)| (f, t, normalize::tokens(t), as_written(t)))
         .collect();
     let mut out = Vec::new();
     // A term with gaps is checked through its parts, which are terms too.
     for term in lexicon.terms.iter().filter(|t| !t.is_derived()) {
         let words = normalize::tokens(&term.raw);
-        if words.len() < LONG {
+        let written = as_written(&term.raw);
+        let long = words.len() >= LONG;
+        if !long && written.len() < LONG {
             continue;
         }
-        if let Some((f, t, _)) = texts
-            .iter()
-            .find(|(_, _, w)| stands_in(&words, term.prefix, w))
-        {
+        if let Some((f, t, _, _)) = texts.iter().find(|(_, _, w, raw)| {
+            long && stands_in(&words, term.prefix, w)
+                || written.len() >= LONG && stands_in(&written, term.prefix, raw)
+        }) {
             out.push((term.raw.clone(), (*f).clone(), (*t).clone()));
         }
     }
@@ -126,4 +140,16 @@ any = ["my arm is all floppy", "hurt myself", "chop up the onion*"]
     // A prefix term ends inside a word.
     assert_eq!(fitted(&lexicon, &texts("I chop up the onions")).len(), 1);
     assert!(fitted(&lexicon, &texts("I chop up the leek")).is_empty());
+    // Filler words the normalisation drops still count as written.
+    let lexicon = small_lexicon(
+        r#"
+[[medical]]
+name = "m"
+referral = "medication_related"
+any = ["do i have to"]
+"#,
+    )
+    .unwrap();
+    assert_eq!(fitted(&lexicon, &texts("so DO I have to stop it")).len(), 1);
+    assert!(fitted(&lexicon, &texts("do you have to stop it")).is_empty());
 }
