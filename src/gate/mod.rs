@@ -78,11 +78,7 @@ pub struct GateConfig {
 impl GateConfig {
     /// The p99 budget of `e`: its own, or the run's.
     pub fn budget(&self, e: Endpoint) -> f64 {
-        self.service
-            .limits
-            .get(&e)
-            .and_then(|l| l.p99_budget_ms)
-            .unwrap_or(self.p99_budget_ms)
+        LoadLimits::budget(&self.service.limits, e, self.p99_budget_ms)
     }
 
     /// The options that change what a run tests, as `gate.json` records them.

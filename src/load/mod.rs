@@ -43,6 +43,11 @@ pub struct Limits {
 }
 
 impl Limits {
+    /// The p99 budget of `e` among `limits`: its own, or the run's.
+    pub fn budget(limits: &BTreeMap<Endpoint, Limits>, e: Endpoint, run: f64) -> f64 {
+        limits.get(&e).and_then(|l| l.p99_budget_ms).unwrap_or(run)
+    }
+
     /// `self`, with what it does not set taken from `other`.
     pub fn or(self, other: Limits) -> Limits {
         Limits {

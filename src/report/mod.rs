@@ -350,10 +350,7 @@ pub struct RunOptions {
 impl RunOptions {
     /// The p99 budget of `e`: its own, or the run's.
     pub fn budget(&self, e: Endpoint) -> f64 {
-        self.endpoint_limits
-            .get(&e)
-            .and_then(|l| l.p99_budget_ms)
-            .unwrap_or(self.p99_budget_ms)
+        crate::load::Limits::budget(&self.endpoint_limits, e, self.p99_budget_ms)
     }
 }
 
@@ -516,11 +513,7 @@ impl Run {
 
     /// The p99 budget `e` was held to: its own, or the run's.
     pub fn budget(&self, e: Endpoint) -> f64 {
-        self.options
-            .endpoint_limits
-            .get(&e)
-            .and_then(|l| l.p99_budget_ms)
-            .unwrap_or(self.info.p99_budget_ms)
+        crate::load::Limits::budget(&self.options.endpoint_limits, e, self.info.p99_budget_ms)
     }
 
     /// Responses planned in the appropriateness phase, all endpoints.
