@@ -41,6 +41,9 @@ pub enum Scope {
     Question,
     /// In one sentence.
     Sentence,
+    /// In one question or in what it points back at ("warfarin with my tea,
+    /// is that ok?": see [`QuestionScan::referent`]).
+    Referent,
 }
 
 #[derive(Deserialize)]
@@ -152,6 +155,19 @@ pub fn opens_question(tokens: &[String]) -> bool {
         .is_some_and(|t| OPENERS.contains(&t.as_str()))
 }
 
+/// Words that point back at what the sentence said before the question
+/// ("warfarin with my tea, is that ok?").
+const BACK: &[&str] = &["that", "this", "these", "those"];
+
+/// Whether a question clause asks about the clause before it: its question
+/// word is followed by a word that points back ("is that", "would this"),
+/// so the question holds what that clause named.
+fn points_back(tokens: &[String]) -> bool {
+    let mut words = tokens.iter().skip_while(|t| LEAD.contains(&t.as_str()));
+    words.next().is_some_and(|t| OPENERS.contains(&t.as_str()))
+        && words.next().is_some_and(|t| BACK.contains(&t.as_str()))
+}
+
 /// Whether a clause's tokens hold a question word anywhere ("for PCOS what's best").
 fn asks_within(tokens: &[String]) -> bool {
     tokens.iter().any(|t| WITHIN.contains(&t.as_str()))
@@ -176,19 +192,25 @@ pub fn ends_question(sentence: &str) -> bool {
 /// sentence that ends with "?" asks from its first clause that holds a
 /// question word ("for PCOS what's best, this or that?"), or else in its
 /// last clause ("missed it, take it now or tomorrow?"), and the statements
-/// before are not the question.
+/// before are not the question. A question that points back at them
+/// ("took it with grapefruit, is that ok?") has them for its referent.
 #[derive(Default)]
 pub struct QuestionScan {
     opened: Option<usize>,
+    /// Whether the opening clause points back (see [`points_back`]).
+    back: bool,
     asked: Option<usize>,
     last_clause: usize,
+    sentence_start: usize,
 }
 
 impl QuestionScan {
     pub fn start_sentence(&mut self, at: usize) {
         self.opened = None;
+        self.back = false;
         self.asked = None;
         self.last_clause = at;
+        self.sentence_start = at;
     }
 
     /// A clause whose normalised tokens start at `at`.
@@ -196,6 +218,7 @@ impl QuestionScan {
         self.last_clause = at;
         if self.opened.is_none() && opens_question(clause) {
             self.opened = Some(at);
+            self.back = points_back(clause);
         }
         if self.asked.is_none() && asks_within(clause) {
             self.asked = Some(at);
@@ -211,6 +234,18 @@ impl QuestionScan {
             None => return None,
         };
         (end > from).then(|| (from, end - 1))
+    }
+
+    /// What the question `asked` (from [`QuestionScan::finish`]) is about:
+    /// the whole sentence when its question points back at what the
+    /// sentence said before it, else the question itself.
+    pub fn referent(&self, asked: Option<(usize, usize)>) -> Option<(usize, usize)> {
+        let (from, to) = asked?;
+        Some(if self.back && self.opened == Some(from) {
+            (self.sentence_start, to)
+        } else {
+            (from, to)
+        })
     }
 }
 
@@ -253,10 +288,15 @@ impl Questions {
         &self,
         hits: &[(usize, (usize, usize))],
         questions: &[(usize, usize)],
+        referents: &[(usize, usize)],
         sentences: &[(usize, usize)],
     ) -> Vec<(usize, (usize, usize))> {
         let mut out = Vec::new();
-        for (scope, spans) in [(Scope::Question, questions), (Scope::Sentence, sentences)] {
+        for (scope, spans) in [
+            (Scope::Question, questions),
+            (Scope::Referent, referents),
+            (Scope::Sentence, sentences),
+        ] {
             self.features_in(scope, hits, spans, &mut out);
         }
         out

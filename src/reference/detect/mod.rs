@@ -6,6 +6,7 @@
 
 mod context;
 mod decide;
+mod drug_typo;
 mod gaps;
 mod generic_you;
 mod medication;
@@ -154,6 +155,8 @@ pub struct Lexicon {
     stems: medication::Stems,
     /// Question forms that set a feature (`#medicine_question`...).
     questions: medication::Questions,
+    /// Medicine names two typos away (see [`drug_typo`]).
+    drug_typos: drug_typo::DrugTypos,
 }
 
 /// How far, in words, a context term (`unless`) in another sentence may
@@ -200,8 +203,9 @@ impl Found {
     }
 }
 
-/// Splits text into sentences: at `.`, `!`, `?`, `;` or `:` before a space
-/// or the end, and at line breaks ("k.i.l.l" and "3.5" stay whole).
+/// Splits text into sentences: at `.`, `!`, `?`, `;` or `…` before a space
+/// or the end, and at line breaks ("k.i.l.l" and "3.5" stay whole; an
+/// ellipsis before a word in lower case is a pause, see [`pause`]).
 fn sentences(text: &str) -> impl Iterator<Item = &str> {
     let mut rest = text;
     std::iter::from_fn(move || {
@@ -218,7 +222,12 @@ fn sentences(text: &str) -> impl Iterator<Item = &str> {
                 && rest[i + 1..]
                     .trim_start_matches([' ', '\t'])
                     .starts_with(|n: char| n.is_ascii_lowercase());
-            if c == '\n' || (matches!(c, '.' | '!' | '?' | ';') && next_space && !stress) {
+            if c == '\n'
+                || (matches!(c, '.' | '!' | '?' | ';' | '…')
+                    && next_space
+                    && !stress
+                    && !pause(rest, i, c))
+            {
                 let end = i + c.len_utf8();
                 let (head, tail) = rest.split_at(end);
                 rest = tail;
@@ -227,6 +236,17 @@ fn sentences(text: &str) -> impl Iterator<Item = &str> {
         }
         Some(std::mem::take(&mut rest))
     })
+}
+
+/// Whether the mark `c` at `i` ends an ellipsis ("...", "…") followed by a
+/// word in lower case: a pause inside one sentence ("what's the... best
+/// way"), not its end, so a question is not cut in two.
+fn pause(rest: &str, i: usize, c: char) -> bool {
+    let ellipsis = c == '…' || (c == '.' && rest[..i].ends_with(".."));
+    ellipsis
+        && rest[i + c.len_utf8()..]
+            .trim_start_matches([' ', '\t'])
+            .starts_with(|n: char| n.is_ascii_lowercase())
 }
 
 /// What the Safety Sentinel sees in a message.
@@ -270,6 +290,17 @@ impl Lexicon {
     pub fn parse(text: &str) -> Result<Self, LexiconError> {
         let mut raw: RawLexicon = toml::from_str(text)?;
         let (drug_stems, raw_questions) = medication::extend(&mut raw)?;
+        let drug_names: Vec<String> = raw
+            .groups
+            .get(medication::DRUG_NAME)
+            .into_iter()
+            .flatten()
+            .filter_map(|n| match normalize::tokens(n).as_slice() {
+                [one] => Some(one.clone()),
+                _ => None,
+            })
+            .collect();
+        let drug_typos = drug_typo::DrugTypos::new(drug_names.iter().map(String::as_str));
         let mut terms: Vec<Term> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
         let mut intern = |t: &str, terms: &mut Vec<Term>| -> usize {
@@ -447,6 +478,7 @@ impl Lexicon {
             gapped,
             stems: drug_stems,
             questions,
+            drug_typos,
             completes,
             speller,
             features,
@@ -479,6 +511,7 @@ impl Lexicon {
                 let mut memo = spell::Memo::default();
                 // Token spans of the questions (medication::QuestionScan).
                 let mut questions = Vec::new();
+                let mut referents = Vec::new();
                 let mut sentence_spans = Vec::new();
                 let mut scan = medication::QuestionScan::default();
                 for (i, part) in sentences(text).enumerate() {
@@ -494,16 +527,18 @@ impl Lexicon {
                         let fits = |t: &[String], s: usize, e: usize, plain: bool| {
                             self.fits(t, s, e, plain)
                         };
+                        let fixed = self.speller.fix_with(words, &written, &fits, &mut memo);
+                        let fixed = self.drug_typos.repair(fixed, |w| self.speller.known(w));
                         let t = generic_you::first_person(normalize::contractions(
-                            normalize::slang(normalize::digit_words(names::unmark(
-                                self.speller.fix_with(words, &written, &fits, &mut memo),
-                            ))),
+                            normalize::slang(normalize::digit_words(names::unmark(fixed))),
                         ));
                         scan.clause(&t, tokens.len());
                         sentence.extend(std::iter::repeat_n(i, t.len()));
                         tokens.extend(t);
                     }
-                    questions.extend(scan.finish(part, tokens.len()));
+                    let asked = scan.finish(part, tokens.len());
+                    questions.extend(asked);
+                    referents.extend(scan.referent(asked));
                     if tokens.len() > start {
                         sentence_spans.push((start, tokens.len() - 1));
                     }
@@ -597,7 +632,10 @@ impl Lexicon {
                         spans.push((id, token_span(s, e)));
                     }
                 }
-                for (id, span) in self.questions.features(&spans, &questions, &sentence_spans) {
+                for (id, span) in
+                    self.questions
+                        .features(&spans, &questions, &referents, &sentence_spans)
+                {
                     present[id] = true;
                     spans.push((id, span));
                 }

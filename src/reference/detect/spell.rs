@@ -224,7 +224,7 @@ impl Speller {
         }
     }
 
-    fn known(&self, w: &str) -> bool {
+    pub(super) fn known(&self, w: &str) -> bool {
         self.vocab.contains(w)
             || dictionary().contains(w)
             || SHORTHAND.contains(&w)

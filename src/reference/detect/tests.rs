@@ -575,6 +575,33 @@ fn stress_marks_and_hedges_keep_a_sentence_whole() {
 }
 
 #[test]
+fn an_ellipsis_before_a_lower_case_word_is_a_pause() {
+    fn parts(t: &str) -> Vec<&str> {
+        sentences(t).map(str::trim).collect()
+    }
+    assert_eq!(
+        parts("how long do i... wait for the next dose"),
+        ["how long do i... wait for the next dose"]
+    );
+    assert_eq!(
+        parts("which one is… um best for me"),
+        ["which one is… um best for me"]
+    );
+    // Before a capital, or at the end, the ellipsis still ends the sentence.
+    assert_eq!(
+        parts("so tired... Going to bed."),
+        ["so tired...", "Going to bed."]
+    );
+    assert_eq!(parts("well… Maybe"), ["well…", "Maybe"]);
+    assert_eq!(parts("tired. so tired"), ["tired.", "so tired"]);
+    // A question paused in the middle is still one question.
+    check_medical(
+        "what's the... usual amount of sumatriptan in a week",
+        Some(Referral::MedicationRelated),
+    );
+}
+
+#[test]
 fn run_together_words_around_a_typo_read_in_context() {
     // "colud" is one swap from "could" and from "cloud": the phrase decides.
     same_signal(

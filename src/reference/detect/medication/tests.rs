@@ -282,8 +282,9 @@ fn question_features_need_every_list_inside_one_question() {
     );
     let questions = [(0, 4), (6, 9)];
     let sentences = [(0, 5), (6, 9)];
-    let features =
-        |hits: &[(usize, (usize, usize))], qs: &[(usize, usize)]| q.features(hits, qs, &sentences);
+    let features = |hits: &[(usize, (usize, usize))], qs: &[(usize, usize)]| {
+        q.features(hits, qs, qs, &sentences)
+    };
     assert_eq!(
         features(&[(1, (1, 1)), (2, (3, 3))], &questions),
         [(9, (0, 4))]
@@ -299,4 +300,70 @@ fn question_features_need_every_list_inside_one_question() {
         [(7, (0, 5))]
     );
     assert!(features(&[(1, (5, 5)), (4, (6, 6))], &questions).is_empty());
+}
+
+#[test]
+fn a_referent_rule_reads_what_a_question_points_back_at() {
+    // Rule 0 (feature 9), over referents: term 1 and term 2.
+    let q = Questions::new(vec![(9, Scope::Referent, vec![vec![1], vec![2]])], 3);
+    let hits = [(1, (0, 0)), (2, (4, 4))];
+    // The question (3, 5) points back at the sentence (0, 5).
+    assert_eq!(
+        q.features(&hits, &[(3, 5)], &[(0, 5)], &[(0, 5)]),
+        [(9, (0, 5))]
+    );
+    // The same question, not pointing back, holds one list only.
+    assert!(q
+        .features(&hits, &[(3, 5)], &[(3, 5)], &[(0, 5)])
+        .is_empty());
+}
+
+#[test]
+fn a_question_that_points_back_has_the_sentence_for_its_referent() {
+    let mut scan = QuestionScan::default();
+    let sentence = "took my losartan with grapefruit juice, would that be bad?";
+    scan.start_sentence(0);
+    scan.clause(&toks("took my losartan with grapefruit juice,"), 0);
+    scan.clause(&toks(" would that be bad?"), 6);
+    let asked = scan.finish(sentence, 10);
+    assert_eq!(asked, Some((6, 9)));
+    assert_eq!(scan.referent(asked), Some((0, 9)));
+    // A question that points at nothing before it is its own referent.
+    scan.start_sentence(10);
+    scan.clause(&toks("on losartan,"), 10);
+    scan.clause(&toks(" is grapefruit nice in salads?"), 12);
+    let asked = scan.finish("on losartan, is grapefruit nice in salads?", 17);
+    assert_eq!(scan.referent(asked), Some((12, 16)));
+    assert_eq!(scan.referent(None), None);
+    assert!(points_back(&toks("so is that ok")));
+    assert!(points_back(&toks("would this be risky")));
+    assert!(!points_back(&toks("is it ok")));
+    assert!(!points_back(&toks("that is fine")));
+}
+
+#[test]
+fn meal_words_beside_a_question_of_harm_leave_it_a_medicine_question() {
+    // The meal is the circumstance of the question.
+    check(
+        "could glipizide be a problem on mornings I miss breakfast",
+        Some(MedicationRelated),
+    );
+    check(
+        "taking apixaban and eating loads of kale in my new diet plan, is that safe?",
+        Some(MedicationRelated),
+    );
+    check(
+        "lisinopril with the salt substitute I use at dinner, could that be dangerous?",
+        Some(MedicationRelated),
+    );
+    // Asking for the food itself, or no question of harm: no referral.
+    check("on metformin, what are some easy lunch ideas?", None);
+    check(
+        "which snacks are safe to pack for lunch, recipe ideas please",
+        None,
+    );
+    check(
+        "roasted kale with dinner tonight, is that a good side dish?",
+        None,
+    );
 }
