@@ -647,7 +647,11 @@ fn join_spelled_out(words: Vec<String>) -> Vec<String> {
         } else {
             Vec::new()
         };
-        if run.len() >= 3 {
+        if run.len() >= 4 && article_first(run) {
+            // "a t e s t": the article, then the word spelled out.
+            out.push(run[0].clone());
+            out.push(run[1..].concat());
+        } else if run.len() >= 3 {
             out.push(run.concat());
         } else {
             out.append(run);
@@ -674,6 +678,15 @@ fn join_spelled_out(words: Vec<String>) -> Vec<String> {
     out
 }
 
+/// Whether a run of single letters opens with a word of one letter ("a",
+/// "i") that stands before a word spelled out: the run is no word, the rest
+/// of it is ("a t e s t", "i h a t e").
+fn article_first(run: &[String]) -> bool {
+    matches!(run[0].as_str(), "a" | "i")
+        && !crate::words::is_word(&run.concat())
+        && crate::words::is_word(&run[1..].concat())
+}
+
 /// Folds leetspeak inside a word that has letters. A word that starts with
 /// a number ("5k", "300mg", "2nd", "16") is a quantity and stays as it is.
 fn unleet(w: &str) -> String {
@@ -692,6 +705,11 @@ fn unleet(w: &str) -> String {
     let named = letters == 1
         && w.chars().skip(letters).all(|c| c.is_ascii_digit())
         && !LEET_PAIRS.contains(&w);
+    if !has_letter {
+        if let Some(word) = leet_only_word(w) {
+            return word;
+        }
+    }
     if !has_letter || quantity || named {
         return w.chars().filter(|c| c.is_alphanumeric()).collect();
     }
@@ -716,6 +734,24 @@ fn unleet(w: &str) -> String {
         })
         .collect()
 }
+
+/// A word written in leet characters alone ("1$" is "is", "$0" is "so"):
+/// a token with no letter and a symbol no number has ("$", "@", "|"),
+/// every character of which folds to a letter, and which then spells an
+/// English word. A number with its currency ("5$", "$20") spells none.
+fn leet_only_word(w: &str) -> Option<String> {
+    if w.chars().count() < 2 || w.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let word: String = w.chars().map(fold_leet).collect::<Option<_>>()?;
+    (TWO_LETTER_WORDS.contains(&word.as_str()) || crate::words::is_word(&word)).then_some(word)
+}
+
+/// English words of two letters (the word list holds none).
+const TWO_LETTER_WORDS: [&str; 24] = [
+    "am", "an", "as", "at", "be", "by", "do", "go", "he", "if", "in", "is", "it", "me", "my", "no",
+    "of", "on", "or", "so", "to", "up", "us", "we",
+];
 
 /// Whether the "1" at `i` ends a word right after an "l" or starts one
 /// right before an "l".

@@ -168,6 +168,31 @@ fn points_back(tokens: &[String]) -> bool {
         && words.next().is_some_and(|t| BACK.contains(&t.as_str()))
 }
 
+/// Splits a question word run together with text-speak "u" ("#canu",
+/// "shouldu", "didu") into the two words, so the question opens. Only a
+/// token the lexicon and the dictionary do not know is split ("menu",
+/// "haiku" stay).
+pub fn split_you(tokens: Vec<String>, known: impl Fn(&str) -> bool) -> Vec<String> {
+    let merged = |t: &str| {
+        t.strip_suffix('u')
+            .is_some_and(|head| head.len() >= 2 && OPENERS.contains(&head) && !known(t))
+    };
+    if !tokens.iter().any(|t| merged(t)) {
+        return tokens;
+    }
+    let mut out = Vec::with_capacity(tokens.len() + 1);
+    for mut t in tokens {
+        if merged(&t) {
+            t.pop();
+            out.push(t);
+            out.push("u".to_string());
+        } else {
+            out.push(t);
+        }
+    }
+    out
+}
+
 /// Whether a clause's tokens hold a question word anywhere ("for PCOS what's best").
 fn asks_within(tokens: &[String]) -> bool {
     tokens.iter().any(|t| WITHIN.contains(&t.as_str()))

@@ -12,6 +12,7 @@ mod generic_you;
 mod medication;
 mod names;
 mod near;
+mod nutrients;
 mod quantities;
 mod restriction;
 mod spell;
@@ -528,7 +529,10 @@ impl Lexicon {
                             self.fits(t, s, e, plain)
                         };
                         let fixed = self.speller.fix_with(words, &written, &fits, &mut memo);
-                        let fixed = self.drug_typos.repair(fixed, |w| self.speller.known(w));
+                        let known = |w: &str| self.speller.known(w);
+                        let fixed = self
+                            .drug_typos
+                            .repair(medication::split_you(fixed, known), known);
                         let t = generic_you::first_person(normalize::contractions(
                             normalize::slang(normalize::digit_words(names::unmark(fixed))),
                         ));
@@ -583,6 +587,11 @@ impl Lexicon {
                     if aligned_start
                         && aligned_end
                         && self.segments_agree(id, m.start(), m.end(), &starts)
+                        && !(nutrients::is_unit(&self.terms[id].raw)
+                            && nutrients::nutrient_amount(
+                                &tokens,
+                                starts.partition_point(|&x| x < m.start()),
+                            ))
                     {
                         hits.push((id, m.start(), m.end()));
                     }

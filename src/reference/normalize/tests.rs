@@ -91,3 +91,23 @@ fn spelled_out_words_leave_numbers_and_marks_alone() {
     // Only the whole word: "sweerslides" is no misspelling of it.
     check("sweerslides", "swerslides");
 }
+
+#[test]
+fn a_one_letter_word_before_a_spelled_out_word_stays_apart() {
+    check("booked a s c a n for friday", "boked a scan for friday");
+    check("i h a t e mondays", "i hate mondays");
+    // A run that is a word whole keeps its first letter ("a b o u t"), and
+    // one that is no word either way is joined as before.
+    check("a b o u t", "about");
+    check("a x q z", "axqz");
+}
+
+#[test]
+fn a_word_in_leet_characters_alone_is_read() {
+    check("1$ it bad", "is it bad");
+    check("$0 tired", "so tired");
+    // Prices and plain numbers stay numbers.
+    check("paid 5$ for it", "paid 5 for it");
+    check("$20 a week", "20 a wek");
+    check("took 15 steps", "tok 15 steps");
+}

@@ -367,3 +367,20 @@ fn meal_words_beside_a_question_of_harm_leave_it_a_medicine_question() {
         None,
     );
 }
+
+#[test]
+fn a_question_word_run_into_u_opens_the_question() {
+    let none = |_: &str| false;
+    assert_eq!(
+        split_you(toks("shouldu stop"), none),
+        ["should", "u", "stop"]
+    );
+    assert_eq!(split_you(toks("menu haiku"), none), ["menu", "haiku"]);
+    // A word the lexicon knows stays whole.
+    assert_eq!(split_you(toks("canu"), |w| w == "canu"), ["canu"]);
+    check(
+        "#canu have grapefruit on amlodipine",
+        Some(MedicationRelated),
+    );
+    check("#menu for tonight: lentil soup", None);
+}
