@@ -25,6 +25,13 @@ pub fn warm() {
     crate::words::set();
 }
 
+/// Whether a letter stands three times or more in a row in `w`.
+fn stretched(w: &str) -> bool {
+    w.as_bytes()
+        .windows(3)
+        .any(|r| r[0] == r[1] && r[1] == r[2])
+}
+
 /// The English words of [`crate::words`], squeezed as tokens are.
 fn dictionary() -> &'static HashSet<String> {
     static DICT: OnceLock<HashSet<String>> = OnceLock::new();
@@ -653,12 +660,15 @@ impl Speller {
 
     /// The repair of one token, trusting its spelling as written when
     /// squeezing made it no word: "laatives" is "laxatives" short of a
-    /// letter, which "latives" no longer shows.
+    /// letter, which "latives" no longer shows. A letter written three
+    /// times or more is a word stretched for stress, never a slip
+    /// ("nausiaaa"): the squeezed token is the one to repair.
     fn fix_written(&self, t: &str, written: Option<&str>) -> Vec<String> {
         if let Some(w) = written.filter(|w| {
             w.len() <= MAX_SPLIT
                 && w.bytes().all(|b| b.is_ascii_lowercase())
                 && w.len() > MIN_ONE_EDIT
+                && !stretched(w)
                 && !self.known(t)
                 && !self.raw_known(w)
         }) {

@@ -384,3 +384,18 @@ fn a_question_word_run_into_u_opens_the_question() {
     );
     check("#menu for tonight: lentil soup", None);
 }
+
+#[test]
+fn a_misspelt_symptom_stretched_for_stress_is_still_a_side_effect() {
+    // The squeezed token is repaired, not the stretch as written.
+    check(
+        "been fighting nausiaaa all week on my metformin",
+        Some(MedicationRelated),
+    );
+    check(
+        "been fighting nausia all week on my metformin",
+        Some(MedicationRelated),
+    );
+    // A stretched everyday word stays that word.
+    check("soooo sleepy after lunch, metformin day three", None);
+}
