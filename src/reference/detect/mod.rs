@@ -204,8 +204,8 @@ impl Found {
     }
 }
 
-/// Splits text into sentences: at `.`, `!`, `?`, `;` or `…` before a space
-/// or the end, and at line breaks ("k.i.l.l" and "3.5" stay whole; an
+/// Splits text into sentences: at `.`, `!`, `?` or `;` before a space or
+/// the end, and at line breaks ("k.i.l.l" and "3.5" stay whole; an
 /// ellipsis before a word in lower case is a pause, see [`pause`]).
 fn sentences(text: &str) -> impl Iterator<Item = &str> {
     let mut rest = text;
@@ -224,7 +224,7 @@ fn sentences(text: &str) -> impl Iterator<Item = &str> {
                     .trim_start_matches([' ', '\t'])
                     .starts_with(|n: char| n.is_ascii_lowercase());
             if c == '\n'
-                || (matches!(c, '.' | '!' | '?' | ';' | '…')
+                || (matches!(c, '.' | '!' | '?' | ';')
                     && next_space
                     && !stress
                     && !pause(rest, i, c))
@@ -239,15 +239,16 @@ fn sentences(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-/// Whether the mark `c` at `i` ends an ellipsis ("...", "…") followed by a
-/// word in lower case: a pause inside one sentence ("what's the... best
-/// way"), not its end, so a question is not cut in two.
+/// Whether the "." at `i` ends an ellipsis ("...") followed by a word in
+/// lower case (in any script: a look-alike letter is lower case too): a
+/// pause inside one sentence ("what's the... best way"), not its end, so a
+/// question is not cut in two.
 fn pause(rest: &str, i: usize, c: char) -> bool {
-    let ellipsis = c == '…' || (c == '.' && rest[..i].ends_with(".."));
-    ellipsis
-        && rest[i + c.len_utf8()..]
+    c == '.'
+        && rest[..i].ends_with("..")
+        && rest[i + 1..]
             .trim_start_matches([' ', '\t'])
-            .starts_with(|n: char| n.is_ascii_lowercase())
+            .starts_with(char::is_lowercase)
 }
 
 /// What the Safety Sentinel sees in a message.

@@ -583,16 +583,18 @@ fn an_ellipsis_before_a_lower_case_word_is_a_pause() {
         parts("how long do i... wait for the next dose"),
         ["how long do i... wait for the next dose"]
     );
+    // A look-alike letter in lower case ("ѕome", Cyrillic) is lower case.
     assert_eq!(
-        parts("which one is… um best for me"),
-        ["which one is… um best for me"]
+        parts("which one is... ѕome help"),
+        ["which one is... ѕome help"]
     );
-    // Before a capital, or at the end, the ellipsis still ends the sentence.
+    // Before a capital, or at the end, the ellipsis still ends the sentence;
+    // "…" never does.
     assert_eq!(
         parts("so tired... Going to bed."),
         ["so tired...", "Going to bed."]
     );
-    assert_eq!(parts("well… Maybe"), ["well…", "Maybe"]);
+    assert_eq!(parts("well… Maybe"), ["well… Maybe"]);
     assert_eq!(parts("tired. so tired"), ["tired.", "so tired"]);
     // A question paused in the middle is still one question.
     check_medical(
