@@ -8,9 +8,11 @@
 //! swapped, struck, dropped or added) from exactly one medicine name that
 //! begins with the same letter, reads as that name ("zolfot" → "zoloft").
 //!
-//! Cost: one dictionary look-up for each unknown token, then a bounded
-//! edit distance, on the stack, against the names of its first letter
-//! only; nothing is allocated unless a token is repaired.
+//! Cost: for a token that is no English word (one look-up), a bounded
+//! edit distance, on the stack and cut short past two edits, against the
+//! names of its first letter and a length within two of its own; the
+//! lexicon's look-up only for a token near a name; nothing is allocated
+//! unless a token is repaired.
 
 use super::spell;
 
@@ -47,6 +49,9 @@ impl DrugTypos {
                 }
             }
         }
+        for bucket in &mut by_letter {
+            bucket.sort_by_key(String::len);
+        }
         DrugTypos { by_letter }
     }
 
@@ -55,17 +60,19 @@ impl DrugTypos {
     /// the token as a word of its own.
     pub fn name_of(&self, token: &str, known: impl Fn(&str) -> bool) -> Option<&str> {
         let b = token.as_bytes();
-        if !(MIN_TOKEN..=MAX_LEN).contains(&b.len())
-            || !b.iter().all(u8::is_ascii_lowercase)
-            || known(token)
-            || spell::is_dictionary_word(token)
-        {
+        if !(MIN_TOKEN..=MAX_LEN).contains(&b.len()) || !b.iter().all(u8::is_ascii_lowercase) {
             return None;
         }
+        // The names of the token's first letter and a length within reach.
         let bucket = &self.by_letter[usize::from(b[0] - b'a')];
+        let lo = bucket.partition_point(|n| n.len() + MAX_EDITS < b.len());
+        let hi = bucket.partition_point(|n| n.len() <= b.len() + MAX_EDITS);
+        if lo == hi || spell::is_dictionary_word(token) {
+            return None;
+        }
         let mut best: Option<(usize, &str)> = None;
         let mut tie = false;
-        for name in bucket {
+        for name in &bucket[lo..hi] {
             let Some(d) = within(b, name.as_bytes(), MAX_EDITS) else {
                 continue;
             };
@@ -78,8 +85,9 @@ impl DrugTypos {
                 }
             }
         }
+        // The lexicon's look-up comes last: most tokens are near no name.
         match best {
-            Some((d, name)) if d > 0 && !tie => Some(name),
+            Some((d, name)) if d > 0 && !tie && !known(token) => Some(name),
             _ => None,
         }
     }
