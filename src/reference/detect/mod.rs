@@ -150,6 +150,9 @@ pub struct Lexicon {
     completes: Vec<Vec<(bool, usize, usize)>>,
     /// Terms with gaps and the terms of their parts, in order.
     gapped: Vec<(usize, Vec<usize>)>,
+    /// For each term, the terms with gaps (indices into `gapped`) it is a
+    /// part of: a reading is weighed against those alone.
+    gapped_of: Vec<Vec<usize>>,
     /// INN stems that name a medicine the vocabulary does not list.
     stems: medication::Stems,
     /// Question forms that set a feature (`#medicine_question`...).
@@ -443,8 +446,10 @@ impl Lexicon {
         }
         let speller = spell::Speller::new(vocab, raw_vocab, stems);
         let completes = context::completions(&terms, &signals, &medical);
+        let gapped_of = context::gapped_parts(terms.len(), &gapped);
         Ok(Lexicon {
             gapped,
+            gapped_of,
             stems: drug_stems,
             questions,
             completes,
@@ -491,12 +496,9 @@ impl Lexicon {
                         // ("aboutsewerslide" → "about sewer slide").
                         let (words, written) = normalize::tokens_and_raw(clause);
                         let words = names::mark(words, &names);
-                        let fits = |t: &[String], s: usize, e: usize, plain: bool| {
-                            self.fits(t, s, e, plain)
-                        };
                         let t = generic_you::first_person(normalize::contractions(
                             normalize::slang(normalize::digit_words(names::unmark(
-                                self.speller.fix_with(words, &written, &fits, &mut memo),
+                                self.speller.fix_with(words, &written, self, &mut memo),
                             ))),
                         ));
                         scan.clause(&t, tokens.len());
