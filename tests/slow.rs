@@ -113,6 +113,12 @@ fn each_endpoint_is_waited_for_as_long_as_its_own_timeout() {
     assert_eq!(limits["medical"]["timeout_ms"], 2000, "{gate}");
     assert_eq!(limits["medical"]["p99_budget_ms"], 1500.0, "{gate}");
     assert_eq!(limits["sentinel"]["timeout_ms"], 100, "{gate}");
+    // The latency plot draws the agent's own budget, not the run's.
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(
+        html.contains("Medical Boundaries budget 1500 ms"),
+        "plot's budget lines"
+    );
 
     // The flag overrides the profile: now the agent is over its timeout too.
     let out = tmp.path().join("b");

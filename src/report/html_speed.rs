@@ -11,8 +11,10 @@ use std::fmt::Write;
 pub type Series<'a> = (&'a str, &'a str, &'a [(f64, f64)]);
 
 /// An inline SVG of latency against percentile (log scale of 1/(1−p)), one
-/// line per series, with the budget as a dashed line.
-pub fn plot(series: &[Series<'_>], budget_ms: f64) -> String {
+/// line per series, with each budget as a dashed line: `budgets` are
+/// (label, ms), one when every endpoint has the run's budget, one per
+/// endpoint when some have their own.
+pub fn plot(series: &[Series<'_>], budgets: &[(String, f64)]) -> String {
     let (w, h, left, bottom, top, right) = (640.0, 300.0, 56.0, 40.0, 16.0, 16.0);
     let x_of = |p: f64| {
         let p = p.min(99.999);
@@ -22,7 +24,8 @@ pub fn plot(series: &[Series<'_>], budget_ms: f64) -> String {
     let max_ms = series
         .iter()
         .flat_map(|(_, _, pts)| pts.iter().map(|p| p.1))
-        .fold(budget_ms * 1.2, f64::max);
+        .chain(budgets.iter().map(|(_, b)| b * 1.2))
+        .fold(1.0, f64::max);
     let y_of = |ms: f64| top + (1.0 - ms / max_ms) * (h - top - bottom);
     let mut o = String::new();
     let _ = write!(o, "<svg viewBox=\"0 0 {w} {h}\" width=\"100%\" role=\"img\" aria-label=\"latency by percentile\">");
@@ -64,9 +67,13 @@ pub fn plot(series: &[Series<'_>], budget_ms: f64) -> String {
             y + 4.0
         );
     }
-    let by = y_of(budget_ms);
-    let _ = write!(o, "<line x1=\"{left}\" y1=\"{by:.1}\" x2=\"{:.1}\" y2=\"{by:.1}\" stroke=\"#c62828\" stroke-dasharray=\"6 4\"/>", w - right);
-    let _ = write!(o, "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" fill=\"#c62828\" text-anchor=\"end\">budget {budget_ms} ms</text>", w - right, by - 4.0);
+    for (i, (label, ms)) in budgets.iter().enumerate() {
+        let by = y_of(*ms);
+        // Labels of budgets close together stand apart along the line.
+        let lx = w - right - 190.0 * i as f64;
+        let _ = write!(o, "<line x1=\"{left}\" y1=\"{by:.1}\" x2=\"{:.1}\" y2=\"{by:.1}\" stroke=\"#c62828\" stroke-dasharray=\"6 4\"/>", w - right);
+        let _ = write!(o, "<text x=\"{lx:.1}\" y=\"{:.1}\" font-size=\"11\" fill=\"#c62828\" text-anchor=\"end\">{} {ms} ms</text>", by - 4.0, esc(label));
+    }
     for (i, (name, colour, pts)) in series.iter().enumerate() {
         let path: Vec<String> = pts
             .iter()
@@ -96,7 +103,6 @@ pub fn plot(series: &[Series<'_>], budget_ms: f64) -> String {
 pub(super) fn speed(o: &mut String, run: &Run) {
     let colours = ["#1565c0", "#6a1b9a", "#2e7d32", "#ef6c00"];
     let _ = writeln!(o, "<h2>Speed of detection</h2>");
-    let budget = run.info.p99_budget_ms;
     match &run.load {
         Some(l) => {
             let _ = writeln!(
@@ -144,7 +150,7 @@ pub(super) fn speed(o: &mut String, run: &Run) {
                 .enumerate()
                 .map(|(k, (name, d))| (name.as_str(), colours[k % colours.len()], d.as_slice()))
                 .collect();
-            o.push_str(&plot(&series, budget));
+            o.push_str(&plot(&series, &budgets(run, l.endpoints.keys().copied())));
         }
         None => {
             let _ = writeln!(o, "<p><b>Not verified under load</b> (the load phase was skipped). For information, the times seen while checking each message:</p>");
@@ -170,8 +176,24 @@ pub(super) fn speed(o: &mut String, run: &Run) {
                     )
                 })
                 .collect();
-            o.push_str(&plot(&series, budget));
+            o.push_str(&plot(&series, &budgets(run, run.latency.keys().copied())));
         }
+    }
+}
+
+/// The budget lines of a plot of `endpoints`: one, "budget", when they all
+/// have the same; otherwise one per endpoint, named.
+fn budgets(
+    run: &Run,
+    endpoints: impl Iterator<Item = crate::contract::Endpoint>,
+) -> Vec<(String, f64)> {
+    let own: Vec<(String, f64)> = endpoints
+        .map(|e| (format!("{} budget", e.title()), run.budget(e)))
+        .collect();
+    match own.first() {
+        Some((_, b)) if own.iter().all(|(_, x)| x == b) => vec![("budget".to_string(), *b)],
+        None => vec![("budget".to_string(), run.info.p99_budget_ms)],
+        Some(_) => own,
     }
 }
 
@@ -182,8 +204,29 @@ mod tests {
     #[test]
     fn plot_is_an_svg_with_a_budget_line() {
         let pts = [(0.0, 1.0), (50.0, 2.0), (99.0, 40.0), (100.0, 120.0)];
-        let svg = plot(&[("Safety Sentinel", "#000", &pts)], 100.0);
+        let svg = plot(
+            &[("Safety Sentinel", "#000", &pts)],
+            &[("budget".into(), 100.0)],
+        );
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
         assert!(svg.contains("budget 100 ms") && svg.contains("polyline"));
+        assert_eq!(svg.matches("stroke-dasharray").count(), 1);
+    }
+
+    #[test]
+    fn each_budget_of_its_own_is_a_line_of_its_own() {
+        let pts = [(0.0, 1.0), (99.0, 40.0)];
+        let svg = plot(
+            &[("Safety Sentinel", "#000", &pts)],
+            &[
+                ("Safety Sentinel budget".into(), 100.0),
+                ("Medical Boundaries budget".into(), 2000.0),
+            ],
+        );
+        assert_eq!(svg.matches("stroke-dasharray").count(), 2);
+        assert!(svg.contains("Safety Sentinel budget 100 ms"));
+        assert!(svg.contains("Medical Boundaries budget 2000 ms"));
+        // The scale reaches past the highest budget.
+        assert!(svg.contains("2400 ms"));
     }
 }

@@ -152,6 +152,9 @@ pub struct Lexicon {
     completes: Vec<Vec<(bool, usize, usize)>>,
     /// Terms with gaps and the terms of their parts, in order.
     gapped: Vec<(usize, Vec<usize>)>,
+    /// For each term, the terms with gaps (indices into `gapped`) it is a
+    /// part of: a reading is weighed against those alone.
+    gapped_of: Vec<Vec<usize>>,
     /// INN stems that name a medicine the vocabulary does not list.
     stems: medication::Stems,
     /// Question forms that set a feature (`#medicine_question`...).
@@ -476,8 +479,10 @@ impl Lexicon {
         }
         let speller = spell::Speller::new(vocab, raw_vocab, stems);
         let completes = context::completions(&terms, &signals, &medical);
+        let gapped_of = context::gapped_parts(terms.len(), &gapped);
         Ok(Lexicon {
             gapped,
+            gapped_of,
             stems: drug_stems,
             questions,
             drug_typos,
@@ -510,7 +515,6 @@ impl Lexicon {
             }
             Mode::Reference => {
                 let mut tokens = Vec::new();
-                let mut memo = spell::Memo::default();
                 // Token spans of the questions (medication::QuestionScan).
                 let mut questions = Vec::new();
                 let mut referents = Vec::new();
@@ -526,10 +530,7 @@ impl Lexicon {
                         // ("aboutsewerslide" → "about sewer slide").
                         let (words, written) = normalize::tokens_and_raw(clause);
                         let words = names::mark(words, &names);
-                        let fits = |t: &[String], s: usize, e: usize, plain: bool| {
-                            self.fits(t, s, e, plain)
-                        };
-                        let fixed = self.speller.fix_with(words, &written, &fits, &mut memo);
+                        let fixed = self.speller.fix(words, &written, self);
                         let known = |w: &str| self.speller.known(w);
                         let fixed = self
                             .drug_typos

@@ -26,9 +26,22 @@ fn speller() -> Speller {
     )
 }
 
+/// A context that prefers no reading: the speller's own guess stands.
+struct NoContext;
+
+impl Context for NoContext {
+    fn side(&self, words: &[String]) -> Vec<String> {
+        words.to_vec()
+    }
+
+    fn fits(&self, _: &[String], _: &[String], _: &[String], _: bool) -> usize {
+        0
+    }
+}
+
 fn fix(s: &str) -> String {
     let t = s.split(' ').map(str::to_string).collect();
-    speller().fix(t, &[], &|_, _, _, _| 0).join(" ")
+    speller().fix(t, &[], &NoContext).join(" ")
 }
 
 #[test]
@@ -122,4 +135,21 @@ fn distance_counts_transpositions_once() {
     assert_eq!(distance(b"burn", b"barn", 1), Some(1));
     assert_eq!(distance(b"burn", b"bran", 1), None);
     assert_eq!(distance(b"burn", b"barn", 0), None);
+}
+
+#[test]
+fn recall_keeps_short_tokens_and_never_long_ones() {
+    let s = speller();
+    let long = "x".repeat(MAX_SPLIT + 1);
+    let tokens = vec!["mysefl".to_string(), long.clone()];
+    assert_eq!(
+        s.fix(tokens.clone(), &[], &NoContext),
+        ["myself", long.as_str()]
+    );
+    // Read again from the recall, it reads the same.
+    assert_eq!(s.fix(tokens, &[], &NoContext), ["myself", long.as_str()]);
+    let held = s.recall.0.read().unwrap();
+    assert!(held.0.get("mysefl", "").is_some());
+    assert!(held.0.get(&long, "").is_none());
+    assert_eq!(held.1, 1);
 }
