@@ -6,14 +6,17 @@
 
 mod context;
 mod decide;
+mod endings;
 mod gaps;
 mod generic_you;
+mod known_names;
 mod medication;
 mod names;
 mod near;
 mod quantities;
 mod restriction;
 mod spell;
+mod subject;
 
 use super::normalize;
 use crate::contract::{Level, Referral, TriggerType};
@@ -154,6 +157,10 @@ pub struct Lexicon {
     stems: medication::Stems,
     /// Question forms that set a feature (`#medicine_question`...).
     questions: medication::Questions,
+    /// Terms that can be the subject of a general question (`subject`).
+    subjects: Vec<bool>,
+    /// Famous names a misspelt word of is repaired towards.
+    known: known_names::KnownNames,
 }
 
 /// How far, in words, a context term (`unless`) in another sentence may
@@ -380,7 +387,19 @@ impl Lexicon {
                 .collect::<Result<_, _>>()?;
             questions.push((intern(&q.feature, &mut terms), q.scope, lists));
         }
+        let mut subject_ids = Vec::new();
+        for g in subject::GROUPS
+            .iter()
+            .filter(|g| raw.groups.contains_key(**g))
+        {
+            subject_ids.extend(expand(&[format!("@{g}")], &mut terms, &mut intern)?);
+        }
+        subject_ids.push(intern(medication::DRUG_STEM, &mut terms));
         let questions = medication::Questions::new(questions, terms.len());
+        let mut subjects = vec![false; terms.len()];
+        for i in subject_ids {
+            subjects[i] = true;
+        }
         let mut benign = vec![false; terms.len()];
         for i in benign_ids {
             benign[i] = true;
@@ -443,7 +462,16 @@ impl Lexicon {
         }
         let speller = spell::Speller::new(vocab, raw_vocab, stems);
         let completes = context::completions(&terms, &signals, &medical);
+        let known = known_names::KnownNames::new(
+            raw.groups
+                .get(known_names::GROUP)
+                .into_iter()
+                .flatten()
+                .map(String::as_str),
+        );
         Ok(Lexicon {
+            known,
+            subjects,
             gapped,
             stems: drug_stems,
             questions,
@@ -490,6 +518,7 @@ impl Lexicon {
                         // Repaired and split words may spell slang again
                         // ("aboutsewerslide" → "about sewer slide").
                         let (words, written) = normalize::tokens_and_raw(clause);
+                        let words = endings::repair(self.known.repair(words), &names);
                         let words = names::mark(words, &names);
                         let fits = |t: &[String], s: usize, e: usize, plain: bool| {
                             self.fits(t, s, e, plain)
@@ -597,6 +626,7 @@ impl Lexicon {
                         spans.push((id, token_span(s, e)));
                     }
                 }
+                self.general_subject(&tokens, &sentence_spans, &mut present, &mut spans);
                 for (id, span) in self.questions.features(&spans, &questions, &sentence_spans) {
                     present[id] = true;
                     spans.push((id, span));
@@ -709,3 +739,6 @@ mod fitting_tests;
 
 #[cfg(test)]
 mod breadth_tests;
+
+#[cfg(test)]
+mod mechanism_tests;

@@ -12,7 +12,7 @@ mod affix;
 mod alternatives;
 mod leet;
 mod split;
-mod typo;
+pub(super) mod typo;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, OnceLock};

@@ -91,3 +91,14 @@ fn spelled_out_words_leave_numbers_and_marks_alone() {
     // Only the whole word: "sweerslides" is no misspelling of it.
     check("sweerslides", "swerslides");
 }
+
+#[test]
+fn emphasis_inside_a_contraction_and_text_speak_for() {
+    check("it isn'_t_ fair", "it isnt fair");
+    check("I don'*t* care", "i dont care");
+    // Marks around whole words, or in a name, stay word breaks.
+    check("a _big_ day", "a big day");
+    check("snake_case", "snake case");
+    check("quitting 4 good", "quiting for god");
+    check("had 4 good days", "had 4 god days");
+}
