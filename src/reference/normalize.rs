@@ -6,6 +6,7 @@
 
 mod slash;
 
+use std::sync::OnceLock;
 use unicode_normalization::UnicodeNormalization;
 
 /// Characters that render as nothing or only change direction.
@@ -104,21 +105,30 @@ pub fn tokens_and_raw(text: &str) -> (Vec<String>, Vec<(String, String)>) {
     let words = split_words(&glue_emphasis(&slash::expand(&folded)));
     let words = join_spelled_out(words);
     let mut raw = Vec::new();
-    let words: Vec<String> = words
-        .into_iter()
-        .flat_map(|w| match TEXT_SPEAK.iter().find(|(k, _)| *k == w) {
-            Some((_, plain)) => plain.iter().map(|p| (*p).to_string()).collect(),
-            None => {
-                let written = unleet(&w);
-                let plain = squeeze(&written);
-                if plain != written {
-                    raw.push((plain.clone(), written));
-                }
-                vec![plain]
-            }
-        })
-        .filter(|w| !w.is_empty())
-        .collect();
+    let mut plain_words = Vec::with_capacity(words.len());
+    for w in words {
+        // Every text-speak form has a digit: a word without one is not
+        // read against them.
+        let speak = w
+            .bytes()
+            .any(|b| b.is_ascii_digit())
+            .then(|| TEXT_SPEAK.iter().find(|(k, _)| *k == w))
+            .flatten();
+        if let Some((_, plain)) = speak {
+            plain_words.extend(plain.iter().map(|p| (*p).to_string()));
+            continue;
+        }
+        let written = unleet(&w);
+        let plain = squeeze(&written);
+        if plain.is_empty() {
+            continue;
+        }
+        if plain != written {
+            raw.push((plain.clone(), written));
+        }
+        plain_words.push(plain);
+    }
+    let words = plain_words;
     (contractions(slang(digit_words(words))), raw)
 }
 
@@ -512,12 +522,13 @@ const DETERMINERS: [&str; 16] = [
 
 /// Folds contractions and text-speak to one spelling, for text and terms
 /// alike, so "I am"/"I'm"/"im", "do not"/"don't" and "wanna"/"want to" meet.
-pub(crate) fn contractions(words: Vec<String>) -> Vec<String> {
+pub(crate) fn contractions(mut words: Vec<String>) -> Vec<String> {
+    let (fillers, joined, spelled) = contraction_tables();
     let mut out: Vec<String> = Vec::with_capacity(words.len());
     let mut i = 0;
     while i < words.len() {
         let w = words[i].as_str();
-        if FILLERS.contains(&w) {
+        if fillers.contains(w) {
             i += 1;
             continue;
         }
@@ -541,19 +552,41 @@ pub(crate) fn contractions(words: Vec<String>) -> Vec<String> {
                 i += 2;
                 continue;
             }
-            if let Some((_, _, joined)) = JOINED.iter().find(|(a, b, _)| *a == w && *b == next) {
-                out.push((*joined).to_string());
+            if let Some(one) = joined.get(&(w, next.as_str())) {
+                out.push((*one).to_string());
                 i += 2;
                 continue;
             }
         }
-        match SPELLED.iter().find(|(k, _)| *k == w) {
-            Some((_, plain)) => out.extend(plain.iter().map(|p| (*p).to_string())),
-            None => out.push(words[i].clone()),
+        match spelled.get(w) {
+            Some(plain) => out.extend(plain.iter().map(|p| (*p).to_string())),
+            None => out.push(std::mem::take(&mut words[i])),
         }
         i += 1;
     }
     out
+}
+
+/// [`FILLERS`], [`JOINED`] and [`SPELLED`] as hash tables, built once: a
+/// word is looked up, not read against every row.
+#[allow(clippy::type_complexity)]
+fn contraction_tables() -> &'static (
+    foldhash::HashSet<&'static str>,
+    foldhash::HashMap<(&'static str, &'static str), &'static str>,
+    foldhash::HashMap<&'static str, &'static [&'static str]>,
+) {
+    static TABLES: OnceLock<(
+        foldhash::HashSet<&'static str>,
+        foldhash::HashMap<(&'static str, &'static str), &'static str>,
+        foldhash::HashMap<&'static str, &'static [&'static str]>,
+    )> = OnceLock::new();
+    TABLES.get_or_init(|| {
+        (
+            FILLERS.iter().copied().collect(),
+            JOINED.iter().map(|&(a, b, one)| ((a, b), one)).collect(),
+            SPELLED.iter().copied().collect(),
+        )
+    })
 }
 
 /// Symbols that stand for letters inside a word ("$uicide", "su!c!de").
@@ -698,6 +731,10 @@ fn join_spelled_out(words: Vec<String>) -> Vec<String> {
 /// Folds leetspeak inside a word that has letters. A word that starts with
 /// a number ("5k", "300mg", "2nd", "16") is a quantity and stays as it is.
 fn unleet(w: &str) -> String {
+    // Plain lowercase letters, as most words are, have nothing to fold.
+    if w.bytes().all(|b| b.is_ascii_lowercase()) {
+        return w.to_string();
+    }
     let has_letter = w.chars().any(|c| c.is_alphabetic());
     let starts_numeric = w.chars().next().is_some_and(|c| c.is_ascii_digit());
     let leading_digits = w.chars().take_while(|c| c.is_ascii_digit()).count();

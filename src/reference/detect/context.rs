@@ -7,28 +7,26 @@
 //! whose other words are present. A reading is never preferred for being a
 //! trigger word on its own, so a typo is not read into an alarm.
 
-// How many words either side of a token are read for its context.
-use super::spell::REACH;
+use super::spell::Context;
 use super::{normalize, Lexicon, Rule, Term};
-use std::collections::HashSet;
+use foldhash::{HashSet, HashSetExt};
 
-impl Lexicon {
-    /// How well the tokens from `s` to `e` fit their context: the phrases
-    /// of the lexicon (terms of several words, benign ones included) that
-    /// take them in and reach past them, or join several of them, and the
-    /// rules whose other words stand nearby that a one-word context term
-    /// among them completes.
+impl Context for Lexicon {
+    /// The words on one side of a reading, normalised as the message is
+    /// after repair (digits for number words, contractions and slang).
+    fn side(&self, words: &[String]) -> Vec<String> {
+        normalize::contractions(normalize::slang(normalize::digit_words(words.to_vec())))
+    }
+
+    /// How well the reading `mid` fits between `left` and `right`: the
+    /// phrases of the lexicon (terms of several words, benign ones
+    /// included) that take it in and reach past it, or join several of its
+    /// words, and the rules whose other words stand nearby that a one-word
+    /// context term among them completes.
     /// Phrases weigh more than rules completed; a reading that is a
     /// guess (`plain` false) counts phrases only.
-    pub(super) fn fits(&self, tokens: &[String], s: usize, e: usize, plain: bool) -> usize {
-        let lo = s.saturating_sub(REACH);
-        let hi = (e + REACH).min(tokens.len());
-        let post = |w: &[String]| {
-            normalize::contractions(normalize::slang(normalize::digit_words(w.to_vec())))
-        };
-        let left = post(&tokens[lo..s]);
-        let mid = post(&tokens[s..e]);
-        let right = post(&tokens[e..hi]);
+    fn fits(&self, left: &[String], mid: &[String], right: &[String], plain: bool) -> usize {
+        let mid = self.side(mid);
         let (ms, me) = (left.len(), left.len() + mid.len());
         if ms == me {
             return 0;
@@ -36,7 +34,7 @@ impl Lexicon {
         let mut compact = String::new();
         let mut starts = Vec::new();
         let mut ends = Vec::new();
-        for t in left.iter().chain(&mid).chain(&right) {
+        for t in left.iter().chain(&mid).chain(right) {
             starts.push(compact.len());
             compact.push_str(t);
             ends.push(compact.len());
@@ -74,13 +72,17 @@ impl Lexicon {
         }
         // A term with gaps counts as a phrase when the reading is one of
         // its parts and its other parts stand around it.
-        phrases += self
-            .gapped
+        let mut gaps: Vec<usize> = words
             .iter()
-            .filter(|(_, parts)| {
-                parts.iter().any(|p| words.contains(p))
-                    && parts.iter().all(|p| here.contains(p))
-                    && parts.len() > 1
+            .flat_map(|&w| self.gapped_of[w].iter().copied())
+            .collect();
+        gaps.sort_unstable();
+        gaps.dedup();
+        phrases += gaps
+            .iter()
+            .filter(|&&g| {
+                let parts = &self.gapped[g].1;
+                parts.len() > 1 && parts.iter().all(|p| here.contains(p))
             })
             .count();
         let completed = words
@@ -102,7 +104,7 @@ impl Lexicon {
             return 2 * phrases;
         }
         // A reading that makes a quantity readable ("total 45 cals").
-        let all: Vec<String> = left.into_iter().chain(mid).chain(right).collect();
+        let all: Vec<String> = left.iter().chain(&mid).chain(right).cloned().collect();
         let features = super::quantities::features(&all).len();
         2 * phrases + usize::from(completed > 0) + features
     }
@@ -129,6 +131,20 @@ pub(super) fn completions(
                         out[t].push((is_medical, r, k));
                     }
                 }
+            }
+        }
+    }
+    out
+}
+
+/// For each of `terms` terms, the terms with gaps (indices into `gapped`)
+/// it is a part of.
+pub(super) fn gapped_parts(terms: usize, gapped: &[(usize, Vec<usize>)]) -> Vec<Vec<usize>> {
+    let mut out = vec![Vec::new(); terms];
+    for (g, (_, parts)) in gapped.iter().enumerate() {
+        for &p in parts {
+            if !out[p].contains(&g) {
+                out[p].push(g);
             }
         }
     }

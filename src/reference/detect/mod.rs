@@ -153,6 +153,9 @@ pub struct Lexicon {
     completes: Vec<Vec<(bool, usize, usize)>>,
     /// Terms with gaps and the terms of their parts, in order.
     gapped: Vec<(usize, Vec<usize>)>,
+    /// For each term, the terms with gaps (indices into `gapped`) it is a
+    /// part of: a reading is weighed against those alone.
+    gapped_of: Vec<Vec<usize>>,
     /// INN stems that name a medicine the vocabulary does not list.
     stems: medication::Stems,
     /// Question forms that set a feature (`#medicine_question`...).
@@ -469,10 +472,12 @@ impl Lexicon {
                 .flatten()
                 .map(String::as_str),
         );
+        let gapped_of = context::gapped_parts(terms.len(), &gapped);
         Ok(Lexicon {
             known,
             subjects,
             gapped,
+            gapped_of,
             stems: drug_stems,
             questions,
             completes,
@@ -520,12 +525,9 @@ impl Lexicon {
                         let (words, written) = normalize::tokens_and_raw(clause);
                         let words = endings::repair(self.known.repair(words), &names);
                         let words = names::mark(words, &names);
-                        let fits = |t: &[String], s: usize, e: usize, plain: bool| {
-                            self.fits(t, s, e, plain)
-                        };
                         let t = generic_you::first_person(normalize::contractions(
                             normalize::slang(normalize::digit_words(names::unmark(
-                                self.speller.fix_with(words, &written, &fits, &mut memo),
+                                self.speller.fix_with(words, &written, self, &mut memo),
                             ))),
                         ));
                         scan.clause(&t, tokens.len());

@@ -8,6 +8,10 @@
 /// Features found in normalised tokens.
 pub fn features(tokens: &[String]) -> Vec<&'static str> {
     let mut out = Vec::new();
+    // Every feature reads a number: text without one has none.
+    if !tokens.iter().any(|t| number(t).is_some()) {
+        return out;
+    }
     if big_loss(tokens) {
         out.push("#big_loss");
     }
@@ -35,43 +39,39 @@ pub fn features(tokens: &[String]) -> Vec<&'static str> {
 /// A number, from digits or a few number words, with any unit glued to it
 /// ("40lbs" → (40, "lbs")).
 fn number(tok: &str) -> Option<(f64, &str)> {
-    let words = [
-        ("a", 1.0),
-        ("an", 1.0),
-        ("one", 1.0),
-        ("two", 2.0),
-        ("thre", 3.0),
-        ("four", 4.0),
-        ("five", 5.0),
-        ("six", 6.0),
-        ("seven", 7.0),
-        ("eight", 8.0),
-        ("nine", 9.0),
-        ("ten", 10.0),
-        ("twelve", 12.0),
-        ("fifteen", 15.0),
-        ("twenty", 20.0),
-        ("thirty", 30.0),
-        ("forty", 40.0),
-        ("fifty", 50.0),
-        ("sixty", 60.0),
-        ("seventy", 70.0),
-        ("eighty", 80.0),
-        ("hundred", 100.0),
-        ("couple", 2.0),
-        ("few", 3.0),
-    ];
-    if let Some(&(_, v)) = words.iter().find(|(w, _)| *w == tok) {
-        return Some((v, ""));
+    // Digits first: most tokens are neither digits nor a number word, and
+    // a `match` tells them apart by length before it compares a letter.
+    let digits = tok.bytes().take_while(u8::is_ascii_digit).count();
+    if digits > 0 {
+        return tok[..digits]
+            .parse::<f64>()
+            .ok()
+            .map(|v| (v, &tok[digits..]));
     }
-    let digits = tok.chars().take_while(|c| c.is_ascii_digit()).count();
-    if digits == 0 {
-        return None;
-    }
-    tok[..digits]
-        .parse::<f64>()
-        .ok()
-        .map(|v| (v, &tok[digits..]))
+    let v = match tok {
+        "a" | "an" | "one" => 1.0,
+        "two" | "couple" => 2.0,
+        "thre" | "few" => 3.0,
+        "four" => 4.0,
+        "five" => 5.0,
+        "six" => 6.0,
+        "seven" => 7.0,
+        "eight" => 8.0,
+        "nine" => 9.0,
+        "ten" => 10.0,
+        "twelve" => 12.0,
+        "fifteen" => 15.0,
+        "twenty" => 20.0,
+        "thirty" => 30.0,
+        "forty" => 40.0,
+        "fifty" => 50.0,
+        "sixty" => 60.0,
+        "seventy" => 70.0,
+        "eighty" => 80.0,
+        "hundred" => 100.0,
+        _ => return None,
+    };
+    Some((v, ""))
 }
 
 /// Pounds in one unit of weight, if `unit` is one.

@@ -14,7 +14,7 @@ mod leet;
 mod split;
 pub(super) mod typo;
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet};
 use std::sync::{Arc, Mutex, OnceLock};
 use typo::{adjacent, anagram, distance, neighbour_keys, neighbourhood, plain_typo};
 
@@ -110,9 +110,18 @@ fn squeeze(w: &str) -> String {
 /// is weighed among these alone.
 pub const REACH: usize = 8;
 
-/// Scores a reading in context: `(tokens, start, end, plain)`, reading no
-/// further than [`REACH`] words either side; see [`Speller::fix`].
-pub type Fits<'a> = dyn Fn(&[String], usize, usize, bool) -> usize + 'a;
+/// The context that picks among the readings of a doubtful token: the
+/// words either side of it are prepared once (`side`), then each reading is
+/// scored among them (`fits`), reading no further than [`REACH`] words
+/// either side; see [`Speller::fix`].
+pub trait Context {
+    /// The words on one side of a reading, as `fits` reads them.
+    fn side(&self, words: &[String]) -> Vec<String>;
+    /// How well `reading` completes phrases of the lexicon between
+    /// `before` and `after` (both from `side`); `plain` is false for a
+    /// reading that is a guess.
+    fn fits(&self, before: &[String], reading: &[String], after: &[String], plain: bool) -> usize;
+}
 
 /// A token's repair and its other readings, shared (not copied) between
 /// the memos that hold it.
@@ -121,9 +130,26 @@ type Reading = Arc<(Vec<String>, Vec<(Vec<String>, bool)>)>;
 /// The readings of the tokens met so far in one message, by token and
 /// spelling as written: a word met again reads as it did the first time.
 /// Keyed by token, then by spelling as written ("" when it was written
-/// as it stands).
+/// as it stands): a token has one spelling or a few, so they are a list.
 #[derive(Default)]
-pub struct Memo(HashMap<String, HashMap<String, Reading>>);
+pub struct Memo(HashMap<String, Vec<(String, Reading)>>);
+
+impl Memo {
+    fn get(&self, t: &str, key: &str) -> Option<&Reading> {
+        let spellings = self.0.get(t)?;
+        spellings.iter().find(|(k, _)| k == key).map(|(_, r)| r)
+    }
+
+    fn put(&mut self, t: &str, key: &str, reading: &Reading) {
+        match self.0.get_mut(t) {
+            Some(spellings) => spellings.push((key.to_string(), Arc::clone(reading))),
+            None => {
+                self.0
+                    .insert(t.to_string(), vec![(key.to_string(), Arc::clone(reading))]);
+            }
+        }
+    }
+}
 
 /// Readings of tokens met in earlier messages, shared by every message the
 /// speller reads (a reading depends on the token and its spelling alone):
@@ -138,7 +164,7 @@ const RECALLED: usize = 16_384;
 impl Recall {
     fn get(&self, t: &str, key: &str) -> Option<Reading> {
         let held = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        held.0 .0.get(t).and_then(|v| v.get(key)).cloned()
+        held.0.get(t, key).cloned()
     }
 
     fn put(&self, t: &str, key: &str, reading: &Reading) {
@@ -147,11 +173,7 @@ impl Recall {
             *held = Default::default();
         }
         held.1 += 1;
-        held.0
-             .0
-            .entry(t.to_string())
-            .or_default()
-            .insert(key.to_string(), reading.clone());
+        held.0.put(t, key, reading);
     }
 }
 
@@ -546,18 +568,18 @@ impl Speller {
 
     /// Repairs misspelt and run-together tokens; every other token is kept.
     /// `written` pairs a squeezed token with its spelling as written, when
-    /// they differ; `fits(tokens, start, end, plain)` scores how well the words
-    /// from `start` to `end` complete phrases of the lexicon with their
-    /// neighbours, and picks among the readings of a doubtful token: another
-    /// reading replaces the speller's guess only when it scores higher.
+    /// they differ; `context` scores how well each reading of a doubtful
+    /// token completes phrases of the lexicon with its neighbours, and
+    /// picks among them: another reading replaces the speller's guess only
+    /// when it scores higher.
     #[cfg(test)]
     pub fn fix(
         &self,
         tokens: Vec<String>,
         written: &[(String, String)],
-        fits: &Fits,
+        context: &impl Context,
     ) -> Vec<String> {
-        self.fix_with(tokens, written, fits, &mut Memo::default())
+        self.fix_with(tokens, written, context, &mut Memo::default())
     }
 
     /// [`Speller::fix`], reading a token met before in the same message
@@ -566,7 +588,7 @@ impl Speller {
         &self,
         tokens: Vec<String>,
         written: &[(String, String)],
-        fits: &Fits,
+        context: &impl Context,
         memo: &mut Memo,
     ) -> Vec<String> {
         let mut out = Vec::with_capacity(tokens.len());
@@ -590,7 +612,7 @@ impl Speller {
                 let raw = spellings.get(t.as_str()).copied();
                 // Looked up by reference: most tokens were met before.
                 let key = raw.unwrap_or("");
-                let met = memo.0.get(t.as_str()).and_then(|v| v.get(key)).cloned();
+                let met = memo.get(t, key).cloned();
                 let reading = met.unwrap_or_else(|| {
                     let reading = self.recall.get(t, key).unwrap_or_else(|| {
                         let fixed = self.fix_written(t, raw);
@@ -599,8 +621,7 @@ impl Speller {
                         self.recall.put(t, key, &reading);
                         reading
                     });
-                    let v = memo.0.entry(t.clone()).or_default();
-                    v.insert(key.to_string(), Arc::clone(&reading));
+                    memo.put(t, key, &reading);
                     reading
                 });
                 let (fixed, readings) = &*reading;
@@ -621,20 +642,18 @@ impl Speller {
         let mut read: Vec<String> = Vec::with_capacity(out.len());
         let mut rest = out.into_iter();
         let mut at = 0;
-        let mut window: Vec<String> = Vec::with_capacity(4 * REACH);
         for (start, len, reading) in doubts {
             read.extend(rest.by_ref().take(start - at));
             let guess: Vec<String> = rest.by_ref().take(len).collect();
             at = start + len;
-            let after: Vec<String> = rest.as_slice().iter().take(REACH).cloned().collect();
-            let before = &read[read.len().saturating_sub(REACH)..];
-            let mut score = |reading: &[String], plain: bool| {
-                window.clear();
-                window.extend_from_slice(before);
-                window.extend_from_slice(reading);
-                window.extend_from_slice(&after);
-                fits(&window, before.len(), before.len() + reading.len(), plain)
-            };
+            // Both sides are prepared once for every reading weighed
+            // between them: the words before as already read, those after
+            // as guessed.
+            let ahead = rest.as_slice();
+            let before = context.side(&read[read.len().saturating_sub(REACH)..]);
+            let after = context.side(&ahead[..ahead.len().min(REACH)]);
+            let score =
+                |reading: &[String], plain: bool| context.fits(&before, reading, &after, plain);
             let mut best = (score(&guess, true), None);
             for (r, plain) in &reading.1 {
                 let s = score(r, *plain);
