@@ -26,23 +26,20 @@ pub fn repair(mut tokens: Vec<String>, names: &[String]) -> Vec<String> {
 
 /// The word `token` is with its ending made whole, if it is one.
 fn whole(token: &str, names: &[String]) -> Option<String> {
-    if token.len() < 4
-        || !token.bytes().all(|b| b.is_ascii_lowercase())
-        || spell::is_dictionary_word(token)
-        || names.iter().any(|n| n == token)
-    {
+    if token.len() < 4 || !token.bytes().all(|b| b.is_ascii_lowercase()) {
         return None;
     }
-    ENDINGS.iter().find_map(|(short, full)| {
+    // The letter before a short ending is the stem's last consonant
+    // ("starv|d", "vomit|ng"), not a vowel of another ending.
+    let (stem, full) = ENDINGS.iter().find_map(|(short, full)| {
         let stem = token.strip_suffix(short)?;
-        // The letter before a short ending is the stem's last consonant
-        // ("starv|d", "vomit|ng"), not a vowel of another ending.
-        if stem.ends_with(['a', 'e', 'i', 'o', 'u']) {
-            return None;
-        }
-        let word = format!("{stem}{full}");
-        spell::is_dictionary_word(&word).then_some(word)
-    })
+        (!stem.ends_with(['a', 'e', 'i', 'o', 'u'])).then_some((stem, full))
+    })?;
+    if spell::is_dictionary_word(token) || names.iter().any(|n| n == token) {
+        return None;
+    }
+    let word = format!("{stem}{full}");
+    spell::is_dictionary_word(&word).then_some(word)
 }
 
 #[cfg(test)]

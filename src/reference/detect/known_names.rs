@@ -16,17 +16,29 @@ pub const GROUP: &str = "famous_suicide";
 #[derive(Default)]
 pub struct KnownNames {
     names: Vec<Vec<String>>,
+    /// Every word of every name with (name, place in it), sorted by word,
+    /// so a token is looked up once rather than against each name.
+    words: Vec<(String, usize, usize)>,
 }
 
 impl KnownNames {
     pub fn new<'a>(names: impl IntoIterator<Item = &'a str>) -> Self {
-        KnownNames {
-            names: names
-                .into_iter()
-                .map(normalize::tokens)
-                .filter(|t| t.len() >= 2)
-                .collect(),
-        }
+        let names: Vec<Vec<String>> = names
+            .into_iter()
+            .map(normalize::tokens)
+            .filter(|t| t.len() >= 2)
+            .collect();
+        let mut words: Vec<(String, usize, usize)> = names
+            .iter()
+            .enumerate()
+            .flat_map(|(n, name)| {
+                name.iter()
+                    .enumerate()
+                    .map(move |(w, word)| (word.clone(), n, w))
+            })
+            .collect();
+        words.sort_unstable();
+        KnownNames { names, words }
     }
 
     /// `tokens` (of one clause) with each misspelt word of a known name
@@ -34,10 +46,16 @@ impl KnownNames {
     /// correctly where the name puts it.
     pub fn repair(&self, mut tokens: Vec<String>) -> Vec<String> {
         for i in 0..tokens.len() {
-            for name in &self.names {
-                let Some(w) = name.iter().position(|n| *n == tokens[i]) else {
-                    continue;
-                };
+            let lo = self
+                .words
+                .partition_point(|(w, _, _)| w.as_str() < tokens[i].as_str());
+            let hi = lo
+                + self.words[lo..]
+                    .iter()
+                    .take_while(|(w, _, _)| *w == tokens[i])
+                    .count();
+            for &(_, n, w) in &self.words[lo..hi] {
+                let name = &self.names[n];
                 for (v, word) in name.iter().enumerate().filter(|&(v, _)| v != w) {
                     let Some(j) = (i + v).checked_sub(w) else {
                         continue;
