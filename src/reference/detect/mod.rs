@@ -509,7 +509,6 @@ impl Lexicon {
             }
             Mode::Reference => {
                 let mut tokens = Vec::new();
-                let mut memo = spell::Memo::default();
                 // Token spans of the questions (medication::QuestionScan).
                 let mut questions = Vec::new();
                 let mut sentence_spans = Vec::new();
@@ -527,7 +526,7 @@ impl Lexicon {
                         let words = names::mark(words, &names);
                         let t = generic_you::first_person(normalize::contractions(
                             normalize::slang(normalize::digit_words(names::unmark(
-                                self.speller.fix_with(words, &written, self, &mut memo),
+                                self.speller.fix(words, &written, self),
                             ))),
                         ));
                         scan.clause(&t, tokens.len());

@@ -15,7 +15,7 @@ mod split;
 pub(super) mod typo;
 
 use foldhash::{HashMap, HashMapExt, HashSet};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock, RwLock};
 use typo::{adjacent, anagram, distance, neighbour_keys, neighbourhood, plain_typo};
 
 /// Builds the word lists now rather than on the first message that needs
@@ -123,25 +123,25 @@ pub trait Context {
     fn fits(&self, before: &[String], reading: &[String], after: &[String], plain: bool) -> usize;
 }
 
-/// A token's repair and its other readings, shared (not copied) between
-/// the memos that hold it.
+/// A token's repair and its other readings, shared (not copied) with
+/// every message that meets the token.
 type Reading = Arc<(Vec<String>, Vec<(Vec<String>, bool)>)>;
 
-/// The readings of the tokens met so far in one message, by token and
-/// spelling as written: a word met again reads as it did the first time.
-/// Keyed by token, then by spelling as written ("" when it was written
+/// Readings by token, then by spelling as written ("" when it was written
 /// as it stands): a token has one spelling or a few, so they are a list.
 #[derive(Default)]
-pub struct Memo(HashMap<String, Vec<(String, Reading)>>);
+struct Readings(HashMap<String, Vec<(String, Reading)>>);
 
-impl Memo {
+impl Readings {
     fn get(&self, t: &str, key: &str) -> Option<&Reading> {
         let spellings = self.0.get(t)?;
-        spellings.iter().find(|(k, _)| k == key).map(|(_, r)| r)
+        spellings.iter().find(|(k, _)| same(k, key)).map(|(_, r)| r)
     }
 
     fn put(&mut self, t: &str, key: &str, reading: &Reading) {
         match self.0.get_mut(t) {
+            // Two messages may read the same new token at once: it is held once.
+            Some(spellings) if spellings.iter().any(|(k, _)| same(k, key)) => {}
             Some(spellings) => spellings.push((key.to_string(), Arc::clone(reading))),
             None => {
                 self.0
@@ -151,24 +151,37 @@ impl Memo {
     }
 }
 
-/// Readings of tokens met in earlier messages, shared by every message the
-/// speller reads (a reading depends on the token and its spelling alone):
-/// most words of a message were met before. It holds at most [`RECALLED`]
-/// readings and starts afresh when full, so its memory stays bounded.
+/// Whether two spellings are the same. Most are "" (written as they
+/// stand), and an empty `String` points nowhere: comparing its bytes costs a
+/// processor assist in some `memcmp`s, so lengths are compared first.
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && (a.is_empty() || a == b)
+}
+
+/// Readings of the tokens met so far, shared by every message the speller
+/// reads (a reading depends on the token and its spelling alone, so a word
+/// met again reads as it did the first time): most words of a message were
+/// met before. It holds at most [`RECALLED`] readings and starts afresh when
+/// full, so its memory stays bounded; many messages read it at once.
 #[derive(Default)]
-struct Recall(Mutex<(Memo, usize)>);
+struct Recall(RwLock<(Readings, usize)>);
 
 /// The most readings [`Recall`] holds.
 const RECALLED: usize = 16_384;
 
 impl Recall {
     fn get(&self, t: &str, key: &str) -> Option<Reading> {
-        let held = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let held = self.0.read().unwrap_or_else(|p| p.into_inner());
         held.0.get(t, key).cloned()
     }
 
     fn put(&self, t: &str, key: &str, reading: &Reading) {
-        let mut held = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        // A token too long to repair is read as it stands, at no cost worth
+        // keeping; holding it would let long tokens fill memory.
+        if t.len() > MAX_SPLIT || key.len() > MAX_SPLIT {
+            return;
+        }
+        let mut held = self.0.write().unwrap_or_else(|p| p.into_inner());
         if held.1 >= RECALLED {
             *held = Default::default();
         }
@@ -572,24 +585,11 @@ impl Speller {
     /// token completes phrases of the lexicon with its neighbours, and
     /// picks among them: another reading replaces the speller's guess only
     /// when it scores higher.
-    #[cfg(test)]
     pub fn fix(
         &self,
         tokens: Vec<String>,
         written: &[(String, String)],
         context: &impl Context,
-    ) -> Vec<String> {
-        self.fix_with(tokens, written, context, &mut Memo::default())
-    }
-
-    /// [`Speller::fix`], reading a token met before in the same message
-    /// (in `memo`) as it was read then.
-    pub fn fix_with(
-        &self,
-        tokens: Vec<String>,
-        written: &[(String, String)],
-        context: &impl Context,
-        memo: &mut Memo,
     ) -> Vec<String> {
         let mut out = Vec::with_capacity(tokens.len());
         let mut doubts = Vec::new();
@@ -612,16 +612,11 @@ impl Speller {
                 let raw = spellings.get(t.as_str()).copied();
                 // Looked up by reference: most tokens were met before.
                 let key = raw.unwrap_or("");
-                let met = memo.get(t, key).cloned();
-                let reading = met.unwrap_or_else(|| {
-                    let reading = self.recall.get(t, key).unwrap_or_else(|| {
-                        let fixed = self.fix_written(t, raw);
-                        let readings = self.alternatives(t, raw, &fixed);
-                        let reading = Arc::new((fixed, readings));
-                        self.recall.put(t, key, &reading);
-                        reading
-                    });
-                    memo.put(t, key, &reading);
+                let reading = self.recall.get(t, key).unwrap_or_else(|| {
+                    let fixed = self.fix_written(t, raw);
+                    let readings = self.alternatives(t, raw, &fixed);
+                    let reading = Arc::new((fixed, readings));
+                    self.recall.put(t, key, &reading);
                     reading
                 });
                 let (fixed, readings) = &*reading;

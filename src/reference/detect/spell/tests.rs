@@ -136,3 +136,20 @@ fn distance_counts_transpositions_once() {
     assert_eq!(distance(b"burn", b"bran", 1), None);
     assert_eq!(distance(b"burn", b"barn", 0), None);
 }
+
+#[test]
+fn recall_keeps_short_tokens_and_never_long_ones() {
+    let s = speller();
+    let long = "x".repeat(MAX_SPLIT + 1);
+    let tokens = vec!["mysefl".to_string(), long.clone()];
+    assert_eq!(
+        s.fix(tokens.clone(), &[], &NoContext),
+        ["myself", long.as_str()]
+    );
+    // Read again from the recall, it reads the same.
+    assert_eq!(s.fix(tokens, &[], &NoContext), ["myself", long.as_str()]);
+    let held = s.recall.0.read().unwrap();
+    assert!(held.0.get("mysefl", "").is_some());
+    assert!(held.0.get(&long, "").is_none());
+    assert_eq!(held.1, 1);
+}
