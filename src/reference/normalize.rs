@@ -4,6 +4,8 @@
 //! reach the matcher as the same letters. The output is a list of tokens;
 //! the matcher looks at their concatenation, aligned on token boundaries.
 
+mod slash;
+
 use std::sync::OnceLock;
 use unicode_normalization::UnicodeNormalization;
 
@@ -100,7 +102,7 @@ pub fn tokens_and_raw(text: &str) -> (Vec<String>, Vec<(String, String)>) {
             .map(fold_confusable)
             .collect()
     };
-    let words = split_words(&glue_emphasis(&folded));
+    let words = split_words(&glue_emphasis(&slash::expand(&folded)));
     let words = join_spelled_out(words);
     let mut raw = Vec::new();
     let mut plain_words = Vec::with_capacity(words.len());
@@ -133,12 +135,28 @@ pub fn tokens_and_raw(text: &str) -> (Vec<String>, Vec<(String, String)>) {
 /// Drops a run of two or more marks of emphasis or hesitation ("?!?!",
 /// "...", "!!") that stands between two letters with no space: it breaks a
 /// word ("go?!?!ogling") or joins two, which word splitting then parts again.
+/// Marks of emphasis after the apostrophe of a contraction go too.
 fn glue_emphasis(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
+        // "wasn'_t_", "don'*t*": emphasis marks that cut a contraction.
+        if matches!(c, '_' | '*' | '~')
+            && i > 1
+            && matches!(chars[i - 1], '\'' | '’')
+            && chars[i - 2].is_alphabetic()
+        {
+            let end = i + chars[i..]
+                .iter()
+                .take_while(|c| matches!(c, '_' | '*' | '~'))
+                .count();
+            if chars.get(end).is_some_and(|n| n.is_alphabetic()) {
+                i = end;
+                continue;
+            }
+        }
         if matches!(c, '?' | '!' | '.' | ',') && i > 0 && chars[i - 1].is_alphabetic() {
             let end = i + chars[i..]
                 .iter()
@@ -305,8 +323,9 @@ const FOUR_COUNT: [&str; 16] = [
     "only", "about", "around", "to", "than",
 ];
 
-/// Words before which a lone "4" is "for" ("dying 4 a coffee").
-const FOR_AFTER: [&str; 24] = [
+/// Words before which a lone "4" is "for" ("dying 4 a coffee", "gone 4
+/// good").
+const FOR_AFTER: [&str; 25] = [
     "a",
     "an",
     "me",
@@ -320,6 +339,8 @@ const FOR_AFTER: [&str; 24] = [
     "them",
     "us",
     "ever",
+    // "good", squeezed: "gone 4 good"
+    "god",
     "real",
     "anyone",
     "everyone",

@@ -7,8 +7,10 @@
 mod context;
 mod decide;
 mod drug_typo;
+mod endings;
 mod gaps;
 mod generic_you;
+mod known_names;
 mod medication;
 mod names;
 mod near;
@@ -16,6 +18,7 @@ mod nutrients;
 mod quantities;
 mod restriction;
 mod spell;
+mod subject;
 
 use super::normalize;
 use crate::contract::{Level, Referral, TriggerType};
@@ -161,6 +164,10 @@ pub struct Lexicon {
     questions: medication::Questions,
     /// Medicine names two typos away (see [`drug_typo`]).
     drug_typos: drug_typo::DrugTypos,
+    /// Terms that can be the subject of a general question (`subject`).
+    subjects: Vec<bool>,
+    /// Famous names a misspelt word of is repaired towards.
+    known: known_names::KnownNames,
 }
 
 /// How far, in words, a context term (`unless`) in another sentence may
@@ -416,7 +423,19 @@ impl Lexicon {
                 .collect::<Result<_, _>>()?;
             questions.push((intern(&q.feature, &mut terms), q.scope, lists));
         }
+        let mut subject_ids = Vec::new();
+        for g in subject::GROUPS
+            .iter()
+            .filter(|g| raw.groups.contains_key(**g))
+        {
+            subject_ids.extend(expand(&[format!("@{g}")], &mut terms, &mut intern)?);
+        }
+        subject_ids.push(intern(medication::DRUG_STEM, &mut terms));
         let questions = medication::Questions::new(questions, terms.len());
+        let mut subjects = vec![false; terms.len()];
+        for i in subject_ids {
+            subjects[i] = true;
+        }
         let mut benign = vec![false; terms.len()];
         for i in benign_ids {
             benign[i] = true;
@@ -479,8 +498,17 @@ impl Lexicon {
         }
         let speller = spell::Speller::new(vocab, raw_vocab, stems);
         let completes = context::completions(&terms, &signals, &medical);
+        let known = known_names::KnownNames::new(
+            raw.groups
+                .get(known_names::GROUP)
+                .into_iter()
+                .flatten()
+                .map(String::as_str),
+        );
         let gapped_of = context::gapped_parts(terms.len(), &gapped);
         Ok(Lexicon {
+            known,
+            subjects,
             gapped,
             gapped_of,
             stems: drug_stems,
@@ -529,6 +557,7 @@ impl Lexicon {
                         // Repaired and split words may spell slang again
                         // ("aboutsewerslide" → "about sewer slide").
                         let (words, written) = normalize::tokens_and_raw(clause);
+                        let words = endings::repair(self.known.repair(words), &names);
                         let words = names::mark(words, &names);
                         let fixed = self.speller.fix(words, &written, self);
                         let known = |w: &str| self.speller.known(w);
@@ -643,6 +672,7 @@ impl Lexicon {
                         spans.push((id, token_span(s, e)));
                     }
                 }
+                self.general_subject(&tokens, &sentence_spans, &mut present, &mut spans);
                 for (id, span) in
                     self.questions
                         .features(&spans, &questions, &referents, &sentence_spans)
@@ -758,3 +788,6 @@ mod fitting_tests;
 
 #[cfg(test)]
 mod breadth_tests;
+
+#[cfg(test)]
+mod mechanism_tests;

@@ -7,15 +7,26 @@
 //! written.
 
 use super::normalize;
+use unicode_normalization::UnicodeNormalization;
 
 /// Appended to a name's token so the repair, which reads only lower-case
 /// letters, passes it by.
 const MARK: char = '\u{1}';
 
-/// The tokens of the names written in one sentence.
+/// The tokens of the names written in one sentence. Letters in full width
+/// or a mathematical font are read as the letters they show; a name in
+/// capitals ("FREDDIE Mercury") counts when the word beside it is written
+/// with a capital and then lower-case letters.
 pub fn names(sentence: &str) -> Vec<String> {
+    let folded: String;
+    let sentence = if sentence.is_ascii() {
+        sentence
+    } else {
+        folded = sentence.nfkc().collect();
+        &folded
+    };
     let words: Vec<&str> = sentence
-        .split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .split(|c: char| !c.is_alphanumeric() && !matches!(c, '\'' | '#'))
         .filter(|w| !w.is_empty())
         .collect();
     let titled = |w: &str| {
@@ -25,8 +36,31 @@ pub fn names(sentence: &str) -> Vec<String> {
             && chars.all(|c| c.is_ascii_lowercase() || c == '\'')
             && !crate::words::is_word(w.trim_end_matches("'s"))
     };
+    // A hashtag ("#Ofmounjaro") is words run together, never a name: its
+    // "#" stays on it, so it is neither titled nor in capitals.
+    let title_shaped = |w: &str| {
+        let mut chars = w.chars();
+        chars.next().is_some_and(|c| c.is_ascii_uppercase())
+            && chars.as_str().len() >= 2
+            && chars.all(|c| c.is_ascii_lowercase())
+    };
+    let capitals = |i: usize| {
+        let w = words[i];
+        w.len() >= 3
+            && w.chars().all(|c| c.is_ascii_uppercase())
+            && !crate::words::is_word(&w.to_ascii_lowercase())
+            && (i
+                .checked_sub(1)
+                .and_then(|j| words.get(j))
+                .is_some_and(|n| title_shaped(n))
+                || words.get(i + 1).is_some_and(|n| title_shaped(n)))
+    };
     let mut out = Vec::new();
     for (i, w) in words.iter().enumerate() {
+        if capitals(i) {
+            out.extend(normalize::tokens(w));
+            continue;
+        }
         let beside = |j: Option<usize>| {
             j.and_then(|j| words.get(j)).is_some_and(|n| {
                 titled(n) || n.chars().next().is_some_and(|c| c.is_ascii_uppercase()) && n.len() > 1
@@ -91,5 +125,17 @@ mod tests {
         assert!(names("i want to KILL myself").is_empty());
         assert!(names("i want to KiLl myself").is_empty());
         assert!(names("when do Igoup to 2 pills").is_empty());
+        // Capitals beside capitals are shouting, not a name.
+        assert!(names("i want to KIL MYSEF now").is_empty());
+    }
+
+    #[test]
+    fn names_in_another_font_or_in_capitals() {
+        assert_eq!(
+            names("we saw Ｍａｒｌｏｗｅ Ｇｒｅａｖｅｓ"),
+            ["marlowe", "greaves"]
+        );
+        assert_eq!(names("MARLOWE Greaves signed"), ["marlowe", "greaves"]);
+        assert!(names("day 5 #Ofmarlowe and #Greavesnow").is_empty());
     }
 }

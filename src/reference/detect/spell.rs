@@ -12,7 +12,7 @@ mod affix;
 mod alternatives;
 mod leet;
 mod split;
-mod typo;
+pub(super) mod typo;
 
 use foldhash::{HashMap, HashMapExt, HashSet};
 use std::sync::{Arc, OnceLock, RwLock};

@@ -111,3 +111,14 @@ fn a_word_in_leet_characters_alone_is_read() {
     check("$20 a week", "20 a wek");
     check("took 15 steps", "tok 15 steps");
 }
+
+#[test]
+fn emphasis_inside_a_contraction_and_text_speak_for() {
+    check("it isn'_t_ fair", "it isnt fair");
+    check("I don'*t* care", "i dont care");
+    // Marks around whole words, or in a name, stay word breaks.
+    check("a _big_ day", "a big day");
+    check("snake_case", "snake case");
+    check("quitting 4 good", "quiting for god");
+    check("had 4 good days", "had 4 god days");
+}

@@ -98,7 +98,7 @@ pub(super) fn anagram(a: &str, b: &str) -> bool {
 
 /// Optimal-string-alignment distance (Damerau–Levenshtein with adjacent
 /// transpositions), or `None` past `limit`.
-pub(super) fn distance(a: &[u8], b: &[u8], limit: usize) -> Option<usize> {
+pub(in crate::reference::detect) fn distance(a: &[u8], b: &[u8], limit: usize) -> Option<usize> {
     if a.len().abs_diff(b.len()) > limit {
         return None;
     }
