@@ -304,28 +304,30 @@ const TEXT_SPEAK: [(&str, &[&str]); 16] = [
 ];
 
 /// Words after which a lone "2" is "to" ("going 2 do it"), not a number.
+/// These tables, like the tokens they are read against, are squeezed
+/// (repeated letters written once: "ned" for "need").
 const TO_BEFORE: [&str; 29] = [
-    "dying", "going", "want", "wanted", "wants", "trying", "tried", "try", "need", "needs",
-    "needed", "have", "has", "had", "got", "used", "able", "start", "started", "decided", "plan",
-    "planing", "driving", "went", "go", "back", "how", "al", "me",
+    "dying", "going", "want", "wanted", "wants", "trying", "tried", "try", "ned", "neds", "neded",
+    "have", "has", "had", "got", "used", "able", "start", "started", "decided", "plan", "planing",
+    "driving", "went", "go", "back", "how", "al", "me",
 ];
 
 /// Words before which a lone "2" is "to": verbs and articles, never units.
 const TO_AFTER: [&str; 33] = [
     "try", "se", "know", "do", "be", "get", "the", "stop", "kil", "die", "end", "cut", "eat",
-    "lose", "go", "make", "my", "sleep", "bed", "work", "school", "hospital", "hurt", "take",
+    "lose", "go", "make", "my", "slep", "bed", "work", "schol", "hospital", "hurt", "take",
     "throw", "purge", "starve", "live", "pas", "act", "binge", "run", "burn",
 ];
 
 /// Words after which a lone "4" stays a number ("take 4 a day").
 const FOUR_COUNT: [&str; 16] = [
-    "take", "took", "taking", "eat", "ate", "had", "have", "drink", "drank", "pop", "poped",
-    "only", "about", "around", "to", "than",
+    "take", "tok", "taking", "eat", "ate", "had", "have", "drink", "drank", "pop", "poped", "only",
+    "about", "around", "to", "than",
 ];
 
 /// Words before which a lone "4" is "for" ("dying 4 a coffee", "gone 4
-/// good").
-const FOR_AFTER: [&str; 25] = [
+/// good"). Units of time are not among them: "4 weeks" is a count.
+const FOR_AFTER: [&str; 22] = [
     "a",
     "an",
     "me",
@@ -349,9 +351,6 @@ const FOR_AFTER: [&str; 25] = [
     "nobody",
     "like",
     "ages",
-    "weeks",
-    "months",
-    "years",
 ];
 
 /// Words after which a lone "4" is the article "a" ("such 4 burden",
@@ -366,9 +365,9 @@ const I_BEFORE: [&str; 16] = [
     "should", "could", "would", "can", "do", "did", "wil", "shal", "may", "might", "must", "if",
     "and", "but", "so", "when",
 ];
-const I_AFTER: [&str; 22] = [
-    "am", "cut", "have", "want", "feel", "fel", "think", "dont", "cant", "wont", "just", "hate",
-    "ned", "tok", "keep", "kep", "know", "was", "wish", "tried", "get", "burn",
+const I_AFTER: [&str; 20] = [
+    "am", "cut", "have", "want", "fel", "think", "dont", "cant", "wont", "just", "hate", "ned",
+    "tok", "kep", "know", "was", "wish", "tried", "get", "burn",
 ];
 
 /// Words around which a lone "17" is "it" ("threw 17 all up", "could 17
@@ -384,7 +383,7 @@ const FOR_BEFORE: [&str; 8] = [
     "dying",
     "waiting",
     "wait",
-    "looking",
+    "loking",
     "ready",
     "thanks",
     "desperate",
@@ -449,10 +448,10 @@ const SPELLED: [(&str, &[&str]); 45] = [
     ("bout", &["about"]),
     ("pls", &["please"]),
     ("plz", &["please"]),
-    ("ppl", &["people"]),
+    ("pl", &["people"]),
     ("tho", &["though"]),
     ("idk", &["i", "dont", "know"]),
-    ("dunno", &["dont", "know"]),
+    ("duno", &["dont", "know"]),
     ("leme", &["let", "me"]),
     ("gime", &["give", "me"]),
     ("outa", &["out", "of"]),

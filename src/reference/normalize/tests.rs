@@ -122,3 +122,41 @@ fn emphasis_inside_a_contraction_and_text_speak_for() {
     check("quitting 4 good", "quiting for god");
     check("had 4 good days", "had 4 god days");
 }
+
+#[test]
+fn the_word_tables_are_squeezed_like_the_tokens_they_meet() {
+    let tables: [&[&str]; 14] = [
+        &TO_BEFORE,
+        &TO_AFTER,
+        &FOUR_COUNT,
+        &FOR_AFTER,
+        &A_BEFORE,
+        &I_BEFORE,
+        &I_AFTER,
+        &IT_BEFORE,
+        &IT_AFTER,
+        &FOR_BEFORE,
+        &SH_BEFORE,
+        &SH_AFTER,
+        &FILLERS,
+        &DETERMINERS,
+    ];
+    for w in tables.iter().flat_map(|t| t.iter()) {
+        assert_eq!(squeeze(w), *w, "{w} can never meet a squeezed token");
+    }
+    for (a, b, one) in JOINED {
+        assert_eq!(
+            (squeeze(a), squeeze(b), squeeze(one)),
+            (a.into(), b.into(), one.into())
+        );
+    }
+    for (k, _) in SPELLED {
+        assert_eq!(squeeze(k), k);
+    }
+    // Read as they should be now: "need 2 go", "1 keep"; a unit of time
+    // after "4" is counted, not "for".
+    check("i need 2 go", "i ned to go");
+    check("1 keep eating", "i kep eating");
+    check("gym 4 weeks straight", "gym 4 weks straight");
+    check("on it 4 months now", "on it 4 months now");
+}
