@@ -104,38 +104,13 @@ impl DrugTypos {
     }
 }
 
-/// Optimal-string-alignment distance between two words of at most
-/// [`MAX_LEN`] letters, or `None` past `limit`; three rows on the stack.
+/// The speller's optimal-string-alignment distance between two words of
+/// at most [`MAX_LEN`] letters, or `None` past `limit`.
 fn within(a: &[u8], b: &[u8], limit: usize) -> Option<usize> {
-    if a.len().abs_diff(b.len()) > limit || a.len() > MAX_LEN || b.len() > MAX_LEN {
+    if a.len() > MAX_LEN || b.len() > MAX_LEN {
         return None;
     }
-    let mut two = [0usize; MAX_LEN + 1];
-    let mut one = [0usize; MAX_LEN + 1];
-    let mut row = [0usize; MAX_LEN + 1];
-    for (j, c) in one.iter_mut().enumerate().take(b.len() + 1) {
-        *c = j;
-    }
-    for i in 1..=a.len() {
-        row[0] = i;
-        let mut low = row[0];
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (one[j] + 1).min(row[j - 1] + 1).min(one[j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(two[j - 2] + 1);
-            }
-            row[j] = v;
-            low = low.min(v);
-        }
-        if low > limit {
-            return None;
-        }
-        two = one;
-        one = row;
-    }
-    let d = one[b.len()];
-    (d <= limit).then_some(d)
+    super::spell::typo::distance(a, b, limit)
 }
 
 #[cfg(test)]

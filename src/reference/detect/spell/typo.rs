@@ -97,33 +97,35 @@ pub(super) fn anagram(a: &str, b: &str) -> bool {
 }
 
 /// Optimal-string-alignment distance (Damerau–Levenshtein with adjacent
-/// transpositions), or `None` past `limit`.
+/// transpositions), or `None` past `limit`. Three rows of the table are
+/// kept, and the reading stops at a row with nothing within `limit`: no
+/// later row can come back under it.
 pub(in crate::reference::detect) fn distance(a: &[u8], b: &[u8], limit: usize) -> Option<usize> {
     if a.len().abs_diff(b.len()) > limit {
         return None;
     }
-    let (n, m) = (a.len(), b.len());
-    // One table in a single allocation, row `i` at `i * w`.
-    let w = m + 1;
-    let mut d = vec![0usize; (n + 1) * w];
-    for i in 0..=n {
-        d[i * w] = i;
-    }
-    for (j, cell) in d[..w].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=n {
-        for j in 1..=m {
+    let w = b.len() + 1;
+    let mut two = vec![0usize; w];
+    let mut one: Vec<usize> = (0..w).collect();
+    let mut row = vec![0usize; w];
+    for i in 1..=a.len() {
+        row[0] = i;
+        let mut low = row[0];
+        for j in 1..w {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[(i - 1) * w + j] + 1)
-                .min(d[i * w + j - 1] + 1)
-                .min(d[(i - 1) * w + j - 1] + cost);
+            let mut v = (one[j] + 1).min(row[j - 1] + 1).min(one[j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(d[(i - 2) * w + j - 2] + 1);
+                v = v.min(two[j - 2] + 1);
             }
-            d[i * w + j] = v;
+            row[j] = v;
+            low = low.min(v);
         }
+        if low > limit {
+            return None;
+        }
+        std::mem::swap(&mut two, &mut one);
+        std::mem::swap(&mut one, &mut row);
     }
-    let last = d[n * w + m];
+    let last = one[w - 1];
     (last <= limit).then_some(last)
 }
