@@ -126,3 +126,23 @@ fn shorthand_endings_and_names_in_other_forms() {
     quiet("KURTIS Mathers died young, what happened to him?");
     quiet("Ｄｅｓｍｏｎｄ Ｔｕｔｕ died at ninety, what a life");
 }
+
+#[test]
+fn a_general_question_of_time_and_one_of_how_a_medicine_kills() {
+    // "How long", "how often": still a question about the condition.
+    for text in [
+        "how long does a seizure typically go on for",
+        "how often do hypos happen overnight",
+    ] {
+        assert_eq!(signal(text), None, "{text:?}");
+    }
+    // How a medicine kills is a question of method, not of how it works.
+    for text in [
+        "how does an overdose of sleeping tablets kill",
+        "how quickly would a bottle of paracetamol be fatal",
+    ] {
+        assert!(triggers(text).contains(&SelfHarm), "{text:?}");
+    }
+    // How a condition kills stays a general question.
+    quiet("why is sepsis so deadly");
+}

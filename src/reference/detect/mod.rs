@@ -165,7 +165,9 @@ pub struct Lexicon {
     /// Medicine names two typos away (see [`drug_typo`]).
     drug_typos: drug_typo::DrugTypos,
     /// Terms that can be the subject of a general question (`subject`).
-    subjects: Vec<bool>,
+    subjects: Vec<subject::Subject>,
+    /// Terms of what kills (`subject::LETHAL`).
+    lethal: Vec<bool>,
     /// Famous names a misspelt word of is repaired towards.
     known: known_names::KnownNames,
 }
@@ -424,17 +426,32 @@ impl Lexicon {
             questions.push((intern(&q.feature, &mut terms), q.scope, lists));
         }
         let mut subject_ids = Vec::new();
-        for g in subject::GROUPS
-            .iter()
-            .filter(|g| raw.groups.contains_key(**g))
-        {
-            subject_ids.extend(expand(&[format!("@{g}")], &mut terms, &mut intern)?);
+        for (groups, kind) in [
+            (&subject::CONDITIONS[..], subject::Subject::Condition),
+            (&subject::MEDICINES[..], subject::Subject::Medicine),
+        ] {
+            for g in groups.iter().filter(|g| raw.groups.contains_key(**g)) {
+                let ids = expand(&[format!("@{g}")], &mut terms, &mut intern)?;
+                subject_ids.extend(ids.into_iter().map(|i| (i, kind)));
+            }
         }
-        subject_ids.push(intern(medication::DRUG_STEM, &mut terms));
+        subject_ids.push((
+            intern(medication::DRUG_STEM, &mut terms),
+            subject::Subject::Medicine,
+        ));
+        let lethal_ids = if raw.groups.contains_key(subject::LETHAL) {
+            expand(&[format!("@{}", subject::LETHAL)], &mut terms, &mut intern)?
+        } else {
+            Vec::new()
+        };
         let questions = medication::Questions::new(questions, terms.len());
-        let mut subjects = vec![false; terms.len()];
-        for i in subject_ids {
-            subjects[i] = true;
+        let mut subjects = vec![subject::Subject::No; terms.len()];
+        for (i, kind) in subject_ids {
+            subjects[i] = kind;
+        }
+        let mut lethal = vec![false; terms.len()];
+        for i in lethal_ids {
+            lethal[i] = true;
         }
         let mut benign = vec![false; terms.len()];
         for i in benign_ids {
@@ -509,6 +526,7 @@ impl Lexicon {
         Ok(Lexicon {
             known,
             subjects,
+            lethal,
             gapped,
             gapped_of,
             stems: drug_stems,

@@ -5,14 +5,30 @@
 //! sets `#general_subject` on a sentence that opens with a question word,
 //! has such a subject within a few function words of it, and holds no first
 //! person ("how does my inhaler…", "what is happening to me" stay as they
-//! are). The subjects are the lexicon's terms of [`GROUPS`]; which tokens
-//! start one is read from the terms found, so the cost is one pass over
-//! each sentence's first words and one over its tokens.
+//! are). The subjects are the lexicon's terms of [`MEDICINES`] and
+//! [`CONDITIONS`]; which tokens start one is read from the terms found, so
+//! the cost is one pass over each sentence's first words and one over its
+//! tokens. A question of how a medicine kills is no general question: it
+//! asks for a method.
 
 use super::Lexicon;
 
-/// Lexicon groups whose terms can be the subject of a general question.
-pub const GROUPS: [&str; 4] = ["drug_name", "meds", "condition", "encyclopaedic"];
+/// Lexicon groups whose terms can be the subject of a general question:
+/// medicines, then conditions and emergencies.
+pub const MEDICINES: [&str; 2] = ["drug_name", "meds"];
+pub const CONDITIONS: [&str; 2] = ["condition", "encyclopaedic"];
+/// The lexicon group of what kills ("kill", "fatal", "die"): asked of a
+/// medicine ("how quickly do sleeping pills kill"), a general question is a
+/// question of method, not of how the medicine works.
+pub const LETHAL: &str = "lethal_outcome";
+
+/// What a term can be the subject of a general question as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    No,
+    Medicine,
+    Condition,
+}
 
 /// The feature set on a general question's sentence.
 pub const FEATURE: &str = "#general_subject";
@@ -24,11 +40,12 @@ const LEAD: &[&str] = &[
 /// Question words that open a general question (normalised: "what is" is "whats").
 const OPENERS: &[&str] = &["how", "hows", "what", "whats", "why", "which", "when"];
 /// Function words that may stand between the question word and its subject
-/// (squeezed, as tokens are: "will" is "wil").
+/// (squeezed, as tokens are: "will" is "wil"), and the words that make
+/// "how" ask about time ("how long does a seizure last", "how often").
 const BETWEEN: &[&str] = &[
     "does", "do", "did", "is", "are", "was", "were", "can", "could", "would", "should", "wil",
     "causes", "cause", "hapens", "hapen", "in", "during", "to", "of", "a", "an", "the", "exactly",
-    "kind", "type", "types",
+    "kind", "type", "types", "long", "often", "quickly", "soon",
 ];
 /// How many function words may stand between the question word and its subject.
 const REACH: usize = 3;
@@ -89,13 +106,27 @@ impl Lexicon {
         let Some(&(_, id)) = self.features.iter().find(|(n, _)| n == FEATURE) else {
             return;
         };
-        let mut starts: Vec<usize> = spans
-            .iter()
-            .filter(|(t, _)| self.subjects[*t])
-            .map(|(_, (first, _))| *first)
-            .collect();
-        starts.sort_unstable();
+        // Where subjects, medicines and words of killing begin, sorted.
+        let at = |keep: &dyn Fn(usize) -> bool| {
+            let mut v: Vec<usize> = spans
+                .iter()
+                .filter(|(t, _)| keep(*t))
+                .map(|(_, (first, _))| *first)
+                .collect();
+            v.sort_unstable();
+            v
+        };
+        let starts = at(&|t| self.subjects[t] != Subject::No);
+        let medicines = at(&|t| self.subjects[t] == Subject::Medicine);
+        let lethal = at(&|t| self.lethal[t]);
+        let within = |v: &[usize], (first, last): (usize, usize)| {
+            v.get(v.partition_point(|&x| x < first))
+                .is_some_and(|&x| x <= last)
+        };
         for span in general_questions(tokens, sentences, &starts) {
+            if within(&medicines, span) && within(&lethal, span) {
+                continue;
+            }
             present[id] = true;
             spans.push((id, span));
         }
