@@ -522,7 +522,11 @@ const DETERMINERS: [&str; 16] = [
 /// Folds contractions and text-speak to one spelling, for text and terms
 /// alike, so "I am"/"I'm"/"im", "do not"/"don't" and "wanna"/"want to" meet.
 pub(crate) fn contractions(mut words: Vec<String>) -> Vec<String> {
-    let (fillers, joined, spelled) = contraction_tables();
+    let ContractionTables {
+        fillers,
+        joined,
+        spelled,
+    } = contraction_tables();
     let mut out: Vec<String> = Vec::with_capacity(words.len());
     let mut i = 0;
     while i < words.len() {
@@ -568,23 +572,18 @@ pub(crate) fn contractions(mut words: Vec<String>) -> Vec<String> {
 
 /// [`FILLERS`], [`JOINED`] and [`SPELLED`] as hash tables, built once: a
 /// word is looked up, not read against every row.
-#[allow(clippy::type_complexity)]
-fn contraction_tables() -> &'static (
-    foldhash::HashSet<&'static str>,
-    foldhash::HashMap<(&'static str, &'static str), &'static str>,
-    foldhash::HashMap<&'static str, &'static [&'static str]>,
-) {
-    static TABLES: OnceLock<(
-        foldhash::HashSet<&'static str>,
-        foldhash::HashMap<(&'static str, &'static str), &'static str>,
-        foldhash::HashMap<&'static str, &'static [&'static str]>,
-    )> = OnceLock::new();
-    TABLES.get_or_init(|| {
-        (
-            FILLERS.iter().copied().collect(),
-            JOINED.iter().map(|&(a, b, one)| ((a, b), one)).collect(),
-            SPELLED.iter().copied().collect(),
-        )
+struct ContractionTables {
+    fillers: foldhash::HashSet<&'static str>,
+    joined: foldhash::HashMap<(&'static str, &'static str), &'static str>,
+    spelled: foldhash::HashMap<&'static str, &'static [&'static str]>,
+}
+
+fn contraction_tables() -> &'static ContractionTables {
+    static TABLES: OnceLock<ContractionTables> = OnceLock::new();
+    TABLES.get_or_init(|| ContractionTables {
+        fillers: FILLERS.iter().copied().collect(),
+        joined: JOINED.iter().map(|&(a, b, one)| ((a, b), one)).collect(),
+        spelled: SPELLED.iter().copied().collect(),
     })
 }
 

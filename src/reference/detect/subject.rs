@@ -117,13 +117,17 @@ impl Lexicon {
             v
         };
         let starts = at(&|t| self.subjects[t] != Subject::No);
+        let general = general_questions(tokens, sentences, &starts);
+        if general.is_empty() {
+            return;
+        }
         let medicines = at(&|t| self.subjects[t] == Subject::Medicine);
         let lethal = at(&|t| self.lethal[t]);
         let within = |v: &[usize], (first, last): (usize, usize)| {
             v.get(v.partition_point(|&x| x < first))
                 .is_some_and(|&x| x <= last)
         };
-        for span in general_questions(tokens, sentences, &starts) {
+        for span in general {
             if within(&medicines, span) && within(&lethal, span) {
                 continue;
             }
