@@ -7,6 +7,7 @@
 //! One suffix check a token; a word is built only for the rare token that
 //! matches.
 
+use super::names::Names;
 use super::spell;
 
 /// Short endings and the whole ending each is read as, tried in order.
@@ -15,7 +16,7 @@ const ENDINGS: [(&str, &str); 4] = [("ng", "ing"), ("nig", "ing"), ("d", "ed"), 
 
 /// `tokens` (normalised, of one clause) with each short ending made whole
 /// where that makes an English word; `names` stay as written.
-pub fn repair(mut tokens: Vec<String>, names: &[String]) -> Vec<String> {
+pub fn repair(mut tokens: Vec<String>, names: &Names) -> Vec<String> {
     for t in &mut tokens {
         if let Some(whole) = whole(t, names) {
             *t = whole;
@@ -25,7 +26,7 @@ pub fn repair(mut tokens: Vec<String>, names: &[String]) -> Vec<String> {
 }
 
 /// The word `token` is with its ending made whole, if it is one.
-fn whole(token: &str, names: &[String]) -> Option<String> {
+fn whole(token: &str, names: &Names) -> Option<String> {
     if token.len() < 4 || !token.bytes().all(|b| b.is_ascii_lowercase()) {
         return None;
     }
@@ -35,7 +36,7 @@ fn whole(token: &str, names: &[String]) -> Option<String> {
         let stem = token.strip_suffix(short)?;
         (!stem.ends_with(['a', 'e', 'i', 'o', 'u'])).then_some((stem, full))
     })?;
-    if spell::is_dictionary_word(token) || names.iter().any(|n| n == token) {
+    if spell::is_dictionary_word(token) || names.contains(token) {
         return None;
     }
     let word = format!("{stem}{full}");
@@ -45,10 +46,15 @@ fn whole(token: &str, names: &[String]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::repair;
+    use crate::reference::detect::names::Names;
     use crate::reference::normalize::tokens;
 
     fn check(text: &str, expected: &str) {
-        assert_eq!(repair(tokens(text), &[]).join(" "), expected, "{text:?}");
+        assert_eq!(
+            repair(tokens(text), &Names::default()).join(" "),
+            expected,
+            "{text:?}"
+        );
     }
 
     #[test]
@@ -70,7 +76,7 @@ mod tests {
         // Words run together are the speller's to split.
         check("a sharp painin my side", "a sharp painin my side");
         assert_eq!(
-            repair(tokens("met Jordn"), &["jordn".to_string()]).join(" "),
+            repair(tokens("met Jordn"), &Names::from(vec!["jordn".to_string()])).join(" "),
             "met jordn"
         );
     }

@@ -569,7 +569,7 @@ impl Lexicon {
                 for (i, part) in sentences(text).enumerate() {
                     let start = tokens.len();
                     scan.start_sentence(start);
-                    let names = names::names(part);
+                    let names = names::Names::of(part);
                     for clause in medication::clauses(part) {
                         // Repaired words may form a contraction again ("waht is").
                         // Repaired and split words may spell slang again

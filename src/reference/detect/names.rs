@@ -76,9 +76,34 @@ pub fn names(sentence: &str) -> Vec<String> {
     out
 }
 
+/// The names of one sentence, sorted, so a token is looked up among them
+/// rather than read against each.
+#[derive(Debug, Default)]
+pub struct Names(Vec<String>);
+
+impl Names {
+    /// The names written in `sentence` (see [`names`]).
+    pub fn of(sentence: &str) -> Names {
+        Names::from(names(sentence))
+    }
+
+    /// Whether `token` is one of them.
+    pub fn contains(&self, token: &str) -> bool {
+        self.0.binary_search_by(|n| n.as_str().cmp(token)).is_ok()
+    }
+}
+
+impl From<Vec<String>> for Names {
+    fn from(mut names: Vec<String>) -> Names {
+        names.sort_unstable();
+        names.dedup();
+        Names(names)
+    }
+}
+
 /// Marks the tokens that are names.
-pub fn mark(tokens: Vec<String>, names: &[String]) -> Vec<String> {
-    if names.is_empty() {
+pub fn mark(tokens: Vec<String>, names: &Names) -> Vec<String> {
+    if names.0.is_empty() {
         return tokens;
     }
     tokens
